@@ -1,0 +1,186 @@
+/**
+ * What queries return: plain data shaped like the GraphQL contract's types (times as ISO-8601 strings).
+ * The read models store documents close to these; the GraphQL layer serves them as they are.
+ */
+import type { CouponStatusChangeRequestedData } from '../domain/ticket.events';
+import type {
+  Actor,
+  Assignee,
+  Channel,
+  Priority,
+  Requester,
+  Resolution,
+  Role,
+  SupportLine,
+  TicketStatus,
+} from '../domain/ticket.types';
+
+export interface CommentView {
+  id: string;
+  author: Actor;
+  body: string;
+  internal: boolean;
+  requestsReply: boolean;
+  createdAt: string;
+}
+
+export type CouponRequestView = Omit<
+  CouponStatusChangeRequestedData,
+  'occurredAt' | 'actor' | 'registrationSeq'
+> & {
+  ticketId: string;
+  ticketNumber: number;
+  requestedBy: Actor;
+  registeredAt: string;
+};
+
+export interface TicketView {
+  id: string;
+  number: number;
+  version: number;
+  status: TicketStatus;
+  priority: Priority;
+  channel: Channel;
+  module: string;
+  category: string | null;
+  type: string | null;
+  subject: string;
+  description: string;
+  pnr: string | null;
+  nearestDepartureAt: string | null;
+  eTicketNumber: string | null;
+  requester: Requester;
+  assignee: Assignee | null;
+  createdAt: string;
+  updatedAt: string;
+  firstResponseDueAt: string;
+  firstRespondedAt: string | null;
+  resolutionDueAt: string;
+  overdue: boolean;
+  closedAt: string | null;
+  resolution: Resolution | null;
+  reopenCount: number;
+  commentCount: number;
+  /** Oldest first; already filtered for the caller (requesters never get internal ones). */
+  comments: CommentView[];
+  solution: string | null;
+  couponRequests: CouponRequestView[];
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** One event of a ticket's history, read from the event store (domain.md §7). */
+export interface HistoryEventView {
+  revision: number;
+  eventType: string;
+  occurredAt: string;
+  actor: Actor;
+  /** `$all` position as a decimal string. */
+  position: string;
+  dataJson: string;
+  /** The event's data, for the typed fields of each GraphQL event type. */
+  data: Record<string, unknown>;
+}
+
+export type StatsDimension =
+  | 'STATUS'
+  | 'MODULE'
+  | 'CATEGORY'
+  | 'TYPE'
+  | 'PRIORITY'
+  | 'CHANNEL'
+  | 'LINE'
+  | 'ASSIGNEE'
+  | 'CREATED_DAY'
+  | 'CREATED_WEEK'
+  | 'CREATED_MONTH';
+
+export interface StatsBucketView {
+  key: { dimension: StatsDimension; value: string | null }[];
+  count: number;
+  open: number;
+  closed: number;
+  overdue: number;
+  reopened: number;
+  avgFirstResponseMinutes: number | null;
+  avgResolutionMinutes: number | null;
+}
+
+export interface TicketFilterInput {
+  search?: string | null;
+  status?: TicketStatus[] | null;
+  priority?: Priority[] | null;
+  channel?: Channel[] | null;
+  module?: string[] | null;
+  category?: string[] | null;
+  type?: string[] | null;
+  requesterId?: string | null;
+  validatorNumber?: string | null;
+  assigneeId?: string | null;
+  line?: SupportLine[] | null;
+  createdFrom?: Date | null;
+  createdTo?: Date | null;
+  updatedFrom?: Date | null;
+  updatedTo?: Date | null;
+  overdue?: boolean | null;
+  hasCouponRequests?: boolean | null;
+}
+
+export type TicketSortField =
+  'CREATED_AT' | 'UPDATED_AT' | 'NUMBER' | 'PRIORITY' | 'STATUS' | 'RESOLUTION_DUE_AT';
+
+export interface TicketSortInput {
+  field: TicketSortField;
+  direction: 'ASC' | 'DESC';
+}
+
+export interface CouponRequestFilterInput {
+  ticketId?: string | null;
+  eTicketNumber?: string | null;
+  pnr?: string | null;
+  scenario?: string[] | null;
+  registeredFrom?: Date | null;
+  registeredTo?: Date | null;
+  salesControlViolation?: boolean | null;
+}
+
+export type DiscrepancyKind = 'MISSING_IN_READ_MODEL' | 'MISSING_IN_EVENT_STORE' | 'MISMATCH';
+
+export interface RetentionAuditView {
+  asOf: string;
+  windowStart: string;
+  retainedCount: number;
+  expiredCount: number;
+  verified: boolean;
+  eventCount: number | null;
+  discrepancies: {
+    kind: DiscrepancyKind;
+    ticketId: string;
+    registrationNumber: string | null;
+    detail: string;
+  }[];
+}
+
+/** What every command returns: enough to wait for the read models and to answer the client. */
+export interface CommandResult {
+  ticketId: string;
+  /** The stream's last revision after the command. */
+  version: number;
+  /** `$all` position of the command's last event (or of the ticket's last event when nothing was appended). */
+  position: bigint;
+  commandId: string | null;
+  /** Set by RequestCouponStatusChange: the registration number, e.g. N17. */
+  registrationNumber?: string;
+}
+
+export type { Role };
