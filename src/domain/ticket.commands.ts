@@ -2,6 +2,7 @@
  * Commands the ticket decides on. Everything a decision needs arrives here or in the
  * DecideContext: the domain reads no clock and makes no ids (architecture.md).
  */
+import type { Catalog } from './catalog';
 import type {
   Actor,
   Channel,
@@ -129,4 +130,6 @@ export interface DecideContext {
   /** Who acts, with the one role they act in (SYSTEM for policies such as auto-close). */
   actor: Actor;
   policy: TicketPolicy;
+  /** The catalog of modules, categories and types (domain.md §5); DEFAULT_CATALOG when absent. */
+  catalog?: Catalog;
 }

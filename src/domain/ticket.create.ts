@@ -1,0 +1,153 @@
+/**
+ * Creating a ticket (domain.md §1, §4, §5, §6): who may create it, every field checked at once
+ * against §1 and the catalog, and the SLA due times.
+ */
+import {
+  codeExistsElsewhere,
+  findCategory,
+  findModule,
+  findType,
+  type Catalog,
+  type CatalogType,
+} from './catalog';
+import {
+  FieldErrors,
+  isBlank,
+  isoInstant,
+  oneOf,
+  optionalText,
+  pnr,
+  requiredText,
+  thirteenDigits,
+} from './field-checks';
+import { violated } from './rules';
+import { slaDueTimes } from './sla';
+import type { CreateTicket, TicketPolicy } from './ticket.commands';
+import type { TicketCreatedData } from './ticket.events';
+import { CHANNELS, PRIORITIES, type Actor, type Channel, type Priority } from './ticket.types';
+
+const SUBJECT_MAX = 200;
+const DESCRIPTION_MAX = 10_000;
+const NAME_MAX = 200;
+
+type NewTicket = Omit<TicketCreatedData, 'occurredAt' | 'actor'>;
+
+/**
+ * The TicketCreated data for a command, or the error: RuleViolated when the actor may not create it,
+ * InvalidInput listing every bad field. A requester creates their own tickets (their name defaults
+ * to the one they act under); an agent or supervisor creates one on someone's behalf.
+ */
+export function validateNewTicket(
+  command: CreateTicket,
+  actor: Actor,
+  now: Date,
+  policy: TicketPolicy,
+  catalog: Catalog,
+): NewTicket {
+  if (actor.role === 'REQUESTER') {
+    if (command.requester?.id !== actor.id) {
+      throw violated('create.requester-not-self', 'A requester creates tickets only for themselves');
+    }
+  } else if (actor.role !== 'AGENT' && actor.role !== 'SUPERVISOR') {
+    throw violated('create.role', `A ${actor.role} cannot create tickets`);
+  }
+
+  const errors = new FieldErrors();
+  const requesterId = requiredText(errors, 'requester.id', command.requester?.id, NAME_MAX);
+  const requesterName = optionalText(errors, 'requester.name', command.requester?.name, NAME_MAX);
+  const validatorNumber = optionalText(
+    errors,
+    'requester.validatorNumber',
+    command.requester?.validatorNumber,
+    NAME_MAX,
+  );
+  const channel = oneOf<Channel>(errors, 'channel', command.channel ?? 'WEB', CHANNELS);
+  const priority = oneOf<Priority>(errors, 'priority', command.priority ?? 'NORMAL', PRIORITIES);
+  const subject = requiredText(errors, 'subject', command.subject, SUBJECT_MAX);
+  const description = requiredText(errors, 'description', command.description, DESCRIPTION_MAX);
+  const placed = placeInCatalog(errors, catalog, command);
+  const requires = new Set<string>(placed.type?.requires ?? []);
+  /** A field the catalog's type may require: checked when given, reported when required and missing. */
+  const field = (path: string, value: string | null | undefined, check: typeof pnr): string | null => {
+    if (!isBlank(value)) return check(errors, path, value as string);
+    return requires.has(path) ? errors.reject(path, `is required for type ${placed.type?.code}`) : null;
+  };
+  const pnrValue = field('pnr', command.pnr, pnr);
+  const departure = field('nearestDepartureAt', command.nearestDepartureAt, isoInstant);
+  const eTicket = field('eTicketNumber', command.eTicketNumber, thirteenDigits);
+  errors.throwIfAny();
+
+  const ownName = actor.role === 'REQUESTER' ? actor.name : null;
+  return {
+    ticketId: command.ticketId,
+    number: command.number,
+    requester: { id: requesterId as string, name: requesterName ?? ownName, validatorNumber },
+    channel: channel as Channel,
+    module: command.module,
+    category: placed.category,
+    type: placed.type?.code ?? null,
+    subject: subject as string,
+    description: description as string,
+    priority: priority as Priority,
+    pnr: pnrValue,
+    nearestDepartureAt: departure,
+    eTicketNumber: eTicket,
+    ...slaDueTimes(now, priority as Priority, policy),
+  };
+}
+
+/**
+ * Checks module, category and type against the catalog. A type names its category, so a category
+ * left out is taken from the type; one that is given must be the type's own.
+ */
+function placeInCatalog(
+  errors: FieldErrors,
+  catalog: Catalog,
+  command: Pick<CreateTicket, 'module' | 'category' | 'type'>,
+): { category: string | null; type: CatalogType | null } {
+  if (isBlank(command.module)) return { category: null, type: errors.reject('module', 'is required') };
+  const module = findModule(catalog, command.module);
+  if (!module) {
+    const known = catalog.modules.map((m) => m.code).join(', ');
+    return {
+      category: null,
+      type: errors.reject('module', `unknown module ${command.module}; known: ${known}`),
+    };
+  }
+  const elsewhere = (code: string) => {
+    const other = codeExistsElsewhere(catalog, code);
+    return other ? ` (it belongs to module ${other})` : '';
+  };
+
+  let category = isBlank(command.category) ? null : findCategory(module, command.category as string);
+  if (!isBlank(command.category) && !category) {
+    errors.add(
+      'category',
+      `${command.category} is not a category of module ${module.code}${elsewhere(command.category as string)}`,
+    );
+  }
+  if (isBlank(command.type)) {
+    if (module.typeRequired) errors.add('type', `is required in module ${module.code}`);
+    return {
+      category: category?.code ?? (isBlank(command.category) ? null : (command.category as string)),
+      type: null,
+    };
+  }
+  const found = findType(module, command.type as string);
+  if (!found) {
+    errors.add(
+      'type',
+      `${command.type} is not a type of module ${module.code}${elsewhere(command.type as string)}`,
+    );
+    return { category: category?.code ?? null, type: null };
+  }
+  if (category && found.category.code !== category.code) {
+    errors.add(
+      'type',
+      `${command.type} is not a type of category ${category.code}; it belongs to ${found.category.code}`,
+    );
+    return { category: category.code, type: null };
+  }
+  category = found.category;
+  return { category: category.code, type: found.type };
+}

@@ -1,0 +1,277 @@
+/**
+ * The ticket decider (domain.md §1–§3, §6): given a command, the ticket as it stands and the context
+ * (time, actor, policy, catalog), the events to append — or a typed error and nothing appended.
+ *
+ * Checks run in the order a user can act on: who acts (role, then ownership), whether the ticket's
+ * status allows the command, then the input (every bad field at once), then rules that depend on it.
+ */
+import { isDueForAutoClose } from './auto-close';
+import { DEFAULT_CATALOG } from './catalog';
+import { acceptCouponRequest } from './coupon-request.rules';
+import { FieldErrors, oneOf, optionalText, requiredText } from './field-checks';
+import { violated } from './rules';
+import { isStaff, type TicketState } from './ticket';
+import type {
+  AddComment,
+  AssignTicket,
+  CloseTicket,
+  DecideContext,
+  ProposeSolution,
+  ReopenTicket,
+  RequestCouponStatusChange,
+  TicketCommand,
+} from './ticket.commands';
+import { validateNewTicket } from './ticket.create';
+import type { EventBase, TicketEvent } from './ticket.events';
+import {
+  RESOLUTIONS,
+  SUPPORT_LINES,
+  type Resolution,
+  type SupportLine,
+  type TicketStatus,
+} from './ticket.types';
+
+const TEXT_MAX = 10_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Decides a command. `state` is null when the stream does not exist. Throws InvalidInput (every bad
+ * field, by path) or RuleViolated (a stable rule id from RULES); returns [] when nothing changes.
+ */
+export function decide(command: TicketCommand, state: TicketState | null, ctx: DecideContext): TicketEvent[] {
+  if (command.kind === 'CreateTicket') {
+    if (state !== null) throw violated('ticket.already-exists', `Ticket ${state.id} already exists`);
+    const data = validateNewTicket(command, ctx.actor, ctx.now, ctx.policy, ctx.catalog ?? DEFAULT_CATALOG);
+    return [{ type: 'TicketCreated', data: { ...eventBase(ctx), ...data } }];
+  }
+  if (state === null) throw violated('ticket.not-found', 'There is no such ticket');
+
+  switch (command.kind) {
+    case 'AssignTicket':
+      return assign(command, state, ctx);
+    case 'AddComment':
+      return addComment(command, state, ctx);
+    case 'ProposeSolution':
+      return proposeSolution(command, state, ctx);
+    case 'ReopenTicket':
+      return reopen(command, state, ctx);
+    case 'CloseTicket':
+      return close(command, state, ctx);
+    case 'RequestCouponStatusChange':
+      return requestCouponStatusChange(command, state, ctx);
+    default: {
+      const unhandled: never = command;
+      throw new Error(`Unknown ticket command ${(unhandled as { kind: string }).kind}`);
+    }
+  }
+}
+
+const eventBase = (ctx: DecideContext): EventBase => ({
+  occurredAt: ctx.now.toISOString(),
+  actor: { id: ctx.actor.id, role: ctx.actor.role },
+});
+
+/** A requester acts only on their own ticket (domain.md §6). */
+function requireOwnTicket(state: TicketState, ctx: DecideContext): void {
+  if (ctx.actor.role === 'REQUESTER' && state.requester.id !== ctx.actor.id) {
+    throw violated('ticket.not-owner', `Ticket ${state.number} is not yours`);
+  }
+}
+
+function refuseIfClosed(state: TicketState): void {
+  if (state.status === 'CLOSED') {
+    throw violated('ticket.closed', `Ticket ${state.number} is CLOSED; reopen it first`);
+  }
+}
+
+const OPEN_FOR_ASSIGNMENT: readonly TicketStatus[] = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'AWAITING_REQUESTER'];
+const OPEN_FOR_SOLUTION: readonly TicketStatus[] = ['ASSIGNED', 'IN_PROGRESS', 'AWAITING_REQUESTER'];
+
+function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): TicketEvent[] {
+  if (!isStaff(ctx.actor)) throw violated('assign.role', `A ${ctx.actor.role} cannot assign tickets`);
+  refuseIfClosed(state);
+  if (!OPEN_FOR_ASSIGNMENT.includes(state.status)) {
+    throw violated('assign.not-allowed-in-status', `Cannot assign a ticket while ${state.status}`);
+  }
+  const errors = new FieldErrors();
+  const assigneeId = requiredText(errors, 'assigneeId', command.assigneeId, 200);
+  const assigneeName = optionalText(errors, 'assigneeName', command.assigneeName, 200);
+  const line = oneOf<SupportLine>(errors, 'line', command.line ?? 'FIRST', SUPPORT_LINES);
+  const reason = optionalText(errors, 'reason', command.reason, TEXT_MAX);
+  errors.throwIfAny();
+  const id = assigneeId as string;
+  const newLine = line as SupportLine;
+
+  const current = state.assignee;
+  if (current && current.id === id && current.line === newLine) return [];
+  const previousLine = current?.line ?? null;
+  // A first assignment moves the ticket from no line at all, so it is never an escalation.
+  const escalation =
+    previousLine !== null && SUPPORT_LINES.indexOf(newLine) > SUPPORT_LINES.indexOf(previousLine);
+  if (escalation && reason === null) {
+    throw violated(
+      'assign.escalation-needs-reason',
+      `Moving the ticket from the ${previousLine} line to the ${newLine} line is an escalation and needs a reason`,
+    );
+  }
+  const name =
+    assigneeName ??
+    (current?.id === id ? current.name : null) ??
+    (id === ctx.actor.id ? ctx.actor.name : null);
+  return [
+    {
+      type: 'TicketAssigned',
+      data: { ...eventBase(ctx), assignee: { id, name, line: newLine }, previousLine, escalation, reason },
+    },
+  ];
+}
+
+function addComment(command: AddComment, state: TicketState, ctx: DecideContext): TicketEvent[] {
+  const { actor } = ctx;
+  if (actor.role !== 'REQUESTER' && !isStaff(actor)) {
+    throw violated('comment.role', `A ${actor.role} cannot comment on tickets`);
+  }
+  requireOwnTicket(state, ctx);
+  refuseIfClosed(state);
+  const internal = command.internal ?? false;
+  const requestsReply = command.requestsReply ?? false;
+  if (actor.role === 'REQUESTER' && internal) {
+    throw violated('comment.internal-staff-only', 'Only agents and supervisors write internal comments');
+  }
+  if (actor.role === 'REQUESTER' && requestsReply) {
+    throw violated('comment.requests-reply-staff-only', 'Only agents and supervisors ask for a reply');
+  }
+  if (internal && requestsReply) {
+    throw violated(
+      'comment.internal-cannot-request-reply',
+      'The requester never sees an internal comment, so it cannot ask them for a reply',
+    );
+  }
+  const errors = new FieldErrors();
+  const commentId = requiredText(errors, 'commentId', command.commentId, 200);
+  const body = requiredText(errors, 'body', command.body, TEXT_MAX);
+  errors.throwIfAny();
+  return [
+    {
+      type: 'CommentAdded',
+      data: {
+        ...eventBase(ctx),
+        commentId: commentId as string,
+        body: body as string,
+        internal,
+        requestsReply,
+      },
+    },
+  ];
+}
+
+function proposeSolution(command: ProposeSolution, state: TicketState, ctx: DecideContext): TicketEvent[] {
+  if (!isStaff(ctx.actor)) throw violated('solution.role', `A ${ctx.actor.role} cannot propose solutions`);
+  refuseIfClosed(state);
+  if (!OPEN_FOR_SOLUTION.includes(state.status)) {
+    throw violated(
+      'solution.not-allowed-in-status',
+      `Cannot propose a solution while ${state.status}; it is possible while ${OPEN_FOR_SOLUTION.join(', ')}`,
+    );
+  }
+  const errors = new FieldErrors();
+  const solution = requiredText(errors, 'solution', command.solution, TEXT_MAX);
+  errors.throwIfAny();
+  return [{ type: 'SolutionProposed', data: { ...eventBase(ctx), solution: solution as string } }];
+}
+
+function reopen(command: ReopenTicket, state: TicketState, ctx: DecideContext): TicketEvent[] {
+  const { actor, now, policy } = ctx;
+  if (actor.role !== 'REQUESTER' && !isStaff(actor)) {
+    throw violated('reopen.role', `A ${actor.role} cannot reopen tickets`);
+  }
+  requireOwnTicket(state, ctx);
+  if (state.status === 'SOLUTION_PROPOSED') {
+    if (actor.role !== 'REQUESTER') {
+      throw violated(
+        'reopen.staff-only-from-closed',
+        'Agents and supervisors reopen only CLOSED tickets; the requester answers a proposed solution',
+      );
+    }
+  } else if (state.status === 'CLOSED') {
+    const closedMs = Date.parse(state.closedAt as string);
+    if (now.getTime() - closedMs > policy.reopenWindowDays * DAY_MS) {
+      throw violated(
+        'reopen.window-expired',
+        `Ticket ${state.number} was closed more than ${policy.reopenWindowDays} days ago; create a new ticket`,
+      );
+    }
+  } else {
+    throw violated(
+      'reopen.not-allowed-in-status',
+      `Cannot reopen a ticket while ${state.status}; only SOLUTION_PROPOSED or CLOSED tickets are reopened`,
+    );
+  }
+  const errors = new FieldErrors();
+  const reason = requiredText(errors, 'reason', command.reason, TEXT_MAX);
+  errors.throwIfAny();
+  return [{ type: 'TicketReopened', data: { ...eventBase(ctx), reason: reason as string } }];
+}
+
+function close(command: CloseTicket, state: TicketState, ctx: DecideContext): TicketEvent[] {
+  const errors = new FieldErrors();
+  const resolution = oneOf<Resolution>(errors, 'resolution', command.resolution, RESOLUTIONS);
+  const reason = optionalText(errors, 'reason', command.reason, TEXT_MAX);
+  errors.throwIfAny();
+  const role = ctx.actor.role;
+
+  switch (resolution as Resolution) {
+    case 'CONFIRMED':
+      if (role !== 'REQUESTER') throw violated('close.confirm-requester-only', 'Only the requester confirms');
+      requireOwnTicket(state, ctx);
+      refuseIfClosed(state);
+      if (state.status !== 'SOLUTION_PROPOSED') {
+        throw violated(
+          'close.confirm-requires-solution-proposed',
+          `There is no proposed solution to confirm while ${state.status}`,
+        );
+      }
+      break;
+    case 'WITHDRAWN':
+      if (role !== 'REQUESTER')
+        throw violated('close.withdraw-requester-only', 'Only the requester withdraws');
+      requireOwnTicket(state, ctx);
+      refuseIfClosed(state);
+      break;
+    case 'AUTO_CLOSED':
+      if (role !== 'SYSTEM') throw violated('close.auto-system-only', 'Only the system closes automatically');
+      refuseIfClosed(state);
+      if (state.status !== 'SOLUTION_PROPOSED') {
+        throw violated('close.auto-requires-solution-proposed', `Cannot auto-close while ${state.status}`);
+      }
+      if (!isDueForAutoClose(state, ctx.now, ctx.policy)) {
+        throw violated(
+          'close.auto-too-early',
+          `The proposed solution has not been unanswered for ${ctx.policy.autoCloseAfterDays} days yet`,
+        );
+      }
+      break;
+    case 'CANCELLED':
+      if (role !== 'SUPERVISOR') throw violated('close.cancel-supervisor-only', 'Only a supervisor cancels');
+      refuseIfClosed(state);
+      if (reason === null) throw violated('close.cancel-needs-reason', 'Cancelling a ticket needs a reason');
+      break;
+  }
+  return [
+    { type: 'TicketClosed', data: { ...eventBase(ctx), resolution: resolution as Resolution, reason } },
+  ];
+}
+
+function requestCouponStatusChange(
+  command: RequestCouponStatusChange,
+  state: TicketState,
+  ctx: DecideContext,
+): TicketEvent[] {
+  if (ctx.actor.role !== 'REQUESTER' && !isStaff(ctx.actor)) {
+    throw violated('coupon.role', `A ${ctx.actor.role} cannot request coupon status changes`);
+  }
+  requireOwnTicket(state, ctx);
+  refuseIfClosed(state);
+  const request = acceptCouponRequest(command.form, command.registrationSeq, ctx.now);
+  return [{ type: 'CouponStatusChangeRequested', data: { ...eventBase(ctx), ...request } }];
+}
