@@ -1,0 +1,118 @@
+/**
+ * Who may do what (domain.md §6), as small pure functions over the caller's principal. The command
+ * handlers and query handlers call these; the domain's `decide` then checks the role-specific rules
+ * of each command (a requester cannot assign, only a supervisor cancels, …).
+ */
+import type { Actor, Requester, Role } from '../domain/ticket.types';
+import { InvalidInput } from '../domain/domain.errors';
+import { Forbidden, NotFound } from './errors';
+import type { Principal } from './principal';
+
+/** The roles that may change tickets, strongest first: a caller acts in the first one they hold. */
+const ACTING_ROLES: readonly Role[] = ['SUPERVISOR', 'AGENT', 'REQUESTER'];
+
+const has = (principal: Principal, ...roles: Role[]): boolean =>
+  principal.roles.some((role) => roles.includes(role));
+
+/**
+ * The one role the caller acts in when changing a ticket: SUPERVISOR over AGENT over REQUESTER.
+ * Auditors and reporters change nothing (Forbidden); SYSTEM is never taken from a token.
+ */
+export function actingRole(principal: Principal): Role {
+  const role = ACTING_ROLES.find((r) => principal.roles.includes(r));
+  if (role === undefined) {
+    throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not change tickets`);
+  }
+  return role;
+}
+
+/** The caller as recorded on events: id, name and the one role they act in. */
+export function actorOf(principal: Principal): Actor {
+  return { id: principal.id, name: principal.name, role: actingRole(principal) };
+}
+
+/** The system, when a policy acts (auto-close). */
+export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Auto-close policy', role: 'SYSTEM' };
+
+/**
+ * The requester of a new ticket. A requester's own ticket takes them from the token; only agents and
+ * supervisors create on someone else's behalf (e.g. a phone call). Without `requested`, staff file
+ * the ticket as themselves.
+ */
+export function requesterOfNewTicket(
+  principal: Principal,
+  actor: Actor,
+  requested: { id: string; name?: string | null; validatorNumber?: string | null } | null | undefined,
+): Requester {
+  const self: Requester = {
+    id: principal.id,
+    name: principal.name,
+    validatorNumber: principal.validatorNumber,
+  };
+  if (requested === null || requested === undefined) return self;
+  if (actor.role === 'REQUESTER') {
+    if (requested.id !== principal.id) {
+      throw new Forbidden('Only agents and supervisors create tickets on behalf of someone else');
+    }
+    return self;
+  }
+  if (requested.id.trim() === '') {
+    throw new InvalidInput([{ path: 'requester.id', message: 'must not be empty' }]);
+  }
+  return {
+    id: requested.id.trim(),
+    name: requested.name ?? null,
+    validatorNumber: requested.validatorNumber ?? null,
+  };
+}
+
+/**
+ * Refuses a requester acting on someone else's ticket as NotFound: they may not see it, so they must
+ * not learn that it exists. Staff act on any ticket.
+ */
+export function ensureMayActOn(actor: Actor, ticket: { id: string; requester: { id: string } }): void {
+  if (actor.role === 'REQUESTER' && ticket.requester.id !== actor.id) {
+    throw new NotFound(`Ticket ${ticket.id} not found`);
+  }
+}
+
+/** Agents, supervisors, auditors and reporters see every ticket (lists, statistics). */
+export function canReadAllTickets(principal: Principal): boolean {
+  return has(principal, 'AGENT', 'SUPERVISOR', 'AUDITOR', 'REPORTER');
+}
+
+/** Requester-only callers: every ticket query is narrowed to tickets whose requester they are. */
+export function ownTicketsOnly(principal: Principal): boolean {
+  return !canReadAllTickets(principal);
+}
+
+/** Whether the caller may see this ticket at all (requesters: their own; callers with no role: none). */
+export function canSeeTicket(principal: Principal, ticket: { requester: { id: string } }): boolean {
+  return (
+    canReadAllTickets(principal) || (has(principal, 'REQUESTER') && ticket.requester.id === principal.id)
+  );
+}
+
+/**
+ * Whether the caller may read this ticket's history: agents, supervisors and auditors any ticket's,
+ * requesters their own tickets' (without internal comments); reporters never.
+ */
+export function canReadHistory(principal: Principal, ticket: { requester: { id: string } }): boolean {
+  if (has(principal, 'AGENT', 'SUPERVISOR', 'AUDITOR')) return true;
+  return has(principal, 'REQUESTER') && ticket.requester.id === principal.id;
+}
+
+/** Internal comments are for staff and auditors; requesters (and reporters) never see them. */
+export function canSeeInternalComments(principal: Principal): boolean {
+  return has(principal, 'AGENT', 'SUPERVISOR', 'AUDITOR');
+}
+
+/** `ticketAsOf`: agents, supervisors and auditors. */
+export function canUseAsOf(principal: Principal): boolean {
+  return has(principal, 'AGENT', 'SUPERVISOR', 'AUDITOR');
+}
+
+/** The coupon-request retention audit: auditors and supervisors. */
+export function canAuditRetention(principal: Principal): boolean {
+  return has(principal, 'AUDITOR', 'SUPERVISOR');
+}

@@ -1,0 +1,239 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
+import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
+import { decide } from '../domain/ticket.decide';
+import { ticketStreamName, type TicketEvent, type TicketEventMetadata } from '../domain/ticket.events';
+import type { Actor } from '../domain/ticket.types';
+import { ConcurrencyConflict, NotFound } from './errors';
+import { CLOCK, type Clock } from './ports/clock.port';
+import {
+  EVENT_STORE,
+  WrongExpectedVersion,
+  type EventData,
+  type EventStore,
+  type RecordedEvent,
+} from './ports/event-store.port';
+import { IDS, type Ids } from './ports/ids.port';
+import { TICKET_POLICY } from './ports/ticket-policy.port';
+import { KeyedQueue } from './keyed-queue';
+import { backoffDelay, sleep } from './retry';
+import type { SequenceAllocator } from './sequences';
+import type { CommandResult } from './views';
+
+/** A command that needs a number from a sequence (a ticket number, a registration number). */
+export interface NumberedCommand {
+  sequence: SequenceAllocator;
+  /** The command carrying number `n`. Called first with a placeholder, for the dry run. */
+  build(n: number): TicketCommand;
+}
+
+export interface TicketCommandRequest {
+  ticketId: string;
+  command: TicketCommand | NumberedCommand;
+  /** Who acts, in the one role they act in; recorded in every event's metadata. */
+  actor: Actor;
+  /** The version the client last saw: if the stream has moved on, ConcurrencyConflict and nothing appended. */
+  expectedVersion?: number | null;
+  /** Makes the command idempotent: repeating it appends nothing and returns the first result. */
+  commandId?: string | null;
+  /** For commands whose id depends on the stream (auto-close: one per proposed solution). Wins over commandId. */
+  commandIdFor?: (stream: readonly RecordedEvent[]) => string;
+  /** For system actions: the policy that fired. */
+  policy?: string | null;
+  /** Checked on the existing ticket before deciding; throws to refuse (a requester's foreign ticket → NotFound). */
+  authorize?: (state: TicketState) => void;
+  /** The instant of the decision; the clock's now by default. */
+  now?: Date;
+}
+
+/** What a command returns: CommandResult plus the ticket as it stands after the command. */
+export interface TicketCommandOutcome extends CommandResult {
+  state: TicketState;
+}
+
+export interface CommandRunnerOptions {
+  /** Tries in all when a writer in another process appends to the same ticket in between. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: CommandRunnerOptions = { maxAttempts: 8 };
+
+/** Stands in for a sequence number during the dry run; any positive integer would do. */
+const PLACEHOLDER_NUMBER = 1;
+
+/**
+ * The one road every ticket command takes: read the stream → fold → decide → append with the
+ * expected revision (architecture.md "Application").
+ *
+ * - Conflicts: commands on one ticket in this process are queued (KeyedQueue), so they never race each
+ *   other. A writer in another process can still append in between: then the runner re-reads and
+ *   decides again, a bounded number of times with backoff — unless the caller pinned
+ *   `expectedVersion`, which fails at once as ConcurrencyConflict and appends nothing.
+ * - Idempotency: if the stream already holds events of the command's `commandId`, nothing is appended
+ *   and the first result is returned. Event ids derive from the commandId, so even two duplicates
+ *   racing in different processes are stored once (the store ignores an id it holds).
+ * - Sequence numbers: a NumberedCommand is first decided with a placeholder (the dry run). Only if
+ *   that yields events is a real number allocated, then the command is decided again and appended.
+ *   A refused command thus burns no number; the number is kept across conflict retries, and is lost
+ *   (a gap, which domain.md allows) only if a retry then refuses the command.
+ */
+@Injectable()
+export class TicketCommandRunner {
+  private readonly queue = new KeyedQueue();
+  private options: CommandRunnerOptions = DEFAULT_RUNNER_OPTIONS;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: Ids,
+    @Inject(TICKET_POLICY) private readonly policy: TicketPolicy,
+  ) {}
+
+  /** Overrides the retry bound (tests, benchmarks). */
+  configure(options: Partial<CommandRunnerOptions>): this {
+    this.options = { ...this.options, ...options };
+    return this;
+  }
+
+  run(request: TicketCommandRequest): Promise<TicketCommandOutcome> {
+    return this.queue.run(ticketStreamName(request.ticketId), () => this.runQueued(request));
+  }
+
+  private async runQueued(request: TicketCommandRequest): Promise<TicketCommandOutcome> {
+    const { ticketId, actor, expectedVersion = null } = request;
+    const streamId = ticketStreamName(ticketId);
+    const policyName = request.policy ?? null;
+    let allocated: number | null = null;
+
+    for (let attempt = 1; ; attempt++) {
+      const stream = await this.store.readStream(streamId);
+      const state = foldEntries(stream.map(toEntry));
+      const last = stream.at(-1);
+      const version = last?.revision ?? null;
+      if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
+      if (state !== null) request.authorize?.(state);
+
+      const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
+      if (commandId !== null) {
+        const earlier = this.earlierOutcome(ticketId, stream, commandId);
+        if (earlier) return earlier;
+      }
+      if (expectedVersion !== null && expectedVersion !== version) {
+        throw new ConcurrencyConflict(streamId, expectedVersion, version);
+      }
+
+      const context: DecideContext = { now: request.now ?? this.clock.now(), actor, policy: this.policy };
+      let command: TicketCommand;
+      if (isNumbered(request.command)) {
+        if (allocated === null) {
+          const dryRun = decide(request.command.build(PLACEHOLDER_NUMBER), state, context);
+          if (dryRun.length === 0) return unchanged(ticketId, state, last, commandId);
+          allocated = await request.command.sequence.next();
+        }
+        command = request.command.build(allocated);
+      } else {
+        command = request.command;
+      }
+
+      const events = decide(command, state, context);
+      if (events.length === 0) return unchanged(ticketId, state, last, commandId);
+
+      const metadata: TicketEventMetadata = { actor, commandId, policy: policyName };
+      const toStore: EventData[] = events.map((event, index) => ({
+        id: commandId === null ? this.ids.newId() : this.ids.fromCommandId(commandId, `${streamId}:${index}`),
+        type: event.type,
+        data: event.data,
+        metadata,
+      }));
+      try {
+        const appended = await this.store.appendToStream(streamId, toStore, version ?? 'no_stream');
+        const after = events.reduce<TicketState | null>(
+          (s, e) => evolve(s, e, { actorName: actor.name }),
+          state,
+        );
+        return outcome(
+          ticketId,
+          after as TicketState,
+          appended.nextExpectedRevision,
+          appended.position,
+          commandId,
+          events,
+        );
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        const actual = error.actual === 'no_stream' ? null : error.actual;
+        if (expectedVersion !== null) throw new ConcurrencyConflict(streamId, expectedVersion, actual);
+        if (attempt >= this.options.maxAttempts) throw new ConcurrencyConflict(streamId, null, actual);
+        await sleep(backoffDelay(attempt));
+      }
+    }
+  }
+
+  /** The result the command had the first time, if the stream holds its events. */
+  private earlierOutcome(
+    ticketId: string,
+    stream: readonly RecordedEvent[],
+    commandId: string,
+  ): TicketCommandOutcome | null {
+    const own = stream.filter((e) => metadataOf(e)?.commandId === commandId);
+    const lastOwn = own.at(-1);
+    if (lastOwn === undefined) return null;
+    const upTo = stream.filter((e) => e.revision <= lastOwn.revision);
+    const state = foldEntries(upTo.map(toEntry)) as TicketState;
+    return outcome(ticketId, state, lastOwn.revision, lastOwn.position, commandId, own.map(toEvent));
+  }
+}
+
+function isNumbered(command: TicketCommand | NumberedCommand): command is NumberedCommand {
+  return !('kind' in command);
+}
+
+function isCreation(command: TicketCommand | NumberedCommand): boolean {
+  const probe = isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command;
+  return probe.kind === 'CreateTicket';
+}
+
+function metadataOf(event: RecordedEvent): Partial<TicketEventMetadata> | null {
+  return typeof event.metadata === 'object' ? (event.metadata as Partial<TicketEventMetadata> | null) : null;
+}
+
+function toEvent(recorded: RecordedEvent): TicketEvent {
+  return { type: recorded.type, data: recorded.data } as TicketEvent;
+}
+
+function toEntry(recorded: RecordedEvent): TicketEventEntry {
+  return { event: toEvent(recorded), meta: { actorName: metadataOf(recorded)?.actor?.name ?? null } };
+}
+
+function outcome(
+  ticketId: string,
+  state: TicketState,
+  version: number,
+  position: bigint,
+  commandId: string | null,
+  events: readonly TicketEvent[],
+): TicketCommandOutcome {
+  const result: TicketCommandOutcome = { ticketId, version, position, commandId, state };
+  for (const event of events) {
+    if (event.type === 'CouponStatusChangeRequested')
+      result.registrationNumber = event.data.registrationNumber;
+  }
+  return result;
+}
+
+/** A command that changes nothing (e.g. assigning the same person again): the ticket as it is. */
+function unchanged(
+  ticketId: string,
+  state: TicketState | null,
+  last: RecordedEvent | undefined,
+  commandId: string | null,
+): TicketCommandOutcome {
+  if (state === null || last === undefined) throw new NotFound(`Ticket ${ticketId} not found`);
+  return { ticketId, version: last.revision, position: last.position, commandId, state };
+}
+
+/** The CommandResult of an outcome, without the folded state. */
+export function commandResultOf(outcome: TicketCommandOutcome): CommandResult {
+  const { state: _state, ...result } = outcome;
+  return result;
+}

@@ -1,0 +1,163 @@
+/**
+ * The ticket commands as the CommandBus carries them: the caller and the plain input of the matching
+ * GraphQL input type (shared/contract/schema.graphql). Every handler returns a CommandResult.
+ */
+import { Command } from '@nestjs/cqrs';
+import type {
+  Channel,
+  CouponChangeScenario,
+  CouponStatus,
+  Priority,
+  Resolution,
+  SupportLine,
+} from '../../domain/ticket.types';
+import type { Principal } from '../principal';
+import type { CommandResult } from '../views';
+
+/** What every command on an existing ticket carries (schema: ticketId, expectedVersion, commandId). */
+export interface TicketChangeInput {
+  ticketId: string;
+  /** The version the client last saw; if the ticket has moved on, CONFLICT and nothing changes. */
+  expectedVersion?: number | null;
+  /** Makes retries safe: the same commandId appends nothing new and returns the same result. */
+  commandId?: string | null;
+}
+
+export interface CreateTicketInput {
+  commandId?: string | null;
+  requester?: { id: string; name?: string | null; validatorNumber?: string | null } | null;
+  channel?: Channel | null;
+  module: string;
+  category?: string | null;
+  type?: string | null;
+  subject: string;
+  description: string;
+  priority?: Priority | null;
+  pnr?: string | null;
+  /** A Date (DateTime scalar) or an ISO-8601 string. */
+  nearestDepartureAt?: Date | string | null;
+  eTicketNumber?: string | null;
+}
+
+export interface AssignTicketInput extends TicketChangeInput {
+  assigneeId: string;
+  assigneeName?: string | null;
+  line?: SupportLine | null;
+  reason?: string | null;
+}
+
+export interface AddCommentInput extends TicketChangeInput {
+  body: string;
+  internal?: boolean | null;
+  requestsReply?: boolean | null;
+}
+
+export interface ProposeSolutionInput extends TicketChangeInput {
+  solution: string;
+}
+
+export interface ReopenTicketInput extends TicketChangeInput {
+  reason: string;
+}
+
+export interface CloseTicketInput extends TicketChangeInput {
+  resolution: Resolution;
+  reason?: string | null;
+}
+
+export interface RequestCouponStatusChangeInput extends TicketChangeInput {
+  pnr?: string | null;
+  eTicketNumber?: string | null;
+  couponNumbers?: number[] | null;
+  passengerName?: string | null;
+  scenario?: CouponChangeScenario | null;
+  fromStatus?: CouponStatus | null;
+  toStatus?: CouponStatus | null;
+  description?: string | null;
+  agent?: {
+    lastName?: string | null;
+    firstName?: string | null;
+    middleName?: string | null;
+    referenceNumber?: string | null;
+  } | null;
+  agency?: {
+    name?: string | null;
+    validatorNumber?: string | null;
+    address?: string | null;
+    contacts?: string | null;
+  } | null;
+  mcoNumber?: string | null;
+  fareClasses?: { from?: string | null; to?: string | null } | null;
+  boardingPass?: { checkInNumber?: string | null; seat?: string | null; other?: string | null } | null;
+}
+
+export class CreateTicketCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: CreateTicketInput,
+  ) {
+    super();
+  }
+}
+
+export class AssignTicketCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: AssignTicketInput,
+  ) {
+    super();
+  }
+}
+
+export class AddCommentCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: AddCommentInput,
+  ) {
+    super();
+  }
+}
+
+export class ProposeSolutionCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: ProposeSolutionInput,
+  ) {
+    super();
+  }
+}
+
+export class ReopenTicketCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: ReopenTicketInput,
+  ) {
+    super();
+  }
+}
+
+export class CloseTicketCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: CloseTicketInput,
+  ) {
+    super();
+  }
+}
+
+/** Its result carries `registrationNumber` (N<k>). */
+export class RequestCouponStatusChangeCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: RequestCouponStatusChangeInput,
+  ) {
+    super();
+  }
+}
+
+/** Closes a ticket whose proposed solution went unanswered (domain.md §2), as the system. */
+export class AutoCloseTicketCommand extends Command<CommandResult> {
+  constructor(readonly ticketId: string) {
+    super();
+  }
+}
