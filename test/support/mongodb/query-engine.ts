@@ -1,0 +1,62 @@
+import { Document } from 'bson';
+import { Aggregator, find, Query } from 'mingo';
+import type { AnyObject, CollectionResolver, Options } from 'mingo/types/types';
+import { cloneValue, isDocument } from './values';
+
+/** How `find`, `count` and `findAndModify` pick documents, in MongoDB's terms. */
+export interface FindSpec {
+  readonly filter?: Document;
+  readonly sort?: Document;
+  readonly projection?: Document;
+  readonly skip?: number;
+  readonly limit?: number;
+}
+
+function asFilter(filter: unknown): AnyObject {
+  return isDocument(filter) ? filter : {};
+}
+
+/** A predicate for one filter document, compiled once and reused for every document. */
+export function documentMatcher(filter: Document | undefined): (document: Document) => boolean {
+  const criteria = asFilter(filter);
+  if (Object.keys(criteria).length === 0) return () => true;
+  const query = new Query(criteria);
+  return (document) => query.test(document);
+}
+
+/** `$natural` asks for storage order, which is the order documents are already in. */
+function naturalOrder(sort: Document): 1 | -1 | undefined {
+  const keys = Object.keys(sort);
+  return keys.length === 1 && keys[0] === '$natural' ? (sort.$natural < 0 ? -1 : 1) : undefined;
+}
+
+/**
+ * Filters, sorts, skips, limits and projects like the `find` command. The input is a snapshot of stored
+ * documents, which are never mutated in place, so the result is isolated from later writes.
+ */
+export function findDocuments(documents: Document[], spec: FindSpec): Document[] {
+  const sort = isDocument(spec.sort) && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  const natural = sort ? naturalOrder(sort) : undefined;
+  const source = natural === -1 ? [...documents].reverse() : documents;
+  const projection =
+    isDocument(spec.projection) && Object.keys(spec.projection).length > 0 ? spec.projection : {};
+  let cursor = find<Document>(source, asFilter(spec.filter), projection);
+  if (sort && natural === undefined) cursor = cursor.sort(sort);
+  if (spec.skip && spec.skip > 0) cursor = cursor.skip(spec.skip);
+  if (spec.limit && spec.limit > 0) cursor = cursor.limit(spec.limit);
+  return cursor.all();
+}
+
+/** Runs an aggregation pipeline; `$lookup` and friends see the other collections through `resolve`. */
+export function runPipeline(
+  documents: Document[],
+  pipeline: Document[],
+  resolve: (collection: string) => Document[],
+): Document[] {
+  const collectionResolver: CollectionResolver = (name) => resolve(name);
+  const options: Partial<Options> = { collectionResolver };
+  // Stages such as $addFields may write into their input, so they get copies of the stored documents.
+  return new Aggregator(pipeline, options).run(
+    documents.map((document) => cloneValue(document)),
+  ) as Document[];
+}
