@@ -1,0 +1,93 @@
+/**
+ * The read store port: where projections keep the read models and queries read them.
+ *
+ * Reads speak MongoDB's query language — filter documents, sort documents and aggregation pipelines —
+ * limited to what both mingo (the embedded adapter) and MongoDB support, so a MongoDB adapter hands the
+ * very same documents to the official driver. Writes have the one shape both stores do fast: a projector
+ * computes the next document from the previous one and the event, and the store replaces it, guarded by
+ * the revision the projector saw (architecture.md "Projections").
+ *
+ * One contract suite (test/read-store/read-store.contract.ts) runs against every adapter.
+ */
+
+/** Injection token for the ReadStore port. */
+export const READ_STORE = Symbol('ReadStore');
+
+/** A read-model document: `_id` is its key, `revision` the stream revision (or event position) it reflects. */
+export interface ReadDocument {
+  _id: string;
+  revision: number;
+  [field: string]: unknown;
+}
+
+/** A MongoDB filter document (`{ status: { $in: [...] }, 'requester.id': 'x' }`), built from typed values only. */
+export type Filter = Record<string, unknown>;
+
+/** A MongoDB sort document: field → 1 (ascending) or -1 (descending), applied in key order. */
+export type SortSpec = Record<string, 1 | -1>;
+
+/** An aggregation pipeline stage (`{ $match: … }`, `{ $group: … }`, …). */
+export type PipelineStage = Record<string, unknown>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  /** At most this many documents. */
+  limit?: number;
+  /** An inclusion projection (`{ field: 1 }`); `_id` and `revision` always come back. */
+  projection?: Record<string, 1>;
+}
+
+/**
+ * The revision the stored document must have for a replace to apply:
+ * a number = the current document's revision; `-1` = insert only when no document has this `_id`.
+ */
+export interface ReplaceGuard {
+  expectedRevision: number;
+}
+
+/** One guarded replace of a bulk write. */
+export interface ReplaceOne extends ReplaceGuard {
+  doc: ReadDocument;
+}
+
+/** An index to declare: keys in order, 1 ascending / -1 descending (an array field makes it multikey). */
+export interface IndexSpec {
+  key: Record<string, 1 | -1>;
+  name?: string;
+  unique?: boolean;
+}
+
+/** Collection a rebuild writes into before it replaces `name` (fresh, so the live one stays readable). */
+export const rebuildCollectionName = (name: string, generation: number): string =>
+  `${name}__rebuild${generation}`;
+
+export interface ReadStore {
+  /**
+   * Replaces the document with `doc._id` when its revision is `expectedRevision` (or inserts it when
+   * `expectedRevision` is -1 and none exists). Anything else — a stale or duplicated event — is a no-op.
+   * Resolves true when the document was written.
+   */
+  replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean>;
+  /** The bulk form of `replace` for catch-up and rebuilds: applied in order; resolves how many were written. */
+  replaceMany(collection: string, writes: readonly ReplaceOne[]): Promise<number>;
+  /** The document with this `_id`, or null. */
+  get(collection: string, id: string): Promise<ReadDocument | null>;
+  /** Documents matching the filter, sorted and limited (MongoDB `find`). */
+  find(collection: string, filter: Filter, options?: FindOptions): Promise<ReadDocument[]>;
+  /** How many documents match the filter (MongoDB `countDocuments`). */
+  count(collection: string, filter: Filter): Promise<number>;
+  /** Runs an aggregation pipeline over the collection (MongoDB `aggregate`). */
+  aggregate(collection: string, pipeline: readonly PipelineStage[]): Promise<Record<string, unknown>[]>;
+  /** Declares indexes (idempotent). MongoDB creates them; the embedded store keeps in-memory ones. */
+  ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void>;
+  /** Drops a collection with its documents and indexes (no-op when absent). */
+  dropCollection(collection: string): Promise<void>;
+  /** Switch-over after a rebuild: `from` becomes `to` (replacing it, indexes included) in one step. */
+  renameCollection(from: string, to: string): Promise<void>;
+  /** The `$all` position a projection has applied up to, or null when it has applied nothing. */
+  getCheckpoint(name: string): Promise<bigint | null>;
+  /** Stores a projection's checkpoint (after the events up to `position` are applied). */
+  saveCheckpoint(name: string, position: bigint): Promise<void>;
+  /** Releases connections and memory. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,83 @@
+/**
+ * The read models' documents and collections: written by src/projections, read by the query handlers.
+ * Times are ISO-8601 UTC strings as the events carry them (`toISOString`, fixed width), so comparing
+ * them as strings orders them in time in both the embedded store and MongoDB.
+ */
+import type { TicketComment, TicketState } from '../../domain/ticket';
+import { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus } from '../../domain/ticket.types';
+import type { IndexSpec, ReadDocument } from '../ports/read-store.port';
+import type { CouponRequestView } from '../views';
+
+/** Collection names (logical: a rebuild writes fresh ones and renames them to these). */
+export const TICKETS = 'tickets';
+export const TICKET_COMMENTS = 'ticketComments';
+export const COUPON_REQUESTS = 'couponRequests';
+
+/**
+ * A ticket as the lists and the detail read it: the folded state without its comments (they are the
+ * correspondence read model), `revision` = the ticket's version, and fields computed for filters and sorts.
+ */
+export type TicketDocument = ReadDocument &
+  Omit<TicketState, 'comments'> & {
+    /** Words of the subject and description (a multikey index in MongoDB). */
+    searchWords: string[];
+    /** PRIORITIES order: LOW 0 … CRITICAL 3, so sorting by it sorts by urgency. */
+    priorityRank: number;
+    /** TICKET_STATUSES order: NEW 0 … CLOSED 5, the ticket's life cycle. */
+    statusRank: number;
+    hasCouponRequests: boolean;
+    /**
+     * While AWAITING_REQUESTER the resolution clock is paused, so the ticket is overdue on resolution only
+     * if the deadline had already passed when the wait began (domain sla.ts: the pause does not turn it back).
+     */
+    resolutionMissedBeforeWait: boolean;
+    /** When the auto-close clock started (SOLUTION_PROPOSED only), for the auto-close policy's candidates. */
+    autoCloseClockStart: string | null;
+  };
+
+/** One comment of a ticket's correspondence; `_id` = `<ticketId>:<revision>`, `revision` = the event's. */
+export type CommentDocument = ReadDocument & TicketComment & { ticketId: string };
+
+/**
+ * One coupon status change request; `_id` = `<ticketId>:<revision>`. `requesterId` narrows the list for
+ * requesters; `registrationSeq` (k of N<k>) orders it, newest first.
+ */
+export type CouponRequestDocument = ReadDocument &
+  CouponRequestView & { requesterId: string; registrationSeq: number };
+
+export const priorityRank = (priority: Priority): number => PRIORITIES.indexOf(priority);
+export const statusRank = (status: TicketStatus): number => TICKET_STATUSES.indexOf(status);
+
+const sortIndex = (field: string): IndexSpec => ({ key: { [field]: -1, number: -1 } });
+const equalityIndex = (field: string): IndexSpec => ({ key: { [field]: 1 } });
+
+/** Indexes of every read-model collection: one per list sort (with the number as tie-break), one per filter. */
+export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
+  [TICKETS]: [
+    { key: { number: -1 }, unique: true },
+    ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionDueAt'].map(sortIndex),
+    ...[
+      'status',
+      'priority',
+      'channel',
+      'module',
+      'category',
+      'type',
+      'requester.id',
+      'requester.validatorNumber',
+      'assignee.id',
+      'assignee.line',
+      'searchWords',
+      'pnr',
+      'eTicketNumber',
+      'hasCouponRequests',
+      'firstResponseDueAt',
+      'autoCloseClockStart',
+    ].map(equalityIndex),
+  ],
+  [TICKET_COMMENTS]: [{ key: { ticketId: 1, revision: 1 } }],
+  [COUPON_REQUESTS]: [
+    { key: { registrationSeq: -1 } },
+    ...['ticketId', 'requesterId', 'eTicketNumber', 'pnr', 'scenario', 'registeredAt'].map(equalityIndex),
+  ],
+};

@@ -1,0 +1,109 @@
+/**
+ * The read side's queries as the QueryBus carries them: the caller and the plain arguments of the
+ * matching GraphQL field (shared/contract/schema.graphql). Handlers live beside this file.
+ */
+import { Query } from '@nestjs/cqrs';
+import type { Principal } from '../principal';
+import type {
+  Connection,
+  CouponRequestFilterInput,
+  CouponRequestView,
+  HistoryEventView,
+  RetentionAuditView,
+  StatsBucketView,
+  StatsDimension,
+  TicketFilterInput,
+  TicketSortInput,
+  TicketView,
+} from '../views';
+
+/** `ticket(id, number)`: null when it does not exist or the caller may not see it. */
+export class GetTicketQuery extends Query<TicketView | null> {
+  constructor(
+    readonly principal: Principal,
+    readonly by: { id?: string | null; number?: number | null },
+  ) {
+    super();
+  }
+}
+
+/** `tickets(filter, sort, first, after)`: one keyset page (at most 100) and the total count. */
+export class ListTicketsQuery extends Query<Connection<TicketView>> {
+  constructor(
+    readonly principal: Principal,
+    readonly filter: TicketFilterInput | null,
+    readonly sort: TicketSortInput | null,
+    readonly first: number,
+    readonly after: string | null,
+  ) {
+    super();
+  }
+}
+
+/** `Ticket.history`: the ticket's events from the event store, oldest first. */
+export class TicketHistoryQuery extends Query<HistoryEventView[]> {
+  constructor(
+    readonly principal: Principal,
+    readonly ticketId: string,
+  ) {
+    super();
+  }
+}
+
+/** `ticketAsOf(id, at)`: the fold of the ticket's events that occurred at or before `at`. */
+export class TicketAsOfQuery extends Query<TicketView | null> {
+  constructor(
+    readonly principal: Principal,
+    readonly id: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}
+
+/** `ticketStats(filter, groupBy)`: one bucket per combination of the dimensions' values. */
+export class TicketStatsQuery extends Query<StatsBucketView[]> {
+  constructor(
+    readonly principal: Principal,
+    readonly filter: TicketFilterInput | null,
+    readonly groupBy: StatsDimension[],
+  ) {
+    super();
+  }
+}
+
+/** `couponRequests(filter, first, after)`: newest first. */
+export class ListCouponRequestsQuery extends Query<Connection<CouponRequestView>> {
+  constructor(
+    readonly principal: Principal,
+    readonly filter: CouponRequestFilterInput | null,
+    readonly first: number,
+    readonly after: string | null,
+  ) {
+    super();
+  }
+}
+
+/** `couponRequestRetentionAudit(asOf, verify)`: counts, and with `verify` the check against the event store. */
+export class RetentionAuditQuery extends Query<RetentionAuditView> {
+  constructor(
+    readonly principal: Principal,
+    readonly asOf: Date | null,
+    readonly verify: boolean,
+  ) {
+    super();
+  }
+}
+
+/** `RetentionAudit.requests(state, first, after)`: the requests within retention at `asOf`, or past it. */
+export class RetentionRequestsQuery extends Query<Connection<CouponRequestView>> {
+  constructor(
+    readonly principal: Principal,
+    readonly asOf: Date,
+    readonly state: 'RETAINED' | 'EXPIRED',
+    readonly first: number,
+    readonly after: string | null,
+  ) {
+    super();
+  }
+}

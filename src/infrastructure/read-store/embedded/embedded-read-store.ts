@@ -1,0 +1,103 @@
+/**
+ * The embedded read store: the read models in memory, queried with mingo (MongoDB's query language for
+ * in-memory objects). Nothing is written to disk: at start the projections replay the event store into
+ * it (the event store is the record; replay is fast and needs no snapshot format to keep compatible).
+ */
+import { Aggregator, ProcessingMode } from 'mingo';
+import type {
+  Filter,
+  FindOptions,
+  IndexSpec,
+  PipelineStage,
+  ReadDocument,
+  ReadStore,
+  ReplaceGuard,
+  ReplaceOne,
+} from '../../../application/ports/read-store.port';
+import { EmbeddedCollection } from './embedded-collection';
+
+/** Stages that build new objects and never change their input: they may run on the stored documents. */
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$project', '$count']);
+
+export class EmbeddedReadStore implements ReadStore {
+  private readonly collections = new Map<string, EmbeddedCollection>();
+  private readonly checkpoints = new Map<string, bigint>();
+
+  async replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
+    return this.collection(collection).replace(doc, guard.expectedRevision);
+  }
+
+  async replaceMany(collection: string, writes: readonly ReplaceOne[]): Promise<number> {
+    const target = this.collection(collection);
+    let written = 0;
+    for (const write of writes) if (target.replace(write.doc, write.expectedRevision)) written++;
+    return written;
+  }
+
+  async get(collection: string, id: string): Promise<ReadDocument | null> {
+    return this.collections.get(collection)?.docs.get(id) ?? null;
+  }
+
+  /** Documents are returned as stored: treat them as read-only. */
+  async find(collection: string, filter: Filter, options?: FindOptions): Promise<ReadDocument[]> {
+    return this.collections.get(collection)?.find(filter, options) ?? [];
+  }
+
+  async count(collection: string, filter: Filter): Promise<number> {
+    return this.collections.get(collection)?.count(filter) ?? 0;
+  }
+
+  /** A leading `$match` is answered through the indexes; the rest of the pipeline runs in mingo. */
+  async aggregate(
+    collection: string,
+    pipeline: readonly PipelineStage[],
+  ): Promise<Record<string, unknown>[]> {
+    const source = this.collections.get(collection);
+    if (!source) return [];
+    const [first, ...rest] = pipeline;
+    const leadingMatch = first && Object.keys(first).length === 1 && '$match' in first;
+    const docs = leadingMatch ? source.matching(first.$match as Filter) : source.all();
+    const stages = leadingMatch ? rest : [...pipeline];
+    if (stages.length === 0) return docs;
+    const readOnly = stages.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)));
+    const processingMode = readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT;
+    return new Aggregator(stages, { scriptEnabled: false, processingMode }).run(docs);
+  }
+
+  async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    const target = this.collection(collection);
+    for (const spec of specs) target.ensureIndex(spec);
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    this.collections.delete(collection);
+  }
+
+  async renameCollection(from: string, to: string): Promise<void> {
+    const source = this.collection(from);
+    this.collections.delete(from);
+    this.collections.set(to, source);
+  }
+
+  async getCheckpoint(name: string): Promise<bigint | null> {
+    return this.checkpoints.get(name) ?? null;
+  }
+
+  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+    this.checkpoints.set(name, position);
+  }
+
+  async close(): Promise<void> {
+    this.collections.clear();
+    this.checkpoints.clear();
+  }
+
+  private collection(name: string): EmbeddedCollection {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new EmbeddedCollection();
+      this.collections.set(name, collection);
+    }
+    return collection;
+  }
+}

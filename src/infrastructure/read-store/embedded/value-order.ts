@@ -1,0 +1,69 @@
+/**
+ * MongoDB's order of values (null < numbers < strings < objects < arrays < booleans < dates), so the
+ * embedded store's indexes and sorts put documents in the order MongoDB would.
+ */
+
+const typeRank = (value: unknown): number => {
+  if (value === null || value === undefined) return 1;
+  if (typeof value === 'number' || typeof value === 'bigint') return 2;
+  if (typeof value === 'string') return 3;
+  if (value instanceof Date) return 9;
+  if (Array.isArray(value)) return 5;
+  if (typeof value === 'boolean') return 8;
+  return 4;
+};
+
+/** Negative, zero or positive as `a` sorts before, with, or after `b`. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+      return 0;
+    case 2:
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    case 3:
+      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    case 8:
+      return Number(a) - Number(b);
+    case 9:
+      return (a as Date).getTime() - (b as Date).getTime();
+    default:
+      return compareStructured(a, b);
+  }
+}
+
+function compareStructured(a: unknown, b: unknown): number {
+  const ea = Array.isArray(a) ? a.map((v, i) => [String(i), v]) : Object.entries(a as object);
+  const eb = Array.isArray(b) ? b.map((v, i) => [String(i), v]) : Object.entries(b as object);
+  for (let i = 0; i < Math.min(ea.length, eb.length); i++) {
+    const byValue = compareValues(ea[i][1], eb[i][1]);
+    if (byValue !== 0) return byValue;
+  }
+  return ea.length - eb.length;
+}
+
+/** The value at a dotted path (`requester.id`), or undefined. */
+export function valueAt(doc: unknown, path: string): unknown {
+  if (!path.includes('.')) return (doc as Record<string, unknown> | null | undefined)?.[path];
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** A comparator for a MongoDB sort document, ending with `_id` so equal keys keep one stable order. */
+export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: unknown) => number {
+  const fields = Object.entries(sort);
+  return (a, b) => {
+    for (const [path, direction] of fields) {
+      const order = compareValues(valueAt(a, path), valueAt(b, path));
+      if (order !== 0) return order * direction;
+    }
+    return compareValues(valueAt(a, '_id'), valueAt(b, '_id'));
+  };
+}
