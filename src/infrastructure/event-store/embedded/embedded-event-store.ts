@@ -1,0 +1,382 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  AppendResult,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  WrongExpectedVersion,
+} from '../../../application/ports/event-store.port';
+import { recordMatcher } from './all-filter';
+import { AllSubscription } from './all-subscription';
+import { decideAppend, StreamState } from './append-decision';
+import { DataDirLock } from './data-dir-lock';
+import { DurableCheckpoint } from './durable-checkpoint';
+import { GroupCommitLog } from './group-commit-log';
+import { LogReader, RecordRef } from './log-reader';
+import {
+  decodeRecord,
+  hashEventId,
+  LOG_HEADER_BYTES,
+  MAX_REVISION,
+  prepareEvent,
+  PreparedEvent,
+  readEventId,
+  recordLength,
+  writeRecord,
+} from './log-record';
+import { recoverLog } from './log-recovery';
+import { StreamIndex } from './stream-index';
+
+const LOG_FILE = 'events.log';
+const LOCK_FILE = 'events.lock';
+const CHECKPOINT_FILE = 'events.chk';
+/** With `any`, a repeated id is looked for among this many of the stream's latest events. */
+const IDEMPOTENCY_WINDOW = 10_000;
+
+/** Options of `EmbeddedEventStore.open`. */
+export interface EmbeddedEventStoreOptions {
+  /** Where recovery notes go (a cut torn tail); default: console.warn. */
+  warn?: (message: string) => void;
+  /** How often the acknowledged end is recorded in the side checkpoint file; default 1000 ms. */
+  checkpointIntervalMs?: number;
+}
+
+/** `readAll` options beyond the port, for an EventStoreDB-compatible server. */
+export interface EmbeddedReadAllOptions extends ReadAllOptions {
+  /** Also return events of `$`-prefixed (system) streams. */
+  includeSystemStreams?: boolean;
+}
+
+/** `subscribeToAll` options beyond the port, for an EventStoreDB-compatible server. */
+export interface EmbeddedSubscribeOptions extends SubscribeToAllOptions {
+  /** Also deliver events of `$`-prefixed (system) streams. */
+  includeSystemStreams?: boolean;
+  /** With a filter: a checkpoint after this many records skipped in a row; default 32. */
+  checkpointInterval?: number;
+}
+
+/**
+ * The event store `npm start` uses when no EventStoreDB is configured: an append-only,
+ * checksummed log file in a data directory, with EventStoreDB's semantics (see the port).
+ * An append resolves once its bytes are fdatasync'ed; concurrent appends share one write and
+ * one sync (group commit). On open the log is scanned, a torn tail is cut off and the index
+ * (stream → positions) is rebuilt in memory; events stay on disk and are read by position.
+ */
+export class EmbeddedEventStore implements EventStore {
+  private readonly subscriptions = new Set<AllSubscription>();
+  private commitWaiters = new Set<() => void>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly index: StreamIndex,
+    private readonly log: GroupCommitLog,
+    private readonly reader: LogReader,
+    private readonly lock: DataDirLock,
+    private readonly checkpoint: DurableCheckpoint,
+  ) {}
+
+  /**
+   * Opens the store in `dir` (created if missing), taking its lock (refused while another
+   * live process holds it) and recovering the log after a crash.
+   */
+  static async open(dir: string, options: EmbeddedEventStoreOptions = {}): Promise<EmbeddedEventStore> {
+    fs.mkdirSync(dir, { recursive: true });
+    const lock = DataDirLock.acquire(dir, LOCK_FILE);
+    let fd: number | undefined;
+    let checkpoint: DurableCheckpoint | undefined;
+    try {
+      const file = path.join(dir, LOG_FILE);
+      const created = !fs.existsSync(file);
+      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
+      if (created) syncDirectory(dir);
+      checkpoint = DurableCheckpoint.open(path.join(dir, CHECKPOINT_FILE));
+      const recovered = recoverLog(fd, file, checkpoint.value);
+      if (recovered.cutBytes > 0) {
+        (options.warn ?? console.warn)(
+          `Event store: cut ${recovered.cutBytes} bytes of torn or corrupt tail off ${file} at byte ${recovered.end}`,
+        );
+      }
+      checkpoint.writeSync(recovered.end);
+      let store: EmbeddedEventStore | undefined = undefined;
+      const log = new GroupCommitLog(fd, recovered.end, recovered.lastRecordPosition, () =>
+        store!.committed(),
+      );
+      store = new EmbeddedEventStore(fd, recovered.index, log, new LogReader(fd), lock, checkpoint);
+      checkpoint.start(() => log.durableEnd, options.checkpointIntervalMs ?? 1000);
+      return store;
+    } catch (error) {
+      if (checkpoint !== undefined) await checkpoint.close(undefined);
+      if (fd !== undefined) fs.closeSync(fd);
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Appends atomically; resolves once durable. See `decideAppend` for the idempotency rule. */
+  appendToStream(
+    streamId: string,
+    events: EventData[],
+    expectedRevision: ExpectedRevision = 'any',
+  ): Promise<AppendResult> {
+    try {
+      return this.append(streamId, events, expectedRevision);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** A stream's durable events; [] when the stream does not exist. */
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const last = this.index.lastRevisionBefore(streamId, this.log.durableEnd);
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const events: RecordedEvent[] = [];
+    if (last < 0 || maxCount <= 0) return events;
+    if (options.direction === 'backwards') {
+      const from = options.fromRevision;
+      let revision =
+        from === undefined || from === 'end' ? last : from === 'start' ? 0 : Math.min(from, last);
+      for (; revision >= 0 && events.length < maxCount; revision--)
+        events.push(this.readRevision(streamId, revision));
+    } else {
+      const from = options.fromRevision;
+      let revision = from === undefined || from === 'start' ? 0 : from === 'end' ? last + 1 : from;
+      for (; revision <= last && events.length < maxCount; revision++)
+        events.push(this.readRevision(streamId, revision));
+    }
+    return events;
+  }
+
+  /** Events of `$all` in position order, from a snapshot of the durable log taken at the first read. */
+  async *readAll(options: EmbeddedReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.assertOpen();
+    const matches = recordMatcher(options.filter, options.includeSystemStreams ?? false);
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const limit = this.log.durableEnd;
+    let count = 0;
+    const from = options.fromPosition;
+    if (options.direction === 'backwards') {
+      if (from === 'start') return;
+      let end = from === undefined || from === 'end' ? limit : await this.boundaryAfter(Number(from), limit);
+      while (end > LOG_HEADER_BYTES && count < maxCount) {
+        const { records, next } = await this.reader.readBackward(end, LOG_HEADER_BYTES);
+        for (const record of records) {
+          if (count >= maxCount) return;
+          if (matches(record.buffer, record.offset)) {
+            count++;
+            yield this.toRecordedEvent(record);
+          }
+        }
+        end = next;
+      }
+    } else {
+      if (from === 'end') return;
+      let position =
+        from === undefined || from === 'start'
+          ? LOG_HEADER_BYTES
+          : await this.boundaryAtOrAfter(Number(from), limit);
+      while (position < limit && count < maxCount) {
+        const { records, next } = await this.reader.readForward(position, limit);
+        for (const record of records) {
+          if (count >= maxCount) return;
+          if (matches(record.buffer, record.offset)) {
+            count++;
+            yield this.toRecordedEvent(record);
+          }
+        }
+        position = next;
+      }
+    }
+  }
+
+  /** Catch-up then live subscription to `$all`, starting after `fromPosition`. */
+  subscribeToAll(options: EmbeddedSubscribeOptions): AllSubscription {
+    this.assertOpen();
+    const matches = recordMatcher(options.filter, options.includeSystemStreams ?? false);
+    const from = options.fromPosition;
+    const start =
+      from === 'start'
+        ? Promise.resolve(LOG_HEADER_BYTES)
+        : this.boundaryAtOrAfter(Number(from) + 1, this.log.durableEnd);
+    const subscription = new AllSubscription(
+      {
+        durableEnd: () => this.log.durableEnd,
+        lastRecordPosition: () => this.log.lastRecordPosition,
+        readForward: (position, limit) => this.reader.readForward(position, limit),
+        onNextCommit: (wake) => {
+          this.commitWaiters.add(wake);
+          return () => this.commitWaiters.delete(wake);
+        },
+        toRecordedEvent: (record) => this.toRecordedEvent(record),
+        ended: (ended) => this.subscriptions.delete(ended),
+      },
+      start,
+      matches,
+      options.filter === undefined ? undefined : Math.max(1, options.checkpointInterval ?? 32),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The last durable revision of a stream, or -1 when it does not exist. */
+  streamRevision(streamId: string): number {
+    return this.index.lastRevisionBefore(streamId, this.log.durableEnd);
+  }
+
+  /** Position of the last durable event in the log (system streams included), or null when empty. */
+  headPosition(): bigint | null {
+    const last = this.log.lastRecordPosition;
+    return last < 0 ? null : BigInt(last);
+  }
+
+  /** Finishes pending appends, ends subscriptions, releases the files and the lock. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private append(streamId: string, events: EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    if (this.log.failed) throw this.log.failed;
+    if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
+      throw new RangeError(`Expected revision must be a non-negative integer, got ${expected}`);
+    }
+    const ids = events.map((event) => event.id);
+    const last = this.index.lastRevision(streamId);
+    const decision = decideAppend(expected, ids, this.streamState(streamId, last));
+    if (decision.kind === 'wrongExpectedVersion') {
+      throw new WrongExpectedVersion(streamId, expected, this.reportedRevision(streamId, last));
+    }
+    if (decision.kind === 'idempotent') {
+      return this.whenDurable(streamId, decision.lastRevision);
+    }
+    if (events.length === 0) return this.whenDurable(streamId, last);
+    if (last + events.length > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
+    const prepared: PreparedEvent[] = events.map((event) =>
+      prepareEvent(event.id, event.type, event.data, event.metadata),
+    );
+    const streamIdBytes = Buffer.byteLength(streamId);
+    const lengths = prepared.map((event) => recordLength(streamIdBytes, event));
+    const buffer = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+    const start = this.log.nextPosition;
+    const created = Date.now();
+    let offset = 0;
+    for (let i = 0; i < prepared.length; i++) {
+      writeRecord(buffer, offset, streamId, prepared[i], last + 1 + i, created, i === prepared.length - 1);
+      this.index.add(streamId, start + offset, hashEventId(prepared[i].id));
+      offset += lengths[i];
+    }
+    const lastRecordOffset = offset - lengths[lengths.length - 1];
+    const nextExpectedRevision = last + events.length;
+    const position = BigInt(start + lastRecordOffset);
+    return this.log.enqueue(buffer, lastRecordOffset).then(() => ({ nextExpectedRevision, position }));
+  }
+
+  /** The result of an append that writes nothing, once what it refers to is durable. */
+  private async whenDurable(streamId: string, revision: number): Promise<AppendResult> {
+    if (revision < 0) return { nextExpectedRevision: revision, position: -1n };
+    const position = this.index.positionOf(streamId, revision);
+    await this.log.waitDurable(position + 1);
+    return { nextExpectedRevision: revision, position: BigInt(position) };
+  }
+
+  private streamState(streamId: string, lastRevision: number): StreamState {
+    return {
+      lastRevision,
+      hasIdAt: (revision, id) =>
+        this.index.idHashOf(streamId, revision) === hashEventId(id) && this.idAt(streamId, revision) === id,
+      findRecentId: (id) => {
+        const hash = hashEventId(id);
+        const oldest = Math.max(0, lastRevision - IDEMPOTENCY_WINDOW + 1);
+        for (let revision = lastRevision; revision >= oldest; revision--) {
+          if (this.index.idHashOf(streamId, revision) === hash && this.idAt(streamId, revision) === id) {
+            return revision;
+          }
+        }
+        return -1;
+      },
+    };
+  }
+
+  private idAt(streamId: string, revision: number): string {
+    const position = this.index.positionOf(streamId, revision);
+    const unwritten = this.log.unwrittenRecord(position);
+    if (unwritten !== undefined) return readEventId(unwritten.buffer, unwritten.offset);
+    const record = this.reader.readRecordSync(position);
+    return readEventId(record.buffer, record.offset);
+  }
+
+  private reportedRevision(streamId: string, last: number): number | 'no_stream' {
+    return last < 0 ? 'no_stream' : last;
+  }
+
+  private readRevision(streamId: string, revision: number): RecordedEvent {
+    return this.toRecordedEvent(this.reader.readRecordSync(this.index.positionOf(streamId, revision)));
+  }
+
+  private toRecordedEvent(record: RecordRef): RecordedEvent {
+    const decoded = decodeRecord(record.buffer, record.offset);
+    return {
+      streamId: decoded.streamId,
+      id: decoded.id,
+      type: decoded.type,
+      revision: decoded.revision,
+      position: BigInt(record.position),
+      data: decoded.data,
+      metadata: decoded.metadata,
+      created: new Date(decoded.created),
+    };
+  }
+
+  /** First record start ≥ `target` among durable records (or `limit`). */
+  private boundaryAtOrAfter(target: number, limit: number): Promise<number> {
+    if (target <= LOG_HEADER_BYTES) return Promise.resolve(LOG_HEADER_BYTES);
+    if (target >= limit) return Promise.resolve(limit);
+    const from = this.index.boundaryAtOrBefore(target, LOG_HEADER_BYTES);
+    return this.reader.boundaryAtOrAfter(from, target, limit);
+  }
+
+  /** End of the record at `target` when one starts there, else the first record start after it. */
+  private async boundaryAfter(target: number, limit: number): Promise<number> {
+    if (target < LOG_HEADER_BYTES) return LOG_HEADER_BYTES;
+    if (target >= limit) return limit;
+    const boundary = await this.boundaryAtOrAfter(target, limit);
+    if (boundary !== target) return boundary;
+    return target + this.reader.readRecordSync(target).buffer.readUInt32LE(0);
+  }
+
+  private committed(): void {
+    const waiters = this.commitWaiters;
+    this.commitWaiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new Error('The event store is closed');
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.log.drain();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
+    await this.reader.idle();
+    await this.checkpoint.close(this.log.failed ? undefined : this.log.durableEnd);
+    fs.closeSync(this.fd);
+    this.lock.release();
+  }
+}
+
+/** Makes a newly created file's directory entry durable. */
+function syncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

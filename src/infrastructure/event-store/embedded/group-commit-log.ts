@@ -1,0 +1,166 @@
+import * as fs from 'node:fs';
+
+/** One append waiting to be made durable: its records, already encoded, in one buffer. */
+interface PendingWrite {
+  position: number;
+  buffer: Buffer;
+  lastRecordPosition: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The write side of the log: appends are queued with their final positions, and one writer
+ * loop writes everything queued with a single positioned write and a single fdatasync (group
+ * commit), then acknowledges them all. While a flush is on disk, new appends queue up for
+ * the next one, so the number of syscalls per event falls as concurrency rises.
+ *
+ * After a write or sync error the log refuses every further append: the OS may have dropped
+ * the unsynced pages, so only a reopen (which rescans the file) can say what is on disk.
+ */
+export class GroupCommitLog {
+  private queue: PendingWrite[] = [];
+  private inFlight: PendingWrite[] = [];
+  private flushing = false;
+  private idleWaiters: Array<() => void> = [];
+  private durableWaiters: Array<{ end: number; resolve: () => void; reject: (error: Error) => void }> = [];
+  private failure: Error | undefined;
+  /** Where the next appended record goes (queued records included). */
+  private end: number;
+
+  constructor(
+    private readonly fd: number,
+    /** Everything before this offset is on disk and acknowledged. */
+    private durable: number,
+    /** Position of the last durable record, or -1 when the log holds none. */
+    private lastDurableRecord: number,
+    private readonly onCommitted: () => void,
+  ) {
+    this.end = durable;
+  }
+
+  get durableEnd(): number {
+    return this.durable;
+  }
+
+  get lastRecordPosition(): number {
+    return this.lastDurableRecord;
+  }
+
+  /** Where the next enqueued buffer will be written. */
+  get nextPosition(): number {
+    return this.end;
+  }
+
+  /** The error that stopped the log, if any. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Queues `buffer` (whose records were encoded for `nextPosition`) and returns a promise
+   * resolved once it is durable. The caller must have checked `failed` first.
+   */
+  enqueue(buffer: Buffer, lastRecordOffset: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const position = this.end;
+      this.end += buffer.length;
+      this.queue.push({ position, buffer, lastRecordPosition: position + lastRecordOffset, resolve, reject });
+      if (!this.flushing) this.flush();
+    });
+  }
+
+  /** The bytes of a queued or in-flight record at `position`, if it is not yet on disk. */
+  unwrittenRecord(position: number): { buffer: Buffer; offset: number } | undefined {
+    for (const list of [this.inFlight, this.queue]) {
+      for (const write of list) {
+        if (position >= write.position && position < write.position + write.buffer.length) {
+          return { buffer: write.buffer, offset: position - write.position };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Resolves once everything before `end` is durable (rejects if the log fails first). */
+  waitDurable(end: number): Promise<void> {
+    if (end <= this.durable) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.durableWaiters.push({ end, resolve, reject }));
+  }
+
+  /** Resolves once nothing is queued or being written. */
+  drain(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private flush(): void {
+    if (this.queue.length === 0 || this.failure !== undefined) {
+      this.flushing = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+      return;
+    }
+    this.flushing = true;
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight = batch;
+    const position = batch[0].position;
+    const bytes = batch.length === 1 ? batch[0].buffer : Buffer.concat(batch.map((write) => write.buffer));
+    this.writeFully(bytes, 0, position, (writeError) => {
+      if (writeError) return this.fail(batch, writeError);
+      fs.fdatasync(this.fd, (syncError) => {
+        if (syncError) return this.fail(batch, syncError);
+        this.inFlight = [];
+        this.durable = position + bytes.length;
+        this.lastDurableRecord = batch[batch.length - 1].lastRecordPosition;
+        this.onCommitted();
+        for (const write of batch) write.resolve();
+        if (this.durableWaiters.length > 0) this.wakeDurableWaiters();
+        this.flush();
+      });
+    });
+  }
+
+  private wakeDurableWaiters(): void {
+    const waiting = this.durableWaiters;
+    this.durableWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.end <= this.durable) waiter.resolve();
+      else this.durableWaiters.push(waiter);
+    }
+  }
+
+  private writeFully(
+    bytes: Buffer,
+    offset: number,
+    position: number,
+    done: (error: NodeJS.ErrnoException | null) => void,
+  ): void {
+    fs.write(this.fd, bytes, offset, bytes.length - offset, position, (error, written) => {
+      if (error) return done(error);
+      if (offset + written < bytes.length) {
+        return this.writeFully(bytes, offset + written, position + written, done);
+      }
+      done(null);
+    });
+  }
+
+  private fail(batch: PendingWrite[], error: Error): void {
+    this.failure = new Error(`The event log could not be written (${error.message}); reopen the store`, {
+      cause: error,
+    });
+    const rejected = [...batch, ...this.queue];
+    this.queue = [];
+    this.inFlight = [];
+    // Best effort: leave no partial batch behind; the next open checks the tail anyway.
+    fs.ftruncate(this.fd, this.durable, () => {
+      for (const write of rejected) write.reject(this.failure!);
+      for (const waiter of this.durableWaiters) waiter.reject(this.failure!);
+      this.durableWaiters = [];
+      this.flush();
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import {
+  LOG_HEADER_BYTES,
+  LOG_MAGIC,
+  RECORD_OVERHEAD,
+  RecordHeader,
+  readRecordHeader,
+  validRecordLength,
+} from './log-record';
+import { StreamIndex } from './stream-index';
+
+const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** The state of a log after its open-time scan. */
+export interface RecoveredLog {
+  index: StreamIndex;
+  /** End of the last complete append: everything after it was cut off. */
+  end: number;
+  /** Position of the last record kept, or -1. */
+  lastRecordPosition: number;
+  /** Bytes of torn or corrupt tail that were cut off. */
+  cutBytes: number;
+}
+
+/**
+ * Scans the log file `fd` from its header, rebuilding the index, and cuts off whatever
+ * follows the last complete append: a half-written record, a record whose checksum fails, or
+ * the first records of an append whose last record is missing (appends are atomic). Refuses
+ * to cut below `acknowledgedEnd`, since that would drop acknowledged events.
+ */
+export function recoverLog(fd: number, file: string, acknowledgedEnd: number): RecoveredLog {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) {
+    fs.writeSync(fd, LOG_MAGIC, 0, LOG_HEADER_BYTES, 0);
+    fs.fdatasyncSync(fd);
+    return { index: new StreamIndex(), end: LOG_HEADER_BYTES, lastRecordPosition: -1, cutBytes: 0 };
+  }
+  const magic = Buffer.alloc(LOG_HEADER_BYTES);
+  fs.readSync(fd, magic, 0, LOG_HEADER_BYTES, 0);
+  if (size < LOG_HEADER_BYTES || !magic.equals(LOG_MAGIC)) {
+    throw new Error(`${file} is not an event log of this store (unknown header)`);
+  }
+  const index = new StreamIndex();
+  let buffer: Buffer = Buffer.alloc(0);
+  let bufferStart = 0;
+  let position = LOG_HEADER_BYTES;
+  let end = LOG_HEADER_BYTES;
+  let lastRecordPosition = -1;
+  let append: Array<{ header: RecordHeader; position: number }> = [];
+  while (position + RECORD_OVERHEAD <= size) {
+    if (position + 4 > bufferStart + buffer.length) {
+      ({ buffer, bufferStart } = readAt(fd, position, Math.min(SCAN_CHUNK_BYTES, size - position)));
+    }
+    const length = buffer.readUInt32LE(position - bufferStart);
+    if (length < RECORD_OVERHEAD || position + length > size) break;
+    if (position + length > bufferStart + buffer.length) {
+      ({ buffer, bufferStart } = readAt(
+        fd,
+        position,
+        Math.min(Math.max(SCAN_CHUNK_BYTES, length), size - position),
+      ));
+    }
+    if (
+      validRecordLength(buffer, position - bufferStart, bufferStart + buffer.length - position) === undefined
+    )
+      break;
+    const header = readRecordHeader(buffer, position - bufferStart);
+    append.push({ header, position });
+    position += length;
+    if (!header.lastOfAppend) continue;
+    if (!isNextAppend(index, append)) break;
+    for (const record of append) index.add(record.header.streamId, record.position, record.header.idHash);
+    end = position;
+    lastRecordPosition = append[append.length - 1].position;
+    append = [];
+  }
+  if (end < acknowledgedEnd) {
+    throw new Error(
+      `${file} is damaged at byte ${end}, before the acknowledged end ${acknowledgedEnd}: ` +
+        'refusing to cut off acknowledged events; restore the file from a backup',
+    );
+  }
+  if (end < size) {
+    fs.ftruncateSync(fd, end);
+  }
+  fs.fdatasyncSync(fd);
+  return { index, end, lastRecordPosition, cutBytes: size - end };
+}
+
+/** An append is one stream's consecutive revisions, following what the index holds. */
+function isNextAppend(index: StreamIndex, append: Array<{ header: RecordHeader }>): boolean {
+  const streamId = append[0].header.streamId;
+  const first = index.lastRevision(streamId) + 1;
+  return append.every(({ header }, i) => header.streamId === streamId && header.revision === first + i);
+}
+
+function readAt(fd: number, position: number, length: number): { buffer: Buffer; bufferStart: number } {
+  const buffer = Buffer.allocUnsafe(length);
+  const got = fs.readSync(fd, buffer, 0, length, position);
+  return { buffer: buffer.subarray(0, got), bufferStart: position };
+}
