@@ -1,11 +1,21 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EmbeddedEventStore } from '../../../src/infrastructure/event-store/embedded/embedded-event-store';
 import type { BackingStore } from './backing-store';
-import { MemoryBackingStore } from './memory-backing-store';
 
-/** Opens the store behind the test server in `dataDir` (a fresh temporary directory when absent). */
+/**
+ * Opens the embedded event store engine in `dataDir` (a fresh temporary directory when absent)
+ * as the test server's storage: the same engine `npm start` uses, read with system streams.
+ */
 export async function openBackingStore(dataDir?: string): Promise<{ store: BackingStore; dataDir: string }> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'esdb-test-server-')));
-  return { store: new MemoryBackingStore(), dataDir: dir };
+  const engine = await EmbeddedEventStore.open(dir);
+  const store: BackingStore = {
+    appendToStream: (streamId, events, expected) => engine.appendToStream(streamId, events, expected),
+    readStream: (streamId, options) => engine.readStream(streamId, options),
+    readAllIncludingSystem: (options) => engine.readAll({ ...options, includeSystemStreams: true }),
+    close: () => engine.close(),
+  };
+  return { store, dataDir: dir };
 }

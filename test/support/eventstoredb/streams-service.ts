@@ -68,8 +68,10 @@ export function createStreamsService(
       const options = call.request.getOptions() as DeleteReq.Options;
       const name = streamNameOf(options.getStreamIdentifier());
       services.lifecycle.softDelete(name, expectedOf(options)).then(
-        (position) =>
-          callback(null, new DeleteResp().setPosition(positionOf(new DeleteResp.Position(), position))),
+        (position) => {
+          services.signal.notify();
+          callback(null, new DeleteResp().setPosition(positionOf(new DeleteResp.Position(), position)));
+        },
         (error: unknown) => callback(toServiceError(error, name)),
       );
     },
@@ -78,8 +80,10 @@ export function createStreamsService(
       const options = call.request.getOptions() as TombstoneReq.Options;
       const name = streamNameOf(options.getStreamIdentifier());
       services.lifecycle.tombstone(name, expectedOf(options)).then(
-        (position) =>
-          callback(null, new TombstoneResp().setPosition(positionOf(new TombstoneResp.Position(), position))),
+        (position) => {
+          services.signal.notify();
+          callback(null, new TombstoneResp().setPosition(positionOf(new TombstoneResp.Position(), position)));
+        },
         (error: unknown) => callback(toServiceError(error, name)),
       );
     },
