@@ -1,4 +1,3 @@
-import { Document } from 'bson';
 import { CommandHandler, collectionName, optionalCount } from '../command-context';
 import { MongoCommandError } from '../errors';
 import { documentMatcher, findDocuments } from '../query-engine';

@@ -1,0 +1,24 @@
+import { Db, MongoClient } from 'mongodb';
+import { MongoTestServer, startMongoTestServer } from '../support/mongodb/server';
+
+/** A test server on an OS-chosen port with a connected real driver client. */
+export interface Harness {
+  readonly server: MongoTestServer;
+  readonly client: MongoClient;
+  /** A database of its own for each test file, so files never see each other's data. */
+  readonly db: Db;
+}
+
+/** Starts the server and connects a `mongodb` driver client (the connect runs the real handshake). */
+export async function startHarness(database: string): Promise<Harness> {
+  const server = await startMongoTestServer({ port: 0 });
+  const client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  return { server, client, db: client.db(database) };
+}
+
+/** Closes the client first (it sends endSessions), then the server, so jest exits on its own. */
+export async function stopHarness(harness: Harness | undefined): Promise<void> {
+  await harness?.client.close();
+  await harness?.server.stop();
+}
