@@ -1,0 +1,75 @@
+/** Bearer tokens (runtime.md "Authentication"): HS256 JWTs carrying the caller's id, name, roles and validator. */
+import jwt, { type SignOptions } from 'jsonwebtoken';
+import { Unauthenticated } from '../../application/errors';
+import type { Principal } from '../../application/principal';
+import type { Role } from '../../domain/ticket.types';
+
+/** Roles a token may carry; SYSTEM is the engine's own and never comes from outside. */
+export const TOKEN_ROLES: readonly Role[] = ['REQUESTER', 'AGENT', 'SUPERVISOR', 'AUDITOR', 'REPORTER'];
+
+export interface TokenClaims {
+  sub: string;
+  roles: Role[];
+  name?: string | null;
+  validatorNumber?: string | null;
+  /** Seconds, or a duration such as `8h`, `30m`, `7d`. Default 8h. */
+  expiresIn?: string | number;
+}
+
+const ALGORITHM = 'HS256';
+
+/** Signs a token for these claims with HS256. */
+export function signToken(secret: string, claims: TokenClaims): string {
+  const payload: Record<string, unknown> = { roles: claims.roles };
+  if (claims.name) payload.name = claims.name;
+  if (claims.validatorNumber) payload.validatorNumber = claims.validatorNumber;
+  return jwt.sign(payload, secret, {
+    algorithm: ALGORITHM,
+    subject: claims.sub,
+    expiresIn: (claims.expiresIn ?? '8h') as SignOptions['expiresIn'],
+  });
+}
+
+/**
+ * The caller a bearer token names. Only HS256 signatures made with `secret` are accepted (no `none`,
+ * no other algorithm); `sub` and a non-empty `roles` array of known roles are required, and an expired
+ * token is refused. Every refusal is Unauthenticated, with the reason.
+ */
+export function verifyToken(secret: string, token: string): Principal {
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: [ALGORITHM] });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw new Unauthenticated('The token has expired');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Unauthenticated(`The token is not valid: ${reason}`);
+  }
+  if (typeof payload !== 'object' || payload === null) {
+    throw new Unauthenticated('The token is not valid: its payload is not a JSON object');
+  }
+  const { sub, roles, name, validatorNumber } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub.trim() === '') {
+    throw new Unauthenticated('The token is not valid: it has no subject (sub)');
+  }
+  if (!Array.isArray(roles) || roles.length === 0) {
+    throw new Unauthenticated('The token is not valid: it names no roles');
+  }
+  const unknown = roles.filter((r) => !TOKEN_ROLES.includes(r as Role));
+  if (unknown.length > 0) {
+    throw new Unauthenticated(
+      `The token is not valid: unknown role(s) ${unknown.map((r) => String(r)).join(', ')}`,
+    );
+  }
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    throw new Unauthenticated('The token is not valid: name is not text');
+  }
+  if (validatorNumber !== undefined && validatorNumber !== null && typeof validatorNumber !== 'string') {
+    throw new Unauthenticated('The token is not valid: validatorNumber is not text');
+  }
+  return {
+    id: sub,
+    name: name ?? null,
+    roles: [...new Set(roles as Role[])],
+    validatorNumber: validatorNumber ?? null,
+  };
+}

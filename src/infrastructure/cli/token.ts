@@ -1,0 +1,71 @@
+/**
+ * `npm run token -- --sub <id> --role <ROLE> [--role <ROLE>] [--name <name>] [--validator <number>] [--expires-in 8h]`
+ * prints a bearer token signed with the configured secret (AUTH_JWT_SECRET, or the development secret).
+ */
+import { parseArgs } from 'node:util';
+import type { Role } from '../../domain/ticket.types';
+import { TOKEN_ROLES, signToken, type TokenClaims } from '../auth/jwt';
+import { DEVELOPMENT_SECRET_WARNING, parseJwtSecret } from '../config/config';
+
+const USAGE = `Usage: npm run token -- --sub <id> --role <ROLE> [--role <ROLE>] [--name <name>] [--validator <number>] [--expires-in <duration>]
+  --role        one of ${TOKEN_ROLES.join(', ')}; repeat for several
+  --expires-in  seconds, or a duration such as 30m, 8h, 7d (default 8h)`;
+
+/** The claims the arguments ask for, or what is wrong with them. */
+export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { error: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        sub: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        validator: { type: 'string' },
+        'expires-in': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  const sub = values.sub?.trim();
+  if (!sub) return { error: '--sub is required' };
+  const roles = values.role ?? [];
+  if (roles.length === 0) return { error: 'at least one --role is required' };
+  const unknown = roles.filter((r) => !TOKEN_ROLES.includes(r as Role));
+  if (unknown.length > 0) return { error: `unknown role(s): ${unknown.join(', ')}` };
+  const expires = values['expires-in'] ?? '8h';
+  // jsonwebtoken reads a bare number in a string as milliseconds; here it means seconds.
+  const expiresIn = /^\d+$/.test(expires) ? Number(expires) : expires;
+  if (typeof expiresIn === 'string' && !/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i.test(expiresIn)) {
+    return { error: `--expires-in "${expires}" is not a duration (e.g. 3600, 30m, 8h, 7d)` };
+  }
+  return {
+    claims: {
+      sub,
+      roles: [...new Set(roles as Role[])],
+      name: values.name,
+      validatorNumber: values.validator,
+      expiresIn,
+    },
+  };
+}
+
+function main(): void {
+  const parsed = claimsFromArgs(process.argv.slice(2));
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const secret = parseJwtSecret(process.env);
+  if ('error' in secret) {
+    process.stderr.write(`${secret.error}\n`);
+    process.exit(1);
+  }
+  if (secret.value.development) process.stderr.write(`WARNING: ${DEVELOPMENT_SECRET_WARNING}\n`);
+  process.stdout.write(`${signToken(secret.value.secret, parsed.claims)}\n`);
+}
+
+if (require.main === module) main();

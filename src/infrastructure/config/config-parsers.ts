@@ -1,0 +1,102 @@
+/** Checks of single configuration values; each error is the one line the operator sees, naming the variable. */
+import { isIP } from 'node:net';
+
+/** A parsed value, or the one-line problem with it. */
+export type Parsed<T> = { value: T } | { error: string };
+
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+
+function isPort(text: string): boolean {
+  if (!/^\d{1,5}$/.test(text)) return false;
+  const n = Number(text);
+  return n >= 1 && n <= 65535;
+}
+
+export function parsePort(raw: string, name: string): Parsed<number> {
+  const text = raw.trim();
+  return isPort(text)
+    ? { value: Number(text) }
+    : { error: `${name}: "${raw}" is not a port number (1–65535)` };
+}
+
+/** An address to listen on: a host name, an IPv4 or an IPv6 address. */
+export function parseHost(raw: string, name: string): Parsed<string> {
+  const text = raw.trim();
+  return isIP(text) !== 0 || HOSTNAME.test(text)
+    ? { value: text }
+    : { error: `${name}: "${raw}" is not a host name or IP address` };
+}
+
+/** `host`, `host:port`, `1.2.3.4:port` or `[ipv6]:port`, as in connection strings. */
+function isHostAndPort(text: string, portAllowed = true): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  const [host, port] = bracketed
+    ? [bracketed[1], bracketed[2]]
+    : ((): [string, string | undefined] => {
+        const at = text.lastIndexOf(':');
+        return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+      })();
+  if (bracketed ? isIP(host) !== 6 : isIP(host) !== 4 && !HOSTNAME.test(host)) return false;
+  if (port === undefined) return true;
+  return portAllowed && isPort(port);
+}
+
+function isQuery(query: string | undefined): boolean {
+  return query === undefined || query === '' || query.split('&').every((pair) => /^[^=&]+=[^&]*$/.test(pair));
+}
+
+/** An EventStoreDB connection string: `esdb://` or `esdb+discover://`, hosts with optional ports, options. */
+export function parseEventStoreUrl(raw: string, name: string): Parsed<string> {
+  const text = raw.trim();
+  const problem = `${name}: "${raw}" is not an EventStoreDB connection string (esdb://host:2113?tls=false or esdb+discover://…)`;
+  const match = /^(esdb|esdb\+discover):\/\/(?:([^@/?]+)@)?([^/?]+)\/?(?:\?(.*))?$/i.exec(text);
+  if (!match) return { error: problem };
+  const [, , , hosts, query] = match;
+  if (!hosts.split(',').every((h) => isHostAndPort(h)) || !isQuery(query)) return { error: problem };
+  return { value: text };
+}
+
+/** A MongoDB connection string: `mongodb://` (hosts with ports) or `mongodb+srv://` (one host, no port). */
+export function parseMongoUrl(raw: string, name: string): Parsed<string> {
+  const text = raw.trim();
+  const problem = `${name}: "${raw}" is not a MongoDB connection string (mongodb://host:27017 or mongodb+srv://host)`;
+  const match = /^(mongodb|mongodb\+srv):\/\/(?:([^@/?]+)@)?([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/i.exec(text);
+  if (!match) return { error: problem };
+  const [, scheme, , hosts, , query] = match;
+  const list = hosts.split(',');
+  const srv = scheme.toLowerCase() === 'mongodb+srv';
+  if (srv && list.length !== 1) return { error: `${name}: "${raw}": mongodb+srv:// takes exactly one host` };
+  if (!list.every((h) => isHostAndPort(h, !srv)) || !isQuery(query)) return { error: problem };
+  return { value: text };
+}
+
+/** A MongoDB database name: 1–63 characters, none of `/\. "$*<>:|?` and no NUL. */
+export function parseDatabaseName(raw: string, name: string): Parsed<string> {
+  const ok = raw.length > 0 && Buffer.byteLength(raw) < 64 && !/[/\\. "$*<>:|?\0]/.test(raw);
+  return ok
+    ? { value: raw }
+    : {
+        error: `${name}: "${raw}" is not a valid database name (1–63 bytes, none of / \\ . space " $ * < > : | ?)`,
+      };
+}
+
+export function parsePositiveNumber(raw: string, name: string): Parsed<number> {
+  const text = raw.trim();
+  const n = Number(text);
+  return /^\d+(\.\d+)?$/.test(text) && n > 0 && Number.isFinite(n)
+    ? { value: n }
+    : { error: `${name}: "${raw}" is not a positive number` };
+}
+
+export function parseNonNegativeInteger(raw: string, name: string): Parsed<number> {
+  const text = raw.trim();
+  return /^\d{1,15}$/.test(text)
+    ? { value: Number(text) }
+    : { error: `${name}: "${raw}" is not a whole number of milliseconds (0 or more)` };
+}
+
+/** A directory path: anything but text with a NUL character, which no file system accepts. */
+export function parseDirectory(raw: string, name: string): Parsed<string> {
+  return raw.includes('\0') ? { error: `${name}: contains a NUL character` } : { value: raw };
+}

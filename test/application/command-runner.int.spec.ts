@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { ConcurrencyConflict, NotFound } from '../../src/application/errors';
+import type {
+  AppendResult,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+} from '../../src/application/ports/event-store.port';
+import { TicketCommandRunner } from '../../src/application/command-runner';
+import { SequenceAllocator, TICKET_NUMBER_SEQUENCE } from '../../src/application/sequences';
+import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
+import { ticketStreamName } from '../../src/domain/ticket.events';
+import { AGENT, couponForm, createTicket, newRunner, PinnedClock, REQUESTER, TempStore } from './support';
+
+/**
+ * The real store, except that before each of the next `times` appends another writer (another
+ * "process") gets to append first: the deterministic way to make a conflict happen.
+ */
+class InterleavingStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    private times: number,
+    private readonly writeFirst: () => Promise<unknown>,
+  ) {}
+
+  async appendToStream(
+    streamId: string,
+    events: EventData[],
+    expected?: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (this.times > 0) {
+      this.times--;
+      await this.writeFirst();
+    }
+    return this.inner.appendToStream(streamId, events, expected);
+  }
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
+  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
+  close = (): Promise<void> => Promise.resolve();
+}
+
+const comment = (body: string) => ({ kind: 'AddComment' as const, commentId: randomUUID(), body });
+
+describe('TicketCommandRunner on the embedded event store', () => {
+  let temp: TempStore;
+  let runner: TicketCommandRunner;
+  let ticketId: string;
+  const stream = () => temp.store.readStream(ticketStreamName(ticketId));
+
+  beforeEach(async () => {
+    temp = await TempStore.open();
+    runner = newRunner(temp.store);
+    ticketId = randomUUID();
+  });
+  afterEach(() => temp.dispose());
+
+  const created = () => runner.run({ ticketId, actor: REQUESTER, command: createTicket(ticketId) });
+
+  it('appends the decided events with the actor, commandId and policy in their metadata', async () => {
+    const result = await runner.run({
+      ticketId,
+      actor: REQUESTER,
+      commandId: 'cmd-create',
+      command: createTicket(ticketId),
+    });
+
+    const [event] = await stream();
+    expect(event.type).toBe('TicketCreated');
+    expect(event.metadata).toEqual({ actor: REQUESTER, commandId: 'cmd-create', policy: null });
+    expect(result).toMatchObject({ ticketId, version: 0, position: event.position, commandId: 'cmd-create' });
+    expect(result.state).toMatchObject({ id: ticketId, status: 'NEW', version: 0 });
+  });
+
+  it('refuses a command on a ticket that does not exist as NotFound', async () => {
+    await expect(runner.run({ ticketId, actor: AGENT, command: comment('hello') })).rejects.toBeInstanceOf(
+      NotFound,
+    );
+    expect(await stream()).toEqual([]);
+  });
+
+  it('given the client pinned a version the ticket has moved past, fails as a conflict and appends nothing', async () => {
+    await created();
+    await runner.run({ ticketId, actor: AGENT, command: comment('first') });
+
+    const pinned = runner.run({ ticketId, actor: AGENT, expectedVersion: 0, command: comment('stale') });
+
+    await expect(pinned).rejects.toEqual(new ConcurrencyConflict(ticketStreamName(ticketId), 0, 1));
+    await expect(pinned).rejects.toMatchObject({ expectedVersion: 0, actualVersion: 1 });
+    expect((await stream()).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('accepts a command pinned to the current version', async () => {
+    await created();
+    const result = await runner.run({
+      ticketId,
+      actor: AGENT,
+      expectedVersion: 0,
+      command: comment('fresh'),
+    });
+    expect(result.version).toBe(1);
+  });
+
+  it('runs 20 comments sent at once without a version: all succeed with contiguous revisions', async () => {
+    await created();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => runner.run({ ticketId, actor: AGENT, command: comment(`c${i}`) })),
+    );
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const events = await stream();
+    expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(events.filter((e) => e.type === 'CommentAdded')).toHaveLength(20);
+  });
+
+  it('runs 20 comments sent at once through two runners (two processes): all succeed', async () => {
+    await created();
+    const other = newRunner(temp.store);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? runner : other).run({ ticketId, actor: AGENT, command: comment(`c${i}`) }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.version)).size).toBe(20);
+    expect((await stream()).map((e) => e.revision)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+  });
+
+  it('when another process appends between read and append, re-reads, decides again and appends after it', async () => {
+    await created();
+    const other = newRunner(temp.store);
+    const interleaved = newRunner(
+      new InterleavingStore(temp.store, 1, () =>
+        other.run({ ticketId, actor: AGENT, command: comment('from the other process') }),
+      ),
+    );
+
+    const result = await interleaved.run({ ticketId, actor: AGENT, command: comment('mine') });
+
+    expect(result.version).toBe(2);
+    const bodies = (await stream()).slice(1).map((e) => (e.data as { body: string }).body);
+    expect(bodies).toEqual(['from the other process', 'mine']);
+  });
+
+  it('when the client pinned the version and another process appends in between, fails as a conflict', async () => {
+    await created();
+    const other = newRunner(temp.store);
+    const interleaved = newRunner(
+      new InterleavingStore(temp.store, 1, () =>
+        other.run({ ticketId, actor: AGENT, command: comment('other') }),
+      ),
+    );
+
+    const pinned = interleaved.run({ ticketId, actor: AGENT, expectedVersion: 0, command: comment('mine') });
+
+    await expect(pinned).rejects.toMatchObject({
+      name: 'ConcurrencyConflict',
+      expectedVersion: 0,
+      actualVersion: 1,
+    });
+    expect(await stream()).toHaveLength(2);
+  });
+
+  it('gives up after the bounded number of tries when others keep writing, appending nothing of its own', async () => {
+    await created();
+    const other = newRunner(temp.store);
+    const interleaved = newRunner(
+      new InterleavingStore(temp.store, 100, () =>
+        other.run({ ticketId, actor: AGENT, command: comment('other') }),
+      ),
+    ).configure({ maxAttempts: 3 });
+
+    await expect(
+      interleaved.run({ ticketId, actor: AGENT, command: comment('mine') }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflict);
+    const bodies = (await stream()).slice(1).map((e) => (e.data as { body: string }).body);
+    expect(bodies).toEqual(['other', 'other', 'other']);
+  });
+
+  it('given a commandId the stream already holds, appends nothing and returns the first result', async () => {
+    await created();
+    const first = await runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('once') });
+    await runner.run({ ticketId, actor: AGENT, command: comment('later') });
+
+    const again = await runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('once') });
+
+    expect(again).toMatchObject({ version: first.version, position: first.position, commandId: 'c-1' });
+    expect(again.state.version).toBe(1);
+    expect(await stream()).toHaveLength(3);
+  });
+
+  it('repeating a commandId with a now stale pinned version still returns the first result', async () => {
+    await created();
+    const first = await runner.run({
+      ticketId,
+      actor: AGENT,
+      expectedVersion: 0,
+      commandId: 'c-1',
+      command: comment('once'),
+    });
+    const again = await runner.run({
+      ticketId,
+      actor: AGENT,
+      expectedVersion: 0,
+      commandId: 'c-1',
+      command: comment('once'),
+    });
+    expect(again.version).toBe(first.version);
+    expect(await stream()).toHaveLength(2);
+  });
+
+  it('stores a command once when two processes run it with the same commandId at the same moment', async () => {
+    await created();
+    const other = newRunner(temp.store);
+    const command = comment('only once');
+    const results = await Promise.all([
+      runner.run({ ticketId, actor: AGENT, commandId: 'dup', command }),
+      other.run({ ticketId, actor: AGENT, commandId: 'dup', command }),
+    ]);
+    expect(results[0].version).toBe(1);
+    expect(results[1].version).toBe(1);
+    expect(await stream()).toHaveLength(2);
+  });
+
+  it('given a command that changes nothing, appends nothing and returns the current version', async () => {
+    await created();
+    const assign = { kind: 'AssignTicket' as const, assigneeId: AGENT.id, assigneeName: AGENT.name };
+    await runner.run({ ticketId, actor: AGENT, command: assign });
+    const again = await runner.run({ ticketId, actor: AGENT, command: assign });
+    expect(again.version).toBe(1);
+    expect(await stream()).toHaveLength(2);
+  });
+
+  it('allocates a sequence number only for a command the domain accepts (the dry run burns none)', async () => {
+    const numbers = new SequenceAllocator(temp.store, TICKET_NUMBER_SEQUENCE);
+    const create = (id: string, subject: string) =>
+      runner.run({
+        ticketId: id,
+        actor: REQUESTER,
+        command: { sequence: numbers, build: (n) => createTicket(id, { number: n, subject }) },
+      });
+
+    await expect(create(randomUUID(), '   ')).rejects.toBeInstanceOf(InvalidInput);
+    const accepted = await create(ticketId, 'Мили не начислены');
+
+    expect(accepted.state.number).toBe(1);
+    expect(await temp.store.readStream(TICKET_NUMBER_SEQUENCE)).toHaveLength(1);
+  });
+
+  it('keeps the allocated number across a conflict retry', async () => {
+    await created();
+    const registrations = new SequenceAllocator(temp.store, 'sequence-coupon-registration');
+    const other = newRunner(temp.store);
+    const interleaved = newRunner(
+      new InterleavingStore(temp.store, 1, () =>
+        other.run({ ticketId, actor: AGENT, command: comment('other') }),
+      ),
+    );
+
+    const result = await interleaved.run({
+      ticketId,
+      actor: REQUESTER,
+      command: {
+        sequence: registrations,
+        build: (n) => ({ kind: 'RequestCouponStatusChange', registrationSeq: n, form: couponForm() }),
+      },
+    });
+
+    expect(result.registrationNumber).toBe('N1');
+    expect(result.version).toBe(2);
+    expect(await temp.store.readStream('sequence-coupon-registration')).toHaveLength(1);
+  });
+
+  it('passes the domain refusal through and appends nothing', async () => {
+    await created();
+    await expect(
+      runner.run({ ticketId, actor: AGENT, command: { kind: 'ProposeSolution', solution: 'Готово' } }),
+    ).rejects.toBeInstanceOf(RuleViolated);
+    expect(await stream()).toHaveLength(1);
+  });
+
+  it('decides with the time of the clock', async () => {
+    const clock = new PinnedClock(new Date('2026-01-02T03:04:05.000Z'));
+    const timed = newRunner(temp.store, clock);
+    const result = await timed.run({ ticketId, actor: REQUESTER, command: createTicket(ticketId) });
+    expect(result.state.createdAt).toBe('2026-01-02T03:04:05.000Z');
+  });
+});
