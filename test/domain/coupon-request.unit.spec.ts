@@ -1,0 +1,519 @@
+import { REFUSED_SCENARIOS, isSystemFailureOnly } from '../../src/domain/coupon-request.rules';
+import { foldEntries } from '../../src/domain/ticket';
+import type { CouponRequestForm } from '../../src/domain/ticket.commands';
+import type { CouponStatusChangeRequestedData, TicketEvent } from '../../src/domain/ticket.events';
+import { COUPON_STATUSES, type CouponChangeScenario, type CouponStatus } from '../../src/domain/ticket.types';
+import {
+  AGENT,
+  AUDITOR,
+  OTHER_REQUESTER,
+  REPORTER,
+  REQUESTER,
+  SUPERVISOR,
+  SYSTEM,
+  T0,
+  TICKET_ID,
+  couponForm,
+  hoursAfter,
+  isoAfter,
+  requestCoupon,
+  solutionProposed,
+  ticketAssigned,
+  ticketClosed,
+  ticketCreated,
+} from './fixtures';
+import { given } from './given-when-then';
+
+const created = ticketCreated();
+const now = hoursAfter(1);
+const asRequester = { now, actor: REQUESTER };
+
+const requested = (events: TicketEvent[]): CouponStatusChangeRequestedData => {
+  const [event] = events;
+  if (event.type !== 'CouponStatusChangeRequested')
+    throw new Error(`expected a coupon request, got ${event.type}`);
+  return event.data;
+};
+const accept = (
+  form: CouponRequestForm,
+  ctx: { now: Date; actor: typeof REQUESTER } = asRequester,
+  seq = 17,
+) => requested(given(created).when(requestCoupon(form, seq), ctx).thenEvents());
+const change = (
+  scenario: CouponChangeScenario,
+  fromStatus: CouponStatus,
+  toStatus: CouponStatus,
+  extra: Partial<CouponRequestForm> = {},
+) => couponForm({ scenario, fromStatus, toStatus, ...extra });
+
+const DOWNGRADE_EXTRA = { mcoNumber: '4219876543210', fareClasses: { from: 'c', to: 'y' } };
+const CHECKIN_EXTRA = { boardingPass: { checkInNumber: '042', seat: null, other: null } };
+
+describe('§3 CouponStatusChangeRequested', () => {
+  it('§3 CouponStatusChangeRequested: a complete request is recorded with its registration, remark and retention', () => {
+    given(created)
+      .when(requestCoupon(couponForm()), asRequester)
+      .then([
+        {
+          type: 'CouponStatusChangeRequested',
+          data: {
+            occurredAt: isoAfter(1),
+            actor: { id: REQUESTER.id, role: 'REQUESTER' },
+            registrationNumber: 'N17',
+            registrationSeq: 17,
+            pnr: 'A1B2C3',
+            eTicketNumber: '4212345678901',
+            couponNumbers: [1, 2],
+            passengerName: 'IVANOV IVAN',
+            scenario: 'UNAVAILABLE_REFUND',
+            fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
+            toStatus: 'OPEN_FOR_USE',
+            description: 'После переоформления купоны остались в статусе U, возврат невозможен',
+            agent: {
+              lastName: 'Кассирова',
+              firstName: 'Анна',
+              middleName: 'Петровна',
+              referenceNumber: 'REF-77',
+            },
+            agency: {
+              name: 'ООО Авиакасса',
+              validatorNumber: '995-4731-7',
+              address: 'Новосибирск, ул. Ленина, 1',
+              contacts: '+7 383 000-00-00',
+            },
+            mcoNumber: null,
+            fareClasses: null,
+            boardingPass: null,
+            remark: 'RQST N17 FR 3/09/26',
+            salesControlViolation: false,
+            deferredUntilFlown: false,
+            retainUntil: '2027-09-03T09:00:00.000Z',
+          },
+        },
+      ]);
+  });
+
+  it('§3 CouponStatusChangeRequested leaves the ticket status unchanged and lists the request on the ticket', () => {
+    const history = [created, ticketAssigned(0.5)];
+    const [event] = given(...history)
+      .when(requestCoupon(couponForm()), { now, actor: AGENT })
+      .thenEvents();
+    const state = foldEntries([
+      ...history.map((e) => ({ event: e })),
+      { event, meta: { actorName: AGENT.name } },
+    ]);
+    expect(state?.status).toBe('ASSIGNED');
+    expect(state?.version).toBe(2);
+    expect(state?.couponRequests).toHaveLength(1);
+    expect(state?.couponRequests[0]).toMatchObject({
+      registrationNumber: 'N17',
+      ticketId: TICKET_ID,
+      ticketNumber: 1001,
+      requestedBy: { id: AGENT.id, role: 'AGENT', name: AGENT.name },
+      registeredAt: isoAfter(1),
+      remark: 'RQST N17 FR 3/09/26',
+    });
+    expect(state?.couponRequests[0]).not.toHaveProperty('registrationSeq');
+  });
+
+  it('§3 a request is possible in any status but CLOSED', () => {
+    given(created, ticketAssigned(0.5), solutionProposed(0.7))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenEvents();
+    given(created, ticketClosed(0.5, 'WITHDRAWN'))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenRuleViolated('ticket.closed');
+  });
+
+  it("§6 agents and supervisors request on a requester's behalf", () => {
+    for (const actor of [AGENT, SUPERVISOR]) {
+      expect(accept(couponForm(), { now, actor }).actor).toEqual({ id: actor.id, role: actor.role });
+    }
+  });
+
+  it('§6 a requester requests only on their own ticket (ticket.not-owner)', () => {
+    given(created)
+      .when(requestCoupon(couponForm()), { now, actor: OTHER_REQUESTER })
+      .thenRuleViolated('ticket.not-owner');
+  });
+
+  it.each([AUDITOR, REPORTER, SYSTEM].map((actor) => ({ role: actor.role, actor })))(
+    '§6 a $role cannot request coupon changes (coupon.role)',
+    ({ actor }) => {
+      given(created).when(requestCoupon(couponForm()), { now, actor }).thenRuleViolated('coupon.role');
+    },
+  );
+});
+
+describe('§3 required fields, every one reported at once', () => {
+  const COMMON_PATHS = [
+    'pnr',
+    'eTicketNumber',
+    'couponNumbers',
+    'passengerName',
+    'description',
+    'agent.lastName',
+    'agent.firstName',
+    'agent.referenceNumber',
+    'agency.name',
+    'agency.validatorNumber',
+    'agency.address',
+    'agency.contacts',
+  ];
+
+  it('§3 an empty form lists every missing field, scenario and statuses included', () => {
+    given(created)
+      .when(requestCoupon({}), asRequester)
+      .thenInvalidInput([...COMMON_PATHS, 'scenario', 'fromStatus', 'toStatus']);
+  });
+
+  it('§3 blank texts and empty nested objects count as missing; middleName may be empty', () => {
+    given(created)
+      .when(
+        requestCoupon({
+          scenario: 'UNAVAILABLE_REFUND',
+          fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
+          toStatus: 'OPEN_FOR_USE',
+          pnr: ' ',
+          eTicketNumber: '',
+          couponNumbers: [],
+          passengerName: '  ',
+          description: '   ',
+          agent: { lastName: '', firstName: ' ', middleName: '', referenceNumber: null },
+          agency: {},
+        }),
+        asRequester,
+      )
+      .thenInvalidInput(COMMON_PATHS);
+    expect(
+      accept(
+        couponForm({
+          agent: { lastName: 'Кассирова', firstName: 'Анна', middleName: '', referenceNumber: 'R1' },
+        }),
+      ).agent.middleName,
+    ).toBeNull();
+  });
+
+  it('§3 DOWNGRADE_FARE_DIFFERENCE also requires mcoNumber and fareClasses.from/to', () => {
+    given(created)
+      .when(
+        requestCoupon({ scenario: 'DOWNGRADE_FARE_DIFFERENCE', fromStatus: 'FLOWN', toStatus: 'CLOSED' }),
+        asRequester,
+      )
+      .thenInvalidInput([...COMMON_PATHS, 'mcoNumber', 'fareClasses.from', 'fareClasses.to']);
+  });
+
+  it('§3 CHECKIN_STATUS_NOT_UPDATED also requires boardingPass', () => {
+    given(created)
+      .when(
+        requestCoupon({
+          scenario: 'CHECKIN_STATUS_NOT_UPDATED',
+          fromStatus: 'OPEN_FOR_USE',
+          toStatus: 'SUSPENDED',
+        }),
+        asRequester,
+      )
+      .thenInvalidInput([...COMMON_PATHS, 'boardingPass']);
+  });
+
+  it("§3 PNR and e-ticket number are checked like the ticket's (5–6 letters/digits; 13 digits)", () => {
+    given(created)
+      .when(requestCoupon(couponForm({ pnr: 'AB', eTicketNumber: '12345' })), asRequester)
+      .thenInvalidInput(['pnr', 'eTicketNumber']);
+    expect(accept(couponForm({ pnr: 'жк4шп9' })).pnr).toBe('ЖК4ШП9');
+  });
+
+  it.each([
+    { couponNumbers: [0], why: 'below 1' },
+    { couponNumbers: [5], why: 'above 4' },
+    { couponNumbers: [1, 1], why: 'repeated' },
+    { couponNumbers: [1, 2, 3, 4, 2], why: 'more than four' },
+    { couponNumbers: [1.5], why: 'not whole' },
+  ])(
+    '§3 couponNumbers are one to four distinct numbers 1–4: $couponNumbers ($why) is refused',
+    ({ couponNumbers }) => {
+      given(created)
+        .when(requestCoupon(couponForm({ couponNumbers })), asRequester)
+        .thenInvalidInput(['couponNumbers']);
+    },
+  );
+
+  it('§3 couponNumbers: only the segments that need it, e.g. [4] or all four', () => {
+    expect(accept(couponForm({ couponNumbers: [4] })).couponNumbers).toEqual([4]);
+    expect(accept(couponForm({ couponNumbers: [3, 1, 4, 2] })).couponNumbers).toEqual([3, 1, 4, 2]);
+  });
+
+  it('§3 unknown scenario or statuses are bad input', () => {
+    given(created)
+      .when(
+        requestCoupon(
+          couponForm({ scenario: 'MAGIC' as never, fromStatus: 'LOST' as never, toStatus: 'FOUND' as never }),
+        ),
+        asRequester,
+      )
+      .thenInvalidInput(['scenario', 'fromStatus', 'toStatus']);
+  });
+});
+
+describe('§3 description: at least 20 characters and not merely "system failure"', () => {
+  it('§3 a description shorter than 20 characters (after trimming) is refused', () => {
+    given(created)
+      .when(requestCoupon(couponForm({ description: '  Купон не открылся  ' })), asRequester)
+      .thenInvalidInput(['description']);
+    expect(accept(couponForm({ description: ' Купон 2 не открылся! ' })).description).toBe(
+      'Купон 2 не открылся!',
+    );
+  });
+
+  it.each([
+    'сбой в системе',
+    'Сбой в системе.',
+    'СБОЙ СИСТЕМЫ!!!',
+    '  сбой  ',
+    'Сбой...',
+    'System failure',
+    'SYSTEM FAILURE!',
+    'system-error',
+    'System error.',
+    '«Сбой в системе»!!!!!!!!!!!!!!!!!',
+    'System   failure ... !!! ??? ... !!!',
+  ])('§3 the description %p is merely "system failure" and refused as such', (description) => {
+    const error = given(created)
+      .when(requestCoupon(couponForm({ description })), asRequester)
+      .thenInvalidInput(['description']);
+    expect(error.fields[0].message).toMatch(/system failure/i);
+  });
+
+  it('§3 a description that explains the failure in 20+ characters is accepted even if it mentions one', () => {
+    accept(couponForm({ description: 'Сбой в системе при обмене: купон 2 остался OPEN FOR USE' }));
+    expect(isSystemFailureOnly('System failure during the exchange of coupon 2')).toBe(false);
+  });
+});
+
+describe('§3.1 scenarios and allowed changes', () => {
+  it('§3.1 UNAVAILABLE_REFUND: UNAVAILABLE_EXCHANGE_ONLY → OPEN_FOR_USE is accepted', () => {
+    expect(accept(change('UNAVAILABLE_REFUND', 'UNAVAILABLE_EXCHANGE_ONLY', 'OPEN_FOR_USE'))).toMatchObject({
+      salesControlViolation: false,
+      deferredUntilFlown: false,
+    });
+  });
+
+  it.each(['REFUNDED', 'EXCHANGED', 'VOIDED'] as const)(
+    '§3.1 STATUS_NOT_UPDATED_AFTER_OPERATION: OPEN_FOR_USE → %s is accepted',
+    (to) => {
+      expect(accept(change('STATUS_NOT_UPDATED_AFTER_OPERATION', 'OPEN_FOR_USE', to)).toStatus).toBe(to);
+    },
+  );
+
+  it('§3.1 DOWNGRADE_FARE_DIFFERENCE: FLOWN → CLOSED with MCO and fare classes, remark REF <from> TO <to>', () => {
+    const data = accept(
+      change('DOWNGRADE_FARE_DIFFERENCE', 'FLOWN', 'CLOSED', DOWNGRADE_EXTRA),
+      asRequester,
+      18,
+    );
+    expect(data).toMatchObject({
+      mcoNumber: '4219876543210',
+      fareClasses: { from: 'C', to: 'Y' },
+      remark: 'RQST N18 REF C TO Y',
+      deferredUntilFlown: false,
+    });
+  });
+
+  it('§3.1 DOWNGRADE_FARE_DIFFERENCE: from BOARDED it is deferred until the coupon is FLOWN', () => {
+    expect(
+      accept(change('DOWNGRADE_FARE_DIFFERENCE', 'BOARDED', 'CLOSED', DOWNGRADE_EXTRA)).deferredUntilFlown,
+    ).toBe(true);
+  });
+
+  it('§3.1 DOWNGRADE_FARE_DIFFERENCE: the MCO is 13 digits and each fare class one letter', () => {
+    given(created)
+      .when(
+        requestCoupon(
+          change('DOWNGRADE_FARE_DIFFERENCE', 'FLOWN', 'CLOSED', {
+            mcoNumber: '12',
+            fareClasses: { from: 'CJ', to: '1' },
+          }),
+        ),
+        asRequester,
+      )
+      .thenInvalidInput(['mcoNumber', 'fareClasses.from', 'fareClasses.to']);
+  });
+
+  it('§3.1 CHECKIN_STATUS_NOT_UPDATED: OPEN_FOR_USE → SUSPENDED with any one boarding-pass detail', () => {
+    for (const boardingPass of [
+      { checkInNumber: '042' },
+      { seat: '12A' },
+      { other: 'ПТ на рейс S7 123, посадка 10:20' },
+    ]) {
+      const data = accept(
+        change('CHECKIN_STATUS_NOT_UPDATED', 'OPEN_FOR_USE', 'SUSPENDED', { boardingPass }),
+      );
+      expect(data.boardingPass).toEqual({ checkInNumber: null, seat: null, other: null, ...boardingPass });
+    }
+    given(created)
+      .when(
+        requestCoupon(
+          change('CHECKIN_STATUS_NOT_UPDATED', 'OPEN_FOR_USE', 'SUSPENDED', { boardingPass: { seat: ' ' } }),
+        ),
+        asRequester,
+      )
+      .thenInvalidInput(['boardingPass']);
+  });
+
+  it('§3.1 PARTIALLY_USED_TKP_BLANK: BOARDED → FLOWN is accepted', () => {
+    expect(accept(change('PARTIALLY_USED_TKP_BLANK', 'BOARDED', 'FLOWN')).scenario).toBe(
+      'PARTIALLY_USED_TKP_BLANK',
+    );
+  });
+
+  it('§3.1 ERRONEOUS_REFUND: REFUNDED → OPEN_FOR_USE is accepted and flagged as a sales-control violation', () => {
+    expect(accept(change('ERRONEOUS_REFUND', 'REFUNDED', 'OPEN_FOR_USE')).salesControlViolation).toBe(true);
+  });
+
+  it.each(COUPON_STATUSES.filter((s) => s !== 'BOARDED'))(
+    '§3.1 INTERLINE_STOCK: %s → BOARDED is accepted',
+    (from) => {
+      expect(accept(change('INTERLINE_STOCK', from, 'BOARDED')).toStatus).toBe('BOARDED');
+    },
+  );
+
+  it('§3.1 INTERLINE_STOCK: BOARDED → BOARDED is refused, and nothing but BOARDED is a target', () => {
+    given(created)
+      .when(requestCoupon(change('INTERLINE_STOCK', 'BOARDED', 'BOARDED')), asRequester)
+      .thenRuleViolated('coupon.scenario-not-allowed');
+    given(created)
+      .when(requestCoupon(change('INTERLINE_STOCK', 'OPEN_FOR_USE', 'FLOWN')), asRequester)
+      .thenRuleViolated('coupon.scenario-not-allowed');
+  });
+
+  it.each([
+    {
+      scenario: 'UNAVAILABLE_REFUND',
+      from: 'OPEN_FOR_USE',
+      to: 'OPEN_FOR_USE',
+      allowed: 'UNAVAILABLE_EXCHANGE_ONLY → OPEN_FOR_USE',
+    },
+    {
+      scenario: 'STATUS_NOT_UPDATED_AFTER_OPERATION',
+      from: 'OPEN_FOR_USE',
+      to: 'SUSPENDED',
+      allowed: 'OPEN_FOR_USE → REFUNDED, EXCHANGED or VOIDED',
+    },
+    {
+      scenario: 'DOWNGRADE_FARE_DIFFERENCE',
+      from: 'CHECKED_IN',
+      to: 'CLOSED',
+      allowed: 'FLOWN or BOARDED → CLOSED',
+    },
+    {
+      scenario: 'CHECKIN_STATUS_NOT_UPDATED',
+      from: 'CHECKED_IN',
+      to: 'SUSPENDED',
+      allowed: 'OPEN_FOR_USE → SUSPENDED',
+    },
+    { scenario: 'PARTIALLY_USED_TKP_BLANK', from: 'FLOWN', to: 'BOARDED', allowed: 'BOARDED → FLOWN' },
+    {
+      scenario: 'ERRONEOUS_REFUND',
+      from: 'EXCHANGED',
+      to: 'OPEN_FOR_USE',
+      allowed: 'REFUNDED → OPEN_FOR_USE',
+    },
+    {
+      scenario: 'INTERLINE_STOCK',
+      from: 'BOARDED',
+      to: 'BOARDED',
+      allowed: 'any status but BOARDED → BOARDED',
+    },
+  ] as const)(
+    '§3.1 $scenario: $from → $to is refused naming the allowed change (coupon.scenario-not-allowed)',
+    ({ scenario, from, to, allowed }) => {
+      const error = given(created)
+        .when(requestCoupon(change(scenario, from, to)), asRequester)
+        .thenRuleViolated('coupon.scenario-not-allowed');
+      expect(error.message).toContain(allowed);
+    },
+  );
+
+  it('§3.1 an impossible change is refused before the form is checked field by field (nothing to fill in for it)', () => {
+    given(created)
+      .when(
+        requestCoupon({ scenario: 'ERRONEOUS_REFUND', fromStatus: 'OPEN_FOR_USE', toStatus: 'REFUNDED' }),
+        asRequester,
+      )
+      .thenRuleViolated('coupon.scenario-not-allowed');
+  });
+
+  it("§3.1 CHECKED_IN_OR_BOARDED is refused with guidance: send the passenger to the carrier's representative", () => {
+    const error = given(created)
+      .when(requestCoupon(change('CHECKED_IN_OR_BOARDED', 'CHECKED_IN', 'OPEN_FOR_USE')), asRequester)
+      .thenRuleViolated(
+        'coupon.checked-in-or-boarded',
+        "send the passenger to the carrier's representative to cancel check-in or boarding",
+      );
+    expect(error.guidance).toBe(REFUSED_SCENARIOS.CHECKED_IN_OR_BOARDED.guidance);
+  });
+
+  it('§3.1 FLOWN_NOT_USED_CLAIM is refused with guidance: a written claim to the legal department', () => {
+    given(created)
+      .when(requestCoupon(change('FLOWN_NOT_USED_CLAIM', 'FLOWN', 'OPEN_FOR_USE')), asRequester)
+      .thenRuleViolated(
+        'coupon.flown-not-used-claim',
+        "the passenger files a written claim with the carrier's legal department",
+      );
+  });
+
+  it('§3.1 the two refusals come with their guidance even on an otherwise empty form', () => {
+    given(created)
+      .when(requestCoupon({ scenario: 'CHECKED_IN_OR_BOARDED' }), asRequester)
+      .thenRuleViolated('coupon.checked-in-or-boarded');
+    given(created)
+      .when(requestCoupon({ scenario: 'FLOWN_NOT_USED_CLAIM' }), asRequester)
+      .thenRuleViolated('coupon.flown-not-used-claim');
+  });
+
+  it('§3 MCO, fare classes and boarding pass belong to their scenario and are not recorded for others', () => {
+    const data = accept(couponForm({ ...DOWNGRADE_EXTRA, ...CHECKIN_EXTRA }));
+    expect(data).toMatchObject({ mcoNumber: null, fareClasses: null, boardingPass: null });
+  });
+});
+
+describe('§3.2 registration, remark and retention', () => {
+  const at = (iso: string) => ({ now: new Date(iso), actor: REQUESTER });
+
+  it('§3.2 the registration number is N<k> from the allocated sequence', () => {
+    expect(accept(couponForm(), asRequester, 1).registrationNumber).toBe('N1');
+    expect(accept(couponForm(), asRequester, 1234).registrationNumber).toBe('N1234');
+  });
+
+  it('§3.2 remark RQST N<k> FR <D>/<MM>/<YY>: a single-digit day has no leading zero', () => {
+    expect(T0.startsWith('2026-09-03')).toBe(true);
+    expect(accept(couponForm(), at('2026-09-03T08:00:00Z'), 17).remark).toBe('RQST N17 FR 3/09/26');
+  });
+
+  it('§3.2 remark with a two-digit day and month', () => {
+    expect(accept(couponForm(), at('2026-12-25T10:00:00Z'), 5).remark).toBe('RQST N5 FR 25/12/26');
+  });
+
+  it('§3.2 the remark date is the registration date in UTC', () => {
+    // 2 September 23:30 UTC is already 3 September in Novosibirsk: the remark says 2/09.
+    expect(accept(couponForm(), at('2026-09-02T23:30:00Z'), 9).remark).toBe('RQST N9 FR 2/09/26');
+    expect(accept(couponForm(), at('2030-01-07T00:00:00Z'), 9).remark).toBe('RQST N9 FR 7/01/30');
+  });
+
+  it('§3.2 remark for DOWNGRADE_FARE_DIFFERENCE: RQST N<k> REF <from> TO <to>', () => {
+    const form = change('DOWNGRADE_FARE_DIFFERENCE', 'FLOWN', 'CLOSED', {
+      ...DOWNGRADE_EXTRA,
+      fareClasses: { from: 'C', to: 'Y' },
+    });
+    expect(accept(form, at('2026-09-03T08:00:00Z'), 18).remark).toBe('RQST N18 REF C TO Y');
+  });
+
+  it('§3.2 retainUntil is the registration instant plus one calendar year', () => {
+    expect(accept(couponForm(), at('2026-09-03T08:15:30.250Z')).retainUntil).toBe('2027-09-03T08:15:30.250Z');
+    expect(accept(couponForm(), at('2027-03-01T00:00:00Z')).retainUntil).toBe('2028-03-01T00:00:00.000Z');
+  });
+
+  it('§3.2 retainUntil of a request registered on 29 February is 28 February of the next year', () => {
+    expect(accept(couponForm(), at('2028-02-29T12:00:00Z')).retainUntil).toBe('2029-02-28T12:00:00.000Z');
+  });
+});
