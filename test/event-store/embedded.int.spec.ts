@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EventData, SubscriptionMessage } from '../../src/application/ports/event-store.port';
+import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
+import {
+  prepareEvent,
+  recordLength,
+  writeRecord,
+} from '../../src/infrastructure/event-store/embedded/log-record';
+import { spawnTsChild } from './child-process';
+
+const LOG_FILE = 'events.log';
+
+function event(type: string, data: unknown): EventData {
+  return { id: randomUUID(), type, data, metadata: { by: 'test' } };
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** A complete, checksummed record as the store would write it (to plant an unfinished append). */
+function plantedRecord(streamId: string, revision: number, lastOfAppend: boolean): Buffer {
+  const prepared = prepareEvent(randomUUID(), 'Planted', { planted: true }, undefined);
+  const buffer = Buffer.alloc(recordLength(Buffer.byteLength(streamId), prepared));
+  writeRecord(buffer, 0, streamId, prepared, revision, Date.now(), lastOfAppend);
+  return buffer;
+}
+
+describe('embedded event store', () => {
+  let dir: string;
+  const warnings: string[] = [];
+  const open = () => EmbeddedEventStore.open(dir, { warn: (message) => warnings.push(message) });
+  const logFile = () => path.join(dir, LOG_FILE);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-store-embedded-'));
+    warnings.length = 0;
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a missing data directory', async () => {
+    const nested = path.join(dir, 'a', 'b');
+    const store = await EmbeddedEventStore.open(nested);
+    await store.appendToStream('s', [event('Made', {})]);
+    await store.close();
+    expect(fs.existsSync(path.join(nested, LOG_FILE))).toBe(true);
+  });
+
+  it('keeps revisions, positions, data and creation dates across close and reopen', async () => {
+    let store = await open();
+    await store.appendToStream(
+      'ticket-1',
+      [event('Opened', { n: 1 }), event('Noted', { n: 2 })],
+      'no_stream',
+    );
+    await store.appendToStream('ticket-2', [event('Opened', { n: 3 })], 'no_stream');
+    const before = await collect(store.readAll());
+    const head = store.headPosition();
+    await store.close();
+
+    store = await open();
+    try {
+      expect(await collect(store.readAll())).toEqual(before);
+      expect(store.headPosition()).toBe(head);
+      expect(store.streamRevision('ticket-1')).toBe(1);
+      expect(store.streamRevision('nobody')).toBe(-1);
+      const next = await store.appendToStream('ticket-1', [event('Noted', { n: 4 })], 1);
+      expect(next.nextExpectedRevision).toBe(2);
+      expect(next.position > head!).toBe(true);
+      expect(warnings).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('cuts off a torn tail (half a record, then garbage) and keeps appending after it', async () => {
+    let store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', { n: 1 })], 'no_stream');
+    const kept = await collect(store.readAll());
+    await store.close();
+    const cleanSize = fs.statSync(logFile()).size;
+    const record = plantedRecord('ticket-1', 1, true);
+    fs.appendFileSync(logFile(), record.subarray(0, record.length - 7));
+
+    store = await open();
+    try {
+      expect(await collect(store.readAll())).toEqual(kept);
+      expect(fs.statSync(logFile()).size).toBe(cleanSize);
+      expect(warnings).toEqual([expect.stringContaining(`cut ${record.length - 7} bytes`)]);
+      await store.appendToStream('ticket-1', [event('Noted', { n: 2 })], 0);
+      expect((await store.readStream('ticket-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await store.close();
+    }
+    fs.appendFileSync(logFile(), Buffer.from('not a record at all, just bytes'));
+    store = await open();
+    expect((await store.readStream('ticket-1')).map((e) => e.revision)).toEqual([0, 1]);
+    await store.close();
+  });
+
+  it('drops an append whose last record never reached the disk (appends are atomic)', async () => {
+    let store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    fs.appendFileSync(
+      logFile(),
+      Buffer.concat([plantedRecord('ticket-1', 1, false), plantedRecord('ticket-1', 2, false)]),
+    );
+
+    store = await open();
+    try {
+      expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('cuts a record with a bad checksum past the acknowledged end', async () => {
+    let store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    const record = plantedRecord('ticket-1', 1, true);
+    record[record.length - 10] ^= 0xff;
+    fs.appendFileSync(logFile(), record);
+
+    store = await open();
+    try {
+      expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+      expect(warnings).toEqual([expect.stringContaining(`cut ${record.length} bytes`)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to open when an acknowledged record is damaged, rather than losing it', async () => {
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', { text: 'first' })], 'no_stream');
+    await store.appendToStream('ticket-1', [event('Noted', { text: 'second' })], 0);
+    const [first] = await store.readStream('ticket-1');
+    await store.close();
+    const bytes = fs.readFileSync(logFile());
+    bytes[Number(first.position) + 50] ^= 0xff;
+    fs.writeFileSync(logFile(), bytes);
+
+    await expect(open()).rejects.toThrow(/damaged at byte \d+, before the acknowledged end/);
+    expect(fs.readFileSync(logFile())).toEqual(bytes);
+  });
+
+  it('refuses a file that is not an event log', async () => {
+    fs.writeFileSync(logFile(), 'hello, I am a text file');
+    await expect(open()).rejects.toThrow(/not an event log/);
+  });
+
+  it('refuses a second opener while the owner lives, and takes over from a dead one', async () => {
+    const child = spawnTsChild('hold-store-open.ts', [dir]);
+    try {
+      await child.lineMatching((line) => line === 'open');
+      await expect(open()).rejects.toThrow(`already open by process ${child.process.pid}`);
+    } finally {
+      child.process.kill('SIGKILL');
+      await child.finished;
+    }
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+  });
+
+  it('another process is refused while this one holds the store, and so is a second open here', async () => {
+    const store = await open();
+    try {
+      await expect(open()).rejects.toThrow('already open by this process');
+      const child = spawnTsChild('hold-store-open.ts', [dir]);
+      const line = await child.lineMatching((l) => l.startsWith('refused'));
+      expect(line).toContain(`already open by process ${process.pid}`);
+      expect((await child.finished).code).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores and reads back an event of more than 1 MB, also after reopening', async () => {
+    const big = { blob: 'x'.repeat(1_200_000), tail: 'é✓' };
+    let store = await open();
+    await store.appendToStream(
+      'big',
+      [event('Small', { n: 1 }), event('Big', big), event('Small', { n: 2 })],
+      'no_stream',
+    );
+    const check = async () => {
+      expect((await store.readStream('big'))[1].data).toEqual(big);
+      expect((await store.readStream('big', { direction: 'backwards' }))[1].data).toEqual(big);
+      expect((await collect(store.readAll())).map((e) => e.type)).toEqual(['Small', 'Big', 'Small']);
+      expect((await collect(store.readAll({ direction: 'backwards' }))).map((e) => e.type)).toEqual([
+        'Small',
+        'Big',
+        'Small',
+      ]);
+      const subscription = store.subscribeToAll({ fromPosition: 'start' });
+      const seen: SubscriptionMessage[] = [];
+      for await (const message of subscription) if (seen.push(message) === 4) break;
+      expect(seen.map((m) => (m.kind === 'event' ? m.event.type : m.kind))).toEqual([
+        'Small',
+        'Big',
+        'Small',
+        'caughtUp',
+      ]);
+    };
+    await check();
+    await store.close();
+    store = await open();
+    await check();
+    await store.close();
+  });
+
+  it('stores system streams, leaving them out of $all unless asked', async () => {
+    const store = await open();
+    try {
+      await store.appendToStream('$$ticket-1', [event('$metadata', { maxAge: 10 })], 'no_stream');
+      await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+      expect((await store.readStream('$$ticket-1')).map((e) => e.type)).toEqual(['$metadata']);
+      expect((await collect(store.readAll())).map((e) => e.streamId)).toEqual(['ticket-1']);
+      const everything = await collect(store.readAll({ includeSystemStreams: true }));
+      expect(everything.map((e) => e.streamId)).toEqual(['$$ticket-1', 'ticket-1']);
+      expect(store.headPosition()).toBe(everything[1].position);
+
+      const userOnly = store.subscribeToAll({ fromPosition: 'start' })[Symbol.asyncIterator]();
+      expect(await userOnly.next()).toMatchObject({
+        value: { kind: 'event', event: { streamId: 'ticket-1' } },
+      });
+      await userOnly.return!();
+      const all = store
+        .subscribeToAll({ fromPosition: 'start', includeSystemStreams: true })
+        [Symbol.asyncIterator]();
+      expect(await all.next()).toMatchObject({ value: { kind: 'event', event: { streamId: '$$ticket-1' } } });
+      await all.return!();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close ends live subscriptions, waits for pending appends, and refuses further calls', async () => {
+    const store = await open();
+    const iterator = store.subscribeToAll({ fromPosition: 'start' })[Symbol.asyncIterator]();
+    expect(await iterator.next()).toMatchObject({ value: { kind: 'caughtUp', position: null } });
+    const waiting = iterator.next();
+    const appended = store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    await expect(appended).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    // The pending next() settles (with the new event or done, depending on timing); then the iteration is over.
+    await waiting;
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    await expect(store.appendToStream('ticket-1', [event('Noted', {})])).rejects.toThrow('closed');
+    await expect(store.readStream('ticket-1')).rejects.toThrow('closed');
+    expect(fs.existsSync(path.join(dir, 'events.lock'))).toBe(false);
+  });
+});
