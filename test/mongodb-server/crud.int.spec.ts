@@ -128,10 +128,10 @@ describe('MongoDB test server: documents in and out through the real driver', ()
   });
 
   it('stores and returns a document of about 5 MB', async () => {
-    const large = harness.db.collection('large');
+    const large = harness.db.collection<{ _id: string; text: string; list: number[] }>('large');
     const text = 'x'.repeat(5 * 1024 * 1024);
     await large.insertOne({ _id: 'big', text, list: Array.from({ length: 1000 }, (_, i) => i) });
-    const stored = await large.findOne({ _id: 'big' as unknown as ObjectId });
+    const stored = await large.findOne({ _id: 'big' });
     expect(stored?.text.length).toBe(text.length);
     expect(stored?.list).toHaveLength(1000);
   });

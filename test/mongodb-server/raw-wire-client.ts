@@ -39,8 +39,9 @@ function frame(requestId: number, opCode: number, payload: Buffer): Buffer {
 
 export function opMsg(requestId: number, body: Document, options: OpMsgOptions = {}): Buffer {
   const flags = (options.flags ?? 0) | (options.checksum ? 1 : 0);
-  const parts: Buffer[] = [Buffer.alloc(4), Buffer.from([0]), serialize(body)];
-  parts[0].writeUInt32LE(flags >>> 0, 0);
+  const flagBits = Buffer.alloc(4);
+  flagBits.writeUInt32LE(flags >>> 0, 0);
+  const parts: Uint8Array[] = [flagBits, Buffer.from([0]), serialize(body)];
   for (const [identifier, documents] of Object.entries(options.sequences ?? {})) {
     const content = Buffer.concat([
       Buffer.from(`${identifier}\0`, 'utf8'),

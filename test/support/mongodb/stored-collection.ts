@@ -61,7 +61,7 @@ export class StoredCollection {
   insert(document: Document): Document {
     const stored = withId(document);
     const id = canonicalKey(stored._id);
-    for (const index of this.indexes) index.check(stored, id);
+    for (const index of this.indexes) index.check(stored, undefined);
     for (const index of this.indexes) index.add(stored, id);
     this.documents.set(id, stored);
     return stored;

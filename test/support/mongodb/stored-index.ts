@@ -41,8 +41,11 @@ export class StoredIndex {
     return this.name === '_id_' || this.spec.unique === true;
   }
 
-  /** Throws the E11000 error when `document` would repeat a key that another document already holds. */
-  check(document: Document, ownerId: string): void {
+  /**
+   * Throws the E11000 error when `document` would repeat a key that another document already holds.
+   * `ownerId` is the stored document being replaced, or undefined for a new document.
+   */
+  check(document: Document, ownerId: string | undefined): void {
     if (!this.unique) return;
     for (const { key, value } of this.keysOf(document)) {
       const owner = this.owners.get(key);

@@ -37,7 +37,14 @@ function withOperators(document: Document, spec: Document, options: UpdateOption
   const next = cloneValue(document);
   const paths = Object.values(operators).flatMap((fields) => (isDocument(fields) ? Object.keys(fields) : []));
   const condition = paths.some((path) => POSITIONAL_PATH.test(path)) ? options.filter : undefined;
-  applyOperators(next, operators, options.arrayFilters, condition, { cloneMode: 'deep' });
+  try {
+    applyOperators(next, operators, options.arrayFilters, condition, { cloneMode: 'deep' });
+  } catch (error) {
+    // mingo guards `_id` itself; answer with the code mongod uses for it.
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes('immutable field')) throw new MongoCommandError('ImmutableField', message);
+    throw error;
+  }
   return next;
 }
 
