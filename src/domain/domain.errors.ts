@@ -16,7 +16,7 @@ export class InvalidInput extends Error {
 
 /**
  * A command that breaks a rule of domain.md (→ RULE_VIOLATED). `rule` is a stable id such as
- * `solution.status` or `coupon.checked-in-or-boarded`; `guidance` tells the user what to do instead.
+ * `solution.not-allowed-in-status` or `coupon.checked-in-or-boarded` (all listed in rules.ts); `guidance` tells the user what to do instead.
  */
 export class RuleViolated extends Error {
   constructor(

@@ -27,7 +27,8 @@ export class FieldErrors {
   }
 }
 
-const isBlank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
+/** Absent, or nothing but whitespace. */
+export const isBlank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
 
 /**
  * A required text: trimmed, then `min`–`max` characters. Returns the trimmed text, or null when invalid.
@@ -114,5 +115,3 @@ export function oneOf<T extends string>(
   errors.add(path, `must be one of ${allowed.join(', ')}`);
   return null;
 }
-
-export { isBlank };
