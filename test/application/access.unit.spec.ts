@@ -1,0 +1,118 @@
+import {
+  actingRole,
+  actorOf,
+  canAuditRetention,
+  canReadAllTickets,
+  canReadHistory,
+  canSeeInternalComments,
+  canSeeTicket,
+  canUseAsOf,
+  ensureMayActOn,
+  ownTicketsOnly,
+  requesterOfNewTicket,
+} from '../../src/application/access';
+import { Forbidden, NotFound } from '../../src/application/errors';
+import type { Principal } from '../../src/application/principal';
+import type { Role } from '../../src/domain/ticket.types';
+
+const who = (...roles: Role[]): Principal => ({ id: 'u1', name: 'U One', roles, validatorNumber: '995-1' });
+const ownTicket = { id: 't1', requester: { id: 'u1' } };
+const foreignTicket = { id: 't2', requester: { id: 'someone-else' } };
+
+describe('access rules (domain.md §6)', () => {
+  it.each<[Role[], Role]>([
+    [['REQUESTER'], 'REQUESTER'],
+    [['AGENT'], 'AGENT'],
+    [['REQUESTER', 'AGENT'], 'AGENT'],
+    [['AGENT', 'SUPERVISOR'], 'SUPERVISOR'],
+    [['AUDITOR', 'REQUESTER'], 'REQUESTER'],
+  ])('a caller with %j acts as %s', (roles, role) => {
+    expect(actingRole(who(...roles))).toBe(role);
+    expect(actorOf(who(...roles))).toEqual({ id: 'u1', name: 'U One', role });
+  });
+
+  it.each<Role[][]>([[['AUDITOR']], [['REPORTER']], [['AUDITOR', 'REPORTER']], [[]]])(
+    'a caller with only %j changes nothing',
+    (roles) => {
+      expect(() => actingRole(who(...roles))).toThrow(Forbidden);
+    },
+  );
+
+  describe('the requester of a new ticket', () => {
+    const requester = who('REQUESTER');
+    const agent = who('AGENT');
+
+    it("is the requester themselves, from the token, on a requester's own ticket", () => {
+      expect(requesterOfNewTicket(requester, actorOf(requester), null)).toEqual({
+        id: 'u1',
+        name: 'U One',
+        validatorNumber: '995-1',
+      });
+      expect(
+        requesterOfNewTicket(requester, actorOf(requester), { id: 'u1', name: 'Other name' }),
+      ).toMatchObject({
+        name: 'U One',
+      });
+    });
+
+    it('may not be someone else when a requester creates', () => {
+      expect(() => requesterOfNewTicket(requester, actorOf(requester), { id: 'x' })).toThrow(Forbidden);
+    });
+
+    it('is whoever an agent names (a phone call), or the agent when they name no one', () => {
+      expect(requesterOfNewTicket(agent, actorOf(agent), { id: 'kassir_1', validatorNumber: '1' })).toEqual({
+        id: 'kassir_1',
+        name: null,
+        validatorNumber: '1',
+      });
+      expect(requesterOfNewTicket(agent, actorOf(agent), undefined).id).toBe('u1');
+    });
+  });
+
+  it("hides someone else's ticket from a requester as NotFound; staff act on any ticket", () => {
+    expect(() => ensureMayActOn(actorOf(who('REQUESTER')), foreignTicket)).toThrow(NotFound);
+    expect(() => ensureMayActOn(actorOf(who('REQUESTER')), ownTicket)).not.toThrow();
+    expect(() => ensureMayActOn(actorOf(who('AGENT')), foreignTicket)).not.toThrow();
+  });
+
+  it.each<[Role[], boolean]>([
+    [['REQUESTER'], false],
+    [['AGENT'], true],
+    [['SUPERVISOR'], true],
+    [['AUDITOR'], true],
+    [['REPORTER'], true],
+    [[], false],
+  ])('%j reads all tickets: %s', (roles, all) => {
+    expect(canReadAllTickets(who(...roles))).toBe(all);
+    expect(ownTicketsOnly(who(...roles))).toBe(!all);
+  });
+
+  it('lets a requester see only their own tickets, and a caller without roles none', () => {
+    expect(canSeeTicket(who('REQUESTER'), ownTicket)).toBe(true);
+    expect(canSeeTicket(who('REQUESTER'), foreignTicket)).toBe(false);
+    expect(canSeeTicket(who(), ownTicket)).toBe(false);
+    expect(canSeeTicket(who('REPORTER'), foreignTicket)).toBe(true);
+  });
+
+  it('gives history to staff, auditors and a requester for their own ticket, never to reporters', () => {
+    expect(canReadHistory(who('AUDITOR'), foreignTicket)).toBe(true);
+    expect(canReadHistory(who('AGENT'), foreignTicket)).toBe(true);
+    expect(canReadHistory(who('REQUESTER'), ownTicket)).toBe(true);
+    expect(canReadHistory(who('REQUESTER'), foreignTicket)).toBe(false);
+    expect(canReadHistory(who('REPORTER'), foreignTicket)).toBe(false);
+    expect(canReadHistory(who('REPORTER', 'REQUESTER'), foreignTicket)).toBe(false);
+  });
+
+  it.each<[Role, boolean, boolean, boolean]>([
+    // role, internal comments, as-of, retention audit
+    ['REQUESTER', false, false, false],
+    ['AGENT', true, true, false],
+    ['SUPERVISOR', true, true, true],
+    ['AUDITOR', true, true, true],
+    ['REPORTER', false, false, false],
+  ])('%s: internal comments %s, ticketAsOf %s, retention audit %s', (role, internal, asOf, audit) => {
+    expect(canSeeInternalComments(who(role))).toBe(internal);
+    expect(canUseAsOf(who(role))).toBe(asOf);
+    expect(canAuditRetention(who(role))).toBe(audit);
+  });
+});

@@ -1,0 +1,273 @@
+import { Global, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApplicationModule } from '../../src/application/application.module';
+import {
+  AddCommentCommand,
+  AssignTicketCommand,
+  CloseTicketCommand,
+  CreateTicketCommand,
+  ProposeSolutionCommand,
+  ReopenTicketCommand,
+  RequestCouponStatusChangeCommand,
+  type CreateTicketInput,
+} from '../../src/application/commands/ticket-commands';
+import { ConcurrencyConflict, Forbidden, NotFound } from '../../src/application/errors';
+import { AUTO_CLOSE_CANDIDATES } from '../../src/application/ports/auto-close-candidates.port';
+import { CLOCK } from '../../src/application/ports/clock.port';
+import { EVENT_STORE } from '../../src/application/ports/event-store.port';
+import { IDS, uuidIds } from '../../src/application/ports/ids.port';
+import { TICKET_POLICY } from '../../src/application/ports/ticket-policy.port';
+import type { Principal } from '../../src/application/principal';
+import type { CommandResult } from '../../src/application/views';
+import { RuleViolated } from '../../src/domain/domain.errors';
+import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
+import { ticketStreamName } from '../../src/domain/ticket.events';
+import {
+  AGENT_PRINCIPAL,
+  allEvents,
+  AUDITOR_PRINCIPAL,
+  couponForm,
+  OTHER_REQUESTER_PRINCIPAL,
+  PinnedClock,
+  principal,
+  REQUESTER_PRINCIPAL,
+  SUPERVISOR_PRINCIPAL,
+  TempStore,
+} from './support';
+
+const ticketInput = (overrides: Partial<CreateTicketInput> = {}): CreateTicketInput => ({
+  module: 'BONUS',
+  category: 'MILES',
+  type: 'MILES_ACCRUAL',
+  subject: 'Не начислены мили',
+  description: 'Мили за перелёт SU100 3 сентября не начислены',
+  ...overrides,
+});
+
+describe('ticket commands through the CommandBus (ApplicationModule on the embedded store)', () => {
+  let temp: TempStore;
+  let app: INestApplicationContext;
+  let bus: CommandBus;
+  const clock = new PinnedClock();
+
+  beforeEach(async () => {
+    temp = await TempStore.open();
+    const store = temp.store;
+
+    @Global()
+    @Module({
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CLOCK, useValue: clock },
+        { provide: IDS, useValue: uuidIds },
+        { provide: TICKET_POLICY, useValue: DEFAULT_POLICY },
+        { provide: AUTO_CLOSE_CANDIDATES, useValue: { solutionProposedBefore: async () => [] } },
+      ],
+      exports: [EVENT_STORE, CLOCK, IDS, TICKET_POLICY, AUTO_CLOSE_CANDIDATES],
+    })
+    class TestPortsModule {}
+
+    app = await NestFactory.createApplicationContext(
+      ApplicationModule.register({ imports: [TestPortsModule] }),
+      {
+        logger: false,
+      },
+    );
+    bus = app.get(CommandBus);
+  });
+  afterEach(async () => {
+    await app.close();
+    await temp.dispose();
+  });
+
+  const stream = (ticketId: string) => temp.store.readStream(ticketStreamName(ticketId));
+  const create = (who: Principal = REQUESTER_PRINCIPAL, input: CreateTicketInput = ticketInput()) =>
+    bus.execute(new CreateTicketCommand(who, input));
+
+  it("creates a requester's ticket with the requester and the actor taken from the token", async () => {
+    const result = await create();
+
+    const [created] = await stream(result.ticketId);
+    expect(result.version).toBe(0);
+    expect(created.data).toMatchObject({
+      number: 1,
+      requester: { id: 'kassir_5LE', name: 'Анна Кассирова', validatorNumber: '995-4731-7' },
+      actor: { id: 'kassir_5LE', role: 'REQUESTER' },
+    });
+    expect(created.metadata).toMatchObject({
+      actor: { id: 'kassir_5LE', name: 'Анна Кассирова', role: 'REQUESTER' },
+    });
+  });
+
+  it('gives concurrently created tickets different, increasing numbers', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => create()));
+    const numbers = await Promise.all(
+      results.map(async (r) => ((await stream(r.ticketId))[0].data as { number: number }).number),
+    );
+    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('given the same commandId twice, creates one ticket and answers the same both times', async () => {
+    const first = await create(REQUESTER_PRINCIPAL, ticketInput({ commandId: 'create-1' }));
+    const again = await create(REQUESTER_PRINCIPAL, ticketInput({ commandId: 'create-1' }));
+
+    expect(again).toEqual(first);
+    expect((await allEvents(temp.store)).filter((e) => e.type === 'TicketCreated')).toHaveLength(1);
+    // The retry did not burn a ticket number either.
+    const next = await create();
+    expect(((await stream(next.ticketId))[0].data as { number: number }).number).toBe(2);
+  });
+
+  it('given two callers who pick the same commandId, creates two tickets', async () => {
+    const mine = await create(REQUESTER_PRINCIPAL, ticketInput({ commandId: 'same' }));
+    const theirs = await create(OTHER_REQUESTER_PRINCIPAL, ticketInput({ commandId: 'same' }));
+    expect(theirs.ticketId).not.toBe(mine.ticketId);
+  });
+
+  it('lets an agent create a ticket on behalf of a requester', async () => {
+    const requester = { id: 'kassir_77', name: 'Звонивший', validatorNumber: '995-1111-1' };
+    const result = await create(AGENT_PRINCIPAL, ticketInput({ requester, channel: 'PHONE' }));
+    const [created] = await stream(result.ticketId);
+    expect(created.data).toMatchObject({
+      requester,
+      channel: 'PHONE',
+      actor: { id: 'agent_1', role: 'AGENT' },
+    });
+  });
+
+  it('refuses a requester creating a ticket for someone else', async () => {
+    await expect(
+      create(REQUESTER_PRINCIPAL, ticketInput({ requester: { id: 'kassir_9XZ' } })),
+    ).rejects.toBeInstanceOf(Forbidden);
+    expect(await allEvents(temp.store)).toEqual([]);
+  });
+
+  it('refuses auditors and reporters any change, before anything is written', async () => {
+    const ticket = await create();
+    const reporter = principal('rep_1', ['REPORTER']);
+    await expect(create(AUDITOR_PRINCIPAL)).rejects.toBeInstanceOf(Forbidden);
+    await expect(
+      bus.execute(new AddCommentCommand(reporter, { ticketId: ticket.ticketId, body: 'hi' })),
+    ).rejects.toBeInstanceOf(Forbidden);
+    expect(await allEvents(temp.store)).toHaveLength(2); // the ticket and its number reservation
+  });
+
+  it("answers NotFound to a requester acting on someone else's ticket, and to a ticket that does not exist", async () => {
+    const ticket = await create();
+    await expect(
+      bus.execute(
+        new AddCommentCommand(OTHER_REQUESTER_PRINCIPAL, { ticketId: ticket.ticketId, body: 'мой?' }),
+      ),
+    ).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      bus.execute(
+        new AddCommentCommand(AGENT_PRINCIPAL, {
+          ticketId: '00000000-0000-4000-8000-000000000000',
+          body: 'x',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(NotFound);
+    expect(await stream(ticket.ticketId)).toHaveLength(1);
+  });
+
+  it('takes a ticket through assignment, comments, a solution, confirmation and a reopen', async () => {
+    const { ticketId } = await create();
+    const step = (result: Promise<CommandResult>) => result.then((r) => r.version);
+
+    expect(
+      await step(
+        bus.execute(new AssignTicketCommand(SUPERVISOR_PRINCIPAL, { ticketId, assigneeId: 'agent_1' })),
+      ),
+    ).toBe(1);
+    expect(
+      await step(
+        bus.execute(
+          new AddCommentCommand(AGENT_PRINCIPAL, { ticketId, body: 'Проверяю', expectedVersion: 1 }),
+        ),
+      ),
+    ).toBe(2);
+    expect(
+      await step(
+        bus.execute(new ProposeSolutionCommand(AGENT_PRINCIPAL, { ticketId, solution: 'Начислили' })),
+      ),
+    ).toBe(3);
+    expect(
+      await step(
+        bus.execute(new CloseTicketCommand(REQUESTER_PRINCIPAL, { ticketId, resolution: 'CONFIRMED' })),
+      ),
+    ).toBe(4);
+    expect(
+      await step(
+        bus.execute(new ReopenTicketCommand(REQUESTER_PRINCIPAL, { ticketId, reason: 'Снова нет' })),
+      ),
+    ).toBe(5);
+
+    const events = await stream(ticketId);
+    expect(events.map((e) => e.type)).toEqual([
+      'TicketCreated',
+      'TicketAssigned',
+      'CommentAdded',
+      'SolutionProposed',
+      'TicketClosed',
+      'TicketReopened',
+    ]);
+    // The supervisor holds AGENT too, and acts as SUPERVISOR, the stronger role.
+    expect(events[1].metadata).toMatchObject({ actor: { id: 'sup_1', role: 'SUPERVISOR' } });
+  });
+
+  it('reports a stale expectedVersion as a conflict', async () => {
+    const { ticketId } = await create();
+    await bus.execute(new AddCommentCommand(AGENT_PRINCIPAL, { ticketId, body: 'one' }));
+    await expect(
+      bus.execute(new AddCommentCommand(AGENT_PRINCIPAL, { ticketId, body: 'two', expectedVersion: 0 })),
+    ).rejects.toBeInstanceOf(ConcurrencyConflict);
+  });
+
+  it('gives a repeated comment (same commandId) the same comment and the same result', async () => {
+    const { ticketId } = await create();
+    const input = { ticketId, body: 'Один раз', commandId: 'comment-1' };
+    const first = await bus.execute(new AddCommentCommand(AGENT_PRINCIPAL, input));
+    const again = await bus.execute(new AddCommentCommand(AGENT_PRINCIPAL, input));
+    expect(again).toEqual(first);
+    expect(await stream(ticketId)).toHaveLength(2);
+  });
+
+  it('registers a coupon request with a registration number; a refused one takes no number', async () => {
+    const { ticketId } = await create();
+    await expect(
+      bus.execute(
+        new RequestCouponStatusChangeCommand(REQUESTER_PRINCIPAL, {
+          ticketId,
+          ...couponForm({
+            scenario: 'CHECKED_IN_OR_BOARDED',
+            fromStatus: 'CHECKED_IN',
+            toStatus: 'OPEN_FOR_USE',
+          }),
+        }),
+      ),
+    ).rejects.toBeInstanceOf(RuleViolated);
+
+    const accepted = await bus.execute(
+      new RequestCouponStatusChangeCommand(REQUESTER_PRINCIPAL, {
+        ticketId,
+        commandId: 'coupon-1',
+        ...couponForm(),
+      }),
+    );
+    const repeated = await bus.execute(
+      new RequestCouponStatusChangeCommand(REQUESTER_PRINCIPAL, {
+        ticketId,
+        commandId: 'coupon-1',
+        ...couponForm(),
+      }),
+    );
+    const onBehalf = await bus.execute(
+      new RequestCouponStatusChangeCommand(AGENT_PRINCIPAL, { ticketId, ...couponForm() }),
+    );
+
+    expect(accepted.registrationNumber).toBe('N1');
+    expect(repeated).toEqual(accepted);
+    expect(onBehalf.registrationNumber).toBe('N2');
+  });
+});

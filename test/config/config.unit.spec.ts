@@ -1,0 +1,227 @@
+import { resolve } from 'node:path';
+import {
+  DEVELOPMENT_JWT_SECRET,
+  loadConfig,
+  type Config,
+  type ConfigResult,
+  type Env,
+} from '../../src/infrastructure/config/config';
+
+const SECRET = 'a-production-secret-of-32-chars!';
+
+function ok(env: Env): Config {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(`expected a valid configuration, got: ${result.problems.join(' | ')}`);
+  return result.config;
+}
+function problems(env: Env): string[] {
+  const result: ConfigResult = loadConfig(env);
+  if (result.ok) throw new Error('expected configuration problems');
+  return result.problems;
+}
+
+describe('loadConfig', () => {
+  it('given nothing, uses the defaults of runtime.md and warns about the development secret', () => {
+    const result = loadConfig({});
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: resolve('./data'),
+      eventStoreUrl: null,
+      mongodbUrl: null,
+      mongodbDb: 'tickets',
+      jwtSecret: DEVELOPMENT_JWT_SECRET,
+      usingDevelopmentSecret: true,
+      readYourWritesTimeoutMs: 5000,
+      autoCloseIntervalMs: 60000,
+      policy: {
+        firstResponseHours: 24,
+        resolutionHours: { CRITICAL: 4, HIGH: 24, NORMAL: 72, LOW: 120 },
+        autoCloseAfterDays: 7,
+        reopenWindowDays: 30,
+      },
+    });
+    expect(result.warnings).toEqual([expect.stringContaining('AUTH_JWT_SECRET')]);
+  });
+
+  describe('PORT', () => {
+    it.each(['1', '8080', '65535', ' 3001 '])('accepts %j', (port) => {
+      expect(ok({ PORT: port }).port).toBe(Number(port.trim()));
+    });
+    it.each(['abc', '0', '65536', '-1', '80.5', '1e3', '3000x'])('refuses %j naming the variable', (port) => {
+      expect(problems({ PORT: port })).toEqual([`PORT: "${port}" is not a port number (1–65535)`]);
+    });
+    it('treats an empty value as unset', () => {
+      expect(ok({ PORT: '' }).port).toBe(3000);
+    });
+  });
+
+  describe('HOST', () => {
+    it.each(['0.0.0.0', 'localhost', '::', '::1', 'api.example.com', 'event_store'])('accepts %j', (host) => {
+      expect(ok({ HOST: host }).host).toBe(host);
+    });
+    it.each(['not a host', 'http://localhost', 'a..b', '-bad.example'])('refuses %j', (host) => {
+      expect(problems({ HOST: host })).toEqual([`HOST: "${host}" is not a host name or IP address`]);
+    });
+  });
+
+  describe('DATA_DIR', () => {
+    it('resolves the directory to an absolute path', () => {
+      expect(ok({ DATA_DIR: 'var/tickets' }).dataDir).toBe(resolve('var/tickets'));
+      expect(ok({ DATA_DIR: '/srv/data' }).dataDir).toBe('/srv/data');
+    });
+    it('refuses a path with a NUL character', () => {
+      expect(problems({ DATA_DIR: 'a\0b' })).toEqual(['DATA_DIR: contains a NUL character']);
+    });
+  });
+
+  describe('EVENTSTORE_URL', () => {
+    it.each([
+      'esdb://localhost:2113?tls=false',
+      'esdb://admin:changeit@localhost:2113?tls=false&keepAliveInterval=10000',
+      'esdb://node1:2113,node2:2113,node3:2113?tls=true',
+      'esdb+discover://cluster.example.com:2113',
+      'esdb://[::1]:2113/?tls=false',
+      'esdb://127.0.0.1',
+    ])('accepts %j', (url) => {
+      expect(ok({ EVENTSTORE_URL: url }).eventStoreUrl).toBe(url);
+    });
+    it.each([
+      'http://localhost:2113',
+      'localhost:2113',
+      'esdb://',
+      'esdb://localhost:99999',
+      'esdb://localhost:port',
+      'esdb://host one:2113',
+      'esdb://localhost:2113?tls',
+    ])('refuses %j', (url) => {
+      const [problem] = problems({ EVENTSTORE_URL: url });
+      expect(problem).toMatch(/^EVENTSTORE_URL: ".*" is not an EventStoreDB connection string/);
+    });
+  });
+
+  describe('MONGODB_URL', () => {
+    it.each([
+      'mongodb://localhost:27017',
+      'mongodb://user:p%40ss@db1:27017,db2:27017/tickets?replicaSet=rs0',
+      'mongodb+srv://cluster0.example.net/?retryWrites=true',
+      'mongodb://127.0.0.1',
+    ])('accepts %j', (url) => {
+      expect(ok({ MONGODB_URL: url }).mongodbUrl).toBe(url);
+    });
+    it.each([
+      'postgres://localhost',
+      'mongodb://',
+      'mongodb://localhost:0',
+      'localhost:27017',
+      'mongodb+srv://host:27017',
+    ])('refuses %j', (url) => {
+      const [problem] = problems({ MONGODB_URL: url });
+      expect(problem).toMatch(/^MONGODB_URL: ".*"/);
+    });
+    it('refuses a mongodb+srv URL with several hosts', () => {
+      expect(problems({ MONGODB_URL: 'mongodb+srv://a.example,b.example' })).toEqual([
+        'MONGODB_URL: "mongodb+srv://a.example,b.example": mongodb+srv:// takes exactly one host',
+      ]);
+    });
+  });
+
+  describe('MONGODB_DB', () => {
+    it.each(['tickets', 'tickets_test', 'Tickets-2026'])('accepts %j', (db) => {
+      expect(ok({ MONGODB_DB: db }).mongodbDb).toBe(db);
+    });
+    it.each(['my.db', 'a/b', 'with space', 'dollar$', 'x'.repeat(64)])('refuses %j', (db) => {
+      expect(problems({ MONGODB_DB: db })[0]).toMatch(/^MONGODB_DB: ".*" is not a valid database name/);
+    });
+  });
+
+  describe('AUTH_JWT_SECRET', () => {
+    it('takes a secret of 32 or more characters', () => {
+      expect(ok({ AUTH_JWT_SECRET: SECRET })).toMatchObject({
+        jwtSecret: SECRET,
+        usingDevelopmentSecret: false,
+      });
+      expect(loadConfig({ AUTH_JWT_SECRET: SECRET })).toMatchObject({ warnings: [] });
+    });
+    it('refuses a shorter one, also in development', () => {
+      expect(problems({ AUTH_JWT_SECRET: 'short' })).toEqual([
+        'AUTH_JWT_SECRET: is 5 characters long; at least 32 are required',
+      ]);
+    });
+    it('is required when NODE_ENV=production', () => {
+      expect(problems({ NODE_ENV: 'production' })).toEqual([
+        'AUTH_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)',
+      ]);
+      expect(ok({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).nodeEnv).toBe('production');
+    });
+  });
+
+  describe('SLA and policy durations', () => {
+    it('reads every duration', () => {
+      const config = ok({
+        SLA_FIRST_RESPONSE_HOURS: '12',
+        SLA_RESOLUTION_HOURS_CRITICAL: '2',
+        SLA_RESOLUTION_HOURS_HIGH: '8',
+        SLA_RESOLUTION_HOURS_NORMAL: '48',
+        SLA_RESOLUTION_HOURS_LOW: '96.5',
+        AUTO_CLOSE_AFTER_DAYS: '3',
+        REOPEN_WINDOW_DAYS: '14',
+      });
+      expect(config.policy).toEqual({
+        firstResponseHours: 12,
+        resolutionHours: { CRITICAL: 2, HIGH: 8, NORMAL: 48, LOW: 96.5 },
+        autoCloseAfterDays: 3,
+        reopenWindowDays: 14,
+      });
+    });
+    it.each([
+      'SLA_FIRST_RESPONSE_HOURS',
+      'SLA_RESOLUTION_HOURS_CRITICAL',
+      'SLA_RESOLUTION_HOURS_HIGH',
+      'SLA_RESOLUTION_HOURS_NORMAL',
+      'SLA_RESOLUTION_HOURS_LOW',
+      'AUTO_CLOSE_AFTER_DAYS',
+      'REOPEN_WINDOW_DAYS',
+    ])('refuses a %s that is not a positive number', (name) => {
+      expect(problems({ [name]: '0' })).toEqual([`${name}: "0" is not a positive number`]);
+      expect(problems({ [name]: 'soon' })).toEqual([`${name}: "soon" is not a positive number`]);
+    });
+  });
+
+  describe('READ_YOUR_WRITES_TIMEOUT_MS and AUTO_CLOSE_INTERVAL_MS', () => {
+    it('read whole milliseconds, 0 included', () => {
+      expect(ok({ READ_YOUR_WRITES_TIMEOUT_MS: '250', AUTO_CLOSE_INTERVAL_MS: '0' })).toMatchObject({
+        readYourWritesTimeoutMs: 250,
+        autoCloseIntervalMs: 0,
+      });
+    });
+    it.each(['READ_YOUR_WRITES_TIMEOUT_MS', 'AUTO_CLOSE_INTERVAL_MS'])(
+      'refuses a %s that is not one',
+      (name) => {
+        expect(problems({ [name]: '-5' })).toEqual([
+          `${name}: "-5" is not a whole number of milliseconds (0 or more)`,
+        ]);
+      },
+    );
+  });
+
+  it('reports every bad variable at once, one line each', () => {
+    expect(
+      problems({
+        PORT: 'abc',
+        EVENTSTORE_URL: 'nope',
+        MONGODB_DB: 'a.b',
+        AUTH_JWT_SECRET: 'short',
+        REOPEN_WINDOW_DAYS: 'x',
+      }),
+    ).toEqual([
+      'PORT: "abc" is not a port number (1–65535)',
+      expect.stringMatching(/^EVENTSTORE_URL: "nope"/),
+      expect.stringMatching(/^MONGODB_DB: "a.b"/),
+      'AUTH_JWT_SECRET: is 5 characters long; at least 32 are required',
+      'REOPEN_WINDOW_DAYS: "x" is not a positive number',
+    ]);
+  });
+});
