@@ -1,0 +1,254 @@
+import {
+  BACKWARDS,
+  CancelledError,
+  DeadlineExceededError,
+  END,
+  eventTypeFilter,
+  FORWARDS,
+  START,
+  StreamDeletedError,
+  StreamNotFoundError,
+  streamNameFilter,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  WrongExpectedVersion,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type Subscription,
+  type SubscribeToAllOptions,
+} from '../../../application/ports/event-store.port';
+import { ConnectionHealth, type EventStoreConnectionHealth } from './connection-health';
+import { EventStoreDbClient, type FilteredReadAllOptions, type ProtocolFilter } from './eventstoredb-client';
+import {
+  fromClientCurrentRevision,
+  isSystemEvent,
+  toClientEvent,
+  toClientExpectedRevision,
+  toProtocolFilter,
+  toRecordedEvent,
+} from './eventstoredb-mapping';
+import { ResilientSubscription } from './resilient-subscription';
+
+/** Health source for one-off calls (appends and reads). */
+const CALLS = 'calls';
+
+/**
+ * The EventStore port over EventStoreDB (`@eventstore/db-client`): the production store when
+ * EVENTSTORE_URL is set. Subscriptions resume by themselves after a drop; `health()` says
+ * whether the server is reachable and every subscription is live.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly health_ = new ConnectionHealth();
+  private readonly subscriptions = new Set<ResilientSubscription>();
+  private nextSubscription = 1;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly client: EventStoreDbClient) {}
+
+  /** Whether EventStoreDB answered the last call and every subscription is connected. */
+  health(): EventStoreConnectionHealth {
+    return this.health_.current();
+  }
+
+  /** Asks the server for the head of `$all`; refreshes and returns `health()`. */
+  async checkConnection(): Promise<EventStoreConnectionHealth> {
+    try {
+      for await (const _ of this.readAll({ direction: 'backwards', maxCount: 1 })) break;
+    } catch {
+      // Recorded in health by the read itself.
+    }
+    return this.health();
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventData[],
+    expectedRevision: ExpectedRevision = 'any',
+  ): Promise<AppendResult> {
+    const result = await this.call(async () => {
+      try {
+        return await this.client.appendToStream(streamId, events.map(toClientEvent), {
+          expectedRevision: toClientExpectedRevision(expectedRevision),
+        });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        throw new WrongExpectedVersion(
+          streamId,
+          expectedRevision,
+          fromClientCurrentRevision(error.actualVersion),
+        );
+      }
+    });
+    const revision = Number(result.nextExpectedRevision);
+    // EventStoreDB may leave the position out when the append was a deduplicated repeat.
+    const position = result.position?.commit ?? (await this.positionOf(streamId, revision));
+    return { nextExpectedRevision: revision, position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    return this.call(async () => {
+      const events: RecordedEvent[] = [];
+      try {
+        const read = this.client.readStream(streamId, {
+          direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
+          fromRevision: from === 'start' ? START : from === 'end' ? END : BigInt(from),
+          maxCount: options.maxCount,
+        });
+        for await (const resolved of read) {
+          const event = toRecordedEvent(resolved);
+          if (event) events.push(event);
+        }
+      } catch (error) {
+        // A missing, soft-deleted or tombstoned stream holds no events.
+        if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
+        throw error;
+      }
+      return events;
+    });
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    const direction = options.direction ?? 'forwards';
+    const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
+    const filter = toProtocolFilter(options.filter);
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (remaining <= 0) return;
+    const backwardsFromPosition = direction === 'backwards' && typeof from === 'bigint';
+    if (backwardsFromPosition) {
+      // EventStoreDB reads backwards from the record before a position; the port includes it.
+      for await (const event of this.readFiltered({
+        direction: 'forwards',
+        fromPosition: from,
+        maxCount: 1,
+        filter,
+      })) {
+        if (event.position !== from) break;
+        yield event;
+        remaining--;
+      }
+    }
+    if (remaining <= 0) return;
+    // With stream prefixes a system event may pass the server and be dropped here, so no count.
+    const serverCount =
+      options.maxCount === undefined || filter.prefixes
+        ? undefined
+        : remaining + (backwardsFromPosition ? 1 : 0);
+    for await (const event of this.readFiltered({
+      direction,
+      fromPosition: from,
+      maxCount: serverCount,
+      filter,
+    })) {
+      if (backwardsFromPosition && event.position >= (from as bigint)) continue;
+      yield event;
+      if (--remaining <= 0) return;
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    const filter = toProtocolFilter(options.filter);
+    const subscription: ResilientSubscription = new ResilientSubscription({
+      fromPosition: options.fromPosition,
+      forwardCheckpoints: options.filter !== undefined,
+      health: this.health_,
+      healthSource: `subscription ${this.nextSubscription++}`,
+      onClosed: () => this.subscriptions.delete(subscription),
+      open: (from, onCheckpoint) =>
+        this.client.subscribeToAll({
+          fromPosition: from === 'start' ? START : { commit: from, prepare: from },
+          filter: clientFilter(filter, async (position) => onCheckpoint(position)),
+        }),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Ends every subscription first, then the client's calls and channel. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
+      await this.client.shutdown();
+    })();
+    return this.closing;
+  }
+
+  private async *readFiltered(options: FilteredReadAllOptions): AsyncGenerator<RecordedEvent> {
+    const read = this.client.readAllFiltered(options);
+    let complete = false;
+    try {
+      for await (const resolved of read) {
+        const event = toRecordedEvent(resolved);
+        if (event && !isSystemEvent(event)) yield event;
+      }
+      complete = true;
+      this.health_.up(CALLS);
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
+    } finally {
+      if (!complete) await read.cancel();
+    }
+  }
+
+  private async positionOf(streamId: string, revision: number): Promise<bigint> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    if (!event)
+      throw new Error(`EventStoreDB lost revision ${revision} of ${streamId} right after appending it`);
+    return event.position;
+  }
+
+  /** Runs one call, keeping `health()` in step with what it says about the connection. */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.health_.up(CALLS);
+      return result;
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
+    }
+  }
+
+  private noteFailure(error: unknown): void {
+    const lost =
+      error instanceof UnavailableError ||
+      error instanceof CancelledError ||
+      error instanceof DeadlineExceededError;
+    if (lost) this.health_.down(CALLS, `EventStoreDB unreachable: ${error.message}`);
+    else this.health_.up(CALLS);
+  }
+}
+
+function clientFilter(filter: ProtocolFilter, checkpointReached: (position: bigint) => Promise<void>) {
+  const reached = (_: unknown, position: { commit: bigint }) => checkpointReached(position.commit);
+  const make = filter.on === 'eventType' ? eventTypeFilter : streamNameFilter;
+  return filter.prefixes
+    ? make({ prefixes: filter.prefixes, checkpointReached: reached })
+    : make({ regex: filter.regex ?? '', checkpointReached: reached });
+}
+
+/**
+ * Builds the EventStoreDB adapter for `url` (EVENTSTORE_URL). A malformed connection string is
+ * refused here, with a message naming the variable, before anything connects.
+ */
+export function createEventStoreDbEventStore(url: string): EventStoreDbEventStore {
+  let client: EventStoreDbClient;
+  try {
+    client = EventStoreDbClient.fromConnectionString(url);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `EVENTSTORE_URL is not a valid EventStoreDB connection string (${reason}); expected e.g. esdb://localhost:2113?tls=false`,
+    );
+  }
+  return new EventStoreDbEventStore(client);
+}
