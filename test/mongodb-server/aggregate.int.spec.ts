@@ -1,11 +1,11 @@
-import { Harness, startHarness, stopHarness } from './harness';
+import { Harness, KeyedDocument, startHarness, stopHarness } from './harness';
 
 describe('MongoDB test server aggregation', () => {
   let harness: Harness;
 
   beforeAll(async () => {
     harness = await startHarness('aggregate');
-    await harness.db.collection('tickets').insertMany([
+    await harness.db.collection<KeyedDocument>('tickets').insertMany([
       {
         _id: 1,
         desk: 'north',
@@ -30,7 +30,7 @@ describe('MongoDB test server aggregation', () => {
         openedAt: new Date('2026-05-03T11:00:00Z'),
       },
     ]);
-    await harness.db.collection('desks').insertMany([
+    await harness.db.collection<KeyedDocument>('desks').insertMany([
       { _id: 'north', lead: 'ana' },
       { _id: 'south', lead: 'bob' },
     ]);

@@ -1,6 +1,12 @@
 import { Db, MongoClient } from 'mongodb';
 import { MongoTestServer, startMongoTestServer } from '../support/mongodb/server';
 
+/** A document whose `_id` is chosen by the test (a number or a string) rather than an ObjectId. */
+export interface KeyedDocument {
+  _id?: number | string;
+  [field: string]: unknown;
+}
+
 /** A test server on an OS-chosen port with a connected real driver client. */
 export interface Harness {
   readonly server: MongoTestServer;

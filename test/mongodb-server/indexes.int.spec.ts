@@ -1,5 +1,5 @@
 import { MongoServerError } from 'mongodb';
-import { Harness, startHarness, stopHarness } from './harness';
+import { Harness, KeyedDocument, startHarness, stopHarness } from './harness';
 
 async function failureOf(action: Promise<unknown>): Promise<MongoServerError> {
   const outcome = await action.then(
@@ -23,7 +23,7 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('rejects a duplicate on a unique index with code 11000, keyPattern and keyValue', async () => {
-    const agents = harness.db.collection('agents');
+    const agents = harness.db.collection<KeyedDocument>('agents');
     expect(await agents.createIndex({ email: 1 }, { unique: true })).toBe('email_1');
     await agents.insertOne({ _id: 1, email: 'ana@example.com' });
     const failure = await failureOf(agents.insertOne({ _id: 2, email: 'ana@example.com' }));
@@ -37,15 +37,15 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('always enforces a unique _id', async () => {
-    const agents = harness.db.collection('ids');
-    await agents.insertOne({ _id: 'same' as never });
-    const failure = await failureOf(agents.insertOne({ _id: 'same' as never }));
+    const agents = harness.db.collection<KeyedDocument>('ids');
+    await agents.insertOne({ _id: 'same' });
+    const failure = await failureOf(agents.insertOne({ _id: 'same' }));
     expect(failure.code).toBe(11000);
     expect(failure.keyValue).toEqual({ _id: 'same' });
   });
 
   it('treats each array element as a key of a multikey unique index', async () => {
-    const aliases = harness.db.collection('aliases');
+    const aliases = harness.db.collection<{ _id: number; names: string[] }>('aliases');
     await aliases.createIndex({ names: 1 }, { unique: true, name: 'unique_names' });
     await aliases.insertOne({ _id: 1, names: ['ana', 'anna'] });
     await aliases.insertOne({ _id: 2, names: ['bob', 'bob'] });
@@ -57,7 +57,7 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('enforces compound unique keys on the combination of fields', async () => {
-    const seats = harness.db.collection('seats');
+    const seats = harness.db.collection<KeyedDocument>('seats');
     await seats.createIndex({ flight: 1, seat: 1 }, { unique: true });
     await seats.insertMany([
       { flight: 'AF1', seat: '1A' },
@@ -71,34 +71,34 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('enforces unique indexes on upserts and findOneAndUpdate', async () => {
-    const handles = harness.db.collection('handles');
+    const handles = harness.db.collection<KeyedDocument>('handles');
     await handles.createIndex({ handle: 1 }, { unique: true });
-    await handles.insertOne({ _id: 1, handle: 'ana' } as never);
+    await handles.insertOne({ _id: 1, handle: 'ana' });
     const upsert = await failureOf(
       handles.updateOne({ _id: 2 }, { $set: { handle: 'ana' } }, { upsert: true }),
     );
     expect(upsert.code).toBe(11000);
-    await handles.insertOne({ _id: 3, handle: 'bob' } as never);
+    await handles.insertOne({ _id: 3, handle: 'bob' });
     const modify = await failureOf(handles.findOneAndUpdate({ _id: 3 }, { $set: { handle: 'ana' } }));
     expect(modify.code).toBe(11000);
     expect(modify.keyValue).toEqual({ handle: 'ana' });
   });
 
   it('lets documents without the field share a sparse unique index, and honours partial filters', async () => {
-    const badges = harness.db.collection('badges');
+    const badges = harness.db.collection<KeyedDocument>('badges');
     await badges.createIndex({ badge: 1 }, { unique: true, sparse: true });
-    await badges.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3, badge: 'x' }] as never[]);
+    await badges.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3, badge: 'x' }]);
     await badges.createIndex({ code: 1 }, { unique: true, partialFilterExpression: { active: true } });
     await badges.insertMany([
       { _id: 4, code: 'c', active: false },
       { _id: 5, code: 'c', active: true },
-    ] as never[]);
-    const failure = await failureOf(badges.insertOne({ _id: 6, code: 'c', active: true } as never));
+    ]);
+    const failure = await failureOf(badges.insertOne({ _id: 6, code: 'c', active: true }));
     expect(failure.code).toBe(11000);
   });
 
   it('fails to build a unique index over existing duplicates', async () => {
-    const dupes = harness.db.collection('dupes');
+    const dupes = harness.db.collection<KeyedDocument>('dupes');
     await dupes.insertMany([{ v: 1 }, { v: 1 }]);
     const failure = await failureOf(dupes.createIndex({ v: 1 }, { unique: true }));
     expect(failure.code).toBe(11000);
@@ -106,7 +106,7 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('lists and drops indexes', async () => {
-    const routes = harness.db.collection('routes');
+    const routes = harness.db.collection<KeyedDocument>('routes');
     await routes.createIndexes([{ key: { from: 1, to: 1 }, name: 'by_route' }, { key: { updatedAt: -1 } }]);
     expect(await routes.listIndexes().toArray()).toEqual([
       { v: 2, key: { _id: 1 }, name: '_id_' },
@@ -119,7 +119,7 @@ describe('MongoDB test server indexes and collections', () => {
     expect((await failureOf(routes.dropIndex('nope'))).code).toBe(27);
     await routes.dropIndexes();
     expect((await routes.indexes()).map((index) => index.name)).toEqual(['_id_']);
-    expect((await failureOf(harness.db.collection('never').dropIndex('x'))).code).toBe(26);
+    expect((await failureOf(harness.db.collection<KeyedDocument>('never').dropIndex('x'))).code).toBe(26);
   });
 
   it('creates, lists and drops collections and databases', async () => {
