@@ -1,0 +1,63 @@
+/**
+ * Query inputs become filter documents only through these checks: every value is a typed scalar
+ * (a string, an integer, a boolean, a valid instant, a member of an enum), never an object a caller
+ * could have slipped an operator into.
+ */
+import { InvalidInput, type FieldError } from '../../domain/domain.errors';
+
+/** Collects every bad field, then throws them at once (→ BAD_USER_INPUT). */
+export class InputChecks {
+  private readonly errors: FieldError[] = [];
+
+  text(value: unknown, path: string): string {
+    if (typeof value !== 'string') this.errors.push({ path, message: 'must be text' });
+    return String(value);
+  }
+
+  texts(values: readonly unknown[], path: string): string[] {
+    return values.map((value, i) => this.text(value, `${path}.${i}`));
+  }
+
+  oneOf<T extends string>(values: readonly unknown[], allowed: readonly T[], path: string): T[] {
+    values.forEach((value, i) => {
+      if (!allowed.includes(value as T))
+        this.errors.push({ path: `${path}.${i}`, message: 'is not a known value' });
+    });
+    return values as T[];
+  }
+
+  flag(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') this.errors.push({ path, message: 'must be true or false' });
+    return value === true;
+  }
+
+  /** The instant as an ISO-8601 string, the form the read models store. */
+  instant(value: unknown, path: string): string {
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      this.errors.push({ path, message: 'must be a valid date and time' });
+      return '';
+    }
+    return value.toISOString();
+  }
+
+  /** `first`: 0 to `max`. */
+  pageSize(value: unknown, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+      this.errors.push({ path: 'first', message: `must be an integer from 0 to ${max}` });
+    }
+    return Number(value);
+  }
+
+  fail(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  /** Throws InvalidInput listing every bad field, if any. */
+  done(): void {
+    if (this.errors.length > 0) throw new InvalidInput(this.errors);
+  }
+}
+
+/** Drops absent and empty-list entries, so `{ status: [] }` filters nothing rather than everything. */
+export const present = <T>(value: T | null | undefined): value is T =>
+  value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);

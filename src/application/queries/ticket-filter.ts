@@ -1,0 +1,126 @@
+/**
+ * The ticket filter document for a caller and a TicketFilter (schema.graphql), in MongoDB's query
+ * language. Requesters see only their own tickets; `overdue` is evaluated against `now` from the stored
+ * due times; `search` text is only ever a value (words, a number, a PNR), never an operator.
+ */
+import {
+  CHANNELS,
+  PRIORITIES,
+  SUPPORT_LINES,
+  TICKET_STATUSES,
+  type TicketStatus,
+} from '../../domain/ticket.types';
+import { canReadAllTickets } from '../access';
+import { Forbidden } from '../errors';
+import type { Filter } from '../ports/read-store.port';
+import type { Principal } from '../principal';
+import type { TicketFilterInput } from '../views';
+import { InputChecks, present } from './input-checks';
+import { searchWords } from './search-words';
+
+const RESOLUTION_PENDING: TicketStatus[] = ['NEW', 'ASSIGNED', 'IN_PROGRESS'];
+
+/** The caller's own tickets only, unless their role reads every ticket; callers with neither are refused. */
+export function visibleTickets(principal: Principal): Filter {
+  if (canReadAllTickets(principal)) return {};
+  if (principal.roles.includes('REQUESTER')) return { 'requester.id': principal.id };
+  throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not read tickets`);
+}
+
+/**
+ * Overdue at `now` (domain sla.ts `isOverdue`): the first response not given by its due time (unless
+ * CLOSED), or the resolution not reached by its due time — while AWAITING_REQUESTER the clock is paused,
+ * so only a deadline already missed when the wait began counts.
+ */
+export function overdueBranches(now: Date): Filter[] {
+  const at = now.toISOString();
+  return [
+    { status: { $ne: 'CLOSED' }, firstRespondedAt: null, firstResponseDueAt: { $lt: at } },
+    { status: { $in: RESOLUTION_PENDING }, resolutionDueAt: { $lt: at } },
+    { status: 'AWAITING_REQUESTER', resolutionMissedBeforeWait: true },
+  ];
+}
+
+/** The same rule as an aggregation expression, for statistics. */
+export function overdueExpression(now: Date): Record<string, unknown> {
+  const at = now.toISOString();
+  return {
+    $or: [
+      {
+        $and: [
+          { $ne: ['$status', 'CLOSED'] },
+          { $eq: ['$firstRespondedAt', null] },
+          { $lt: ['$firstResponseDueAt', at] },
+        ],
+      },
+      { $and: [{ $in: ['$status', RESOLUTION_PENDING] }, { $lt: ['$resolutionDueAt', at] }] },
+      { $and: [{ $eq: ['$status', 'AWAITING_REQUESTER'] }, { $eq: ['$resolutionMissedBeforeWait', true] }] },
+    ],
+  };
+}
+
+/**
+ * Search (schema: TicketFilter.search): every word in the subject or description, or the text is exactly
+ * a ticket number, a PNR or an e-ticket number. Text without a single letter or digit matches nothing.
+ */
+export function searchFilter(text: string): Filter {
+  const trimmed = text.trim();
+  const branches: Filter[] = [];
+  const words = searchWords(trimmed);
+  if (words.length > 0) branches.push({ searchWords: { $all: words } });
+  if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
+  if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ pnr: trimmed.toUpperCase() });
+  if (/^\d{13}$/.test(trimmed)) branches.push({ eTicketNumber: trimmed });
+  if (branches.length === 0) return { _id: { $in: [] } };
+  return branches.length === 1 ? branches[0] : { $or: branches };
+}
+
+/** The filter document: the caller's visibility and every given filter, all of which must hold. */
+export function ticketFilter(principal: Principal, input: TicketFilterInput | null, now: Date): Filter {
+  const clauses: Filter[] = [visibleTickets(principal)];
+  const f = input ?? {};
+  const check = new InputChecks();
+  const anyOf = (field: string, values: unknown[]): void => {
+    clauses.push({ [field]: { $in: values } });
+  };
+  if (present(f.status)) anyOf('status', check.oneOf(f.status, TICKET_STATUSES, 'filter.status'));
+  if (present(f.priority)) anyOf('priority', check.oneOf(f.priority, PRIORITIES, 'filter.priority'));
+  if (present(f.channel)) anyOf('channel', check.oneOf(f.channel, CHANNELS, 'filter.channel'));
+  if (present(f.line)) anyOf('assignee.line', check.oneOf(f.line, SUPPORT_LINES, 'filter.line'));
+  if (present(f.module)) anyOf('module', check.texts(f.module, 'filter.module'));
+  if (present(f.category)) anyOf('category', check.texts(f.category, 'filter.category'));
+  if (present(f.type)) anyOf('type', check.texts(f.type, 'filter.type'));
+  if (present(f.requesterId))
+    clauses.push({ 'requester.id': check.text(f.requesterId, 'filter.requesterId') });
+  if (present(f.validatorNumber)) {
+    clauses.push({ 'requester.validatorNumber': check.text(f.validatorNumber, 'filter.validatorNumber') });
+  }
+  if (present(f.assigneeId)) clauses.push({ 'assignee.id': check.text(f.assigneeId, 'filter.assigneeId') });
+  if (present(f.createdFrom))
+    clauses.push({ createdAt: { $gte: check.instant(f.createdFrom, 'filter.createdFrom') } });
+  if (present(f.createdTo))
+    clauses.push({ createdAt: { $lt: check.instant(f.createdTo, 'filter.createdTo') } });
+  if (present(f.updatedFrom))
+    clauses.push({ updatedAt: { $gte: check.instant(f.updatedFrom, 'filter.updatedFrom') } });
+  if (present(f.updatedTo))
+    clauses.push({ updatedAt: { $lt: check.instant(f.updatedTo, 'filter.updatedTo') } });
+  if (present(f.hasCouponRequests)) {
+    clauses.push({ hasCouponRequests: check.flag(f.hasCouponRequests, 'filter.hasCouponRequests') });
+  }
+  if (present(f.overdue)) {
+    const overdue = check.flag(f.overdue, 'filter.overdue');
+    clauses.push(overdue ? { $or: overdueBranches(now) } : { $nor: overdueBranches(now) });
+  }
+  if (present(f.search) && String(f.search).trim() !== '') {
+    clauses.push(searchFilter(check.text(f.search, 'filter.search')));
+  }
+  check.done();
+  return and(clauses);
+}
+
+/** All clauses must hold (empty clauses dropped). */
+export function and(clauses: Filter[]): Filter {
+  const kept = clauses.filter((clause) => Object.keys(clause).length > 0);
+  if (kept.length === 0) return {};
+  return kept.length === 1 ? kept[0] : { $and: kept };
+}

@@ -1,0 +1,253 @@
+/**
+ * Feeds the read models from the event store (architecture.md "Projections"): a catch-up subscription to
+ * `$all` (ticket streams only) from the stored checkpoint, every projector applied to each event in
+ * order, the checkpoint stored after applying. While catching up, writes go to the store in batches;
+ * once live, after every event. An event that keeps failing stops the projection loudly (health turns
+ * `failed` with the reason) — it is never skipped.
+ */
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+} from '../application/ports/event-store.port';
+import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
+import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
+import { BatchWriter } from './batch-writer';
+import { READ_MODEL_FILTER, type Projector } from './projector';
+import { rebuildReadModels } from './rebuild';
+import { SerialLock } from './serial-lock';
+
+/** Injection token for the projectors the runner applies (in order). */
+export const PROJECTORS = Symbol('Projectors');
+/** Injection token for ProjectionRunnerOptions (optional). */
+export const PROJECTION_RUNNER_OPTIONS = Symbol('ProjectionRunnerOptions');
+
+export interface ProjectionRunnerOptions {
+  /** Checkpoint name in the read store. */
+  checkpointName: string;
+  /** Tries per event before the projection stops. */
+  attempts: number;
+  /** Delay before the first retry; doubles each time. */
+  retryDelayMs: number;
+  /** Events per bulk write while catching up. */
+  batchSize: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
+  checkpointName: 'read-models',
+  attempts: 4,
+  retryDelayMs: 20,
+  batchSize: 1000,
+};
+
+interface Waiter {
+  position: bigint;
+  resolve(reached: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+@Injectable()
+export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projections');
+  private readonly options: ProjectionRunnerOptions;
+  /** Held while an event batch is applied, and by a rebuild while it switches over. */
+  private readonly lock = new SerialLock();
+  private subscription: Subscription | null = null;
+  private loop: Promise<void> | null = null;
+  private position: bigint | null = null;
+  private caughtUp = false;
+  private failure: string | null = null;
+  private stopped = false;
+  private waiters = new Set<Waiter>();
+  private rebuilding: Promise<void> | null = null;
+  private generation = 0;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(PROJECTORS) private readonly projectors: readonly Projector[],
+    @Optional() @Inject(PROJECTION_RUNNER_OPTIONS) options?: Partial<ProjectionRunnerOptions> | null,
+  ) {
+    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...(options ?? {}) };
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Declares the indexes and starts following the event store from the stored checkpoint (returns at once). */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.stopped = false;
+    for (const projector of this.projectors) {
+      for (const [collection, indexes] of Object.entries(projector.collections)) {
+        await this.store.ensureIndexes(collection, indexes);
+      }
+    }
+    this.position = await this.store.getCheckpoint(this.options.checkpointName);
+    const subscription = this.events.subscribeToAll({
+      fromPosition: this.position ?? 'start',
+      filter: READ_MODEL_FILTER,
+    });
+    this.subscription = subscription;
+    this.loop = this.follow(subscription);
+  }
+
+  /** Stops following; waits for the batch in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.unsubscribe().catch(() => undefined);
+    await this.loop;
+    this.loop = null;
+    this.subscription = null;
+    for (const waiter of this.waiters) this.settle(waiter, false);
+  }
+
+  health(): ProjectionHealth {
+    const checkpoint = this.position === null ? null : this.position.toString();
+    if (this.failure !== null)
+      return { status: 'failed', caughtUp: this.caughtUp, checkpoint, reason: this.failure };
+    return { status: this.caughtUp ? 'ok' : 'starting', caughtUp: this.caughtUp, checkpoint };
+  }
+
+  waitForPosition(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.position !== null && this.position >= position) return Promise.resolve(true);
+    if (this.failure !== null || this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        timer: setTimeout(() => this.settle(waiter, false), timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Builds fresh collections from the whole event store, then swaps them in while live events wait. */
+  rebuild(): Promise<void> {
+    this.rebuilding ??= rebuildReadModels({
+      events: this.events,
+      store: this.store,
+      projectors: this.projectors,
+      generation: ++this.generation,
+      batchSize: this.options.batchSize,
+      apply: (event, writer) => this.applyWithRetry(event, writer),
+      switchOver: (swap) => this.lock.run(swap),
+    }).finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  private async follow(subscription: Subscription): Promise<void> {
+    const writer = new BatchWriter(this.store);
+    let applied = 0;
+    let last: bigint | null = null;
+    try {
+      for await (const message of subscription) {
+        if (this.stopped) break;
+        if (message.kind === 'event') {
+          await this.lock.run(() => this.applyWithRetry(message.event, writer));
+          last = message.event.position;
+          applied++;
+          if (this.caughtUp || applied >= this.options.batchSize) {
+            await this.commit(writer, last);
+            applied = 0;
+          }
+        } else {
+          const position = message.kind === 'checkpoint' ? message.position : (message.position ?? last);
+          if (position !== null && (last === null || position >= last)) await this.commit(writer, position);
+          applied = 0;
+          if (message.kind === 'caughtUp' && !this.caughtUp) {
+            this.caughtUp = true;
+            this.logger.log(`Read models caught up at ${this.position ?? 'the start'}`);
+          }
+        }
+      }
+    } catch (error) {
+      if (!this.stopped) await this.fail(error, writer, last);
+    }
+  }
+
+  private async commit(writer: BatchWriter, position: bigint): Promise<void> {
+    await this.lock.run(async () => {
+      await writer.flush();
+      await this.store.saveCheckpoint(this.options.checkpointName, position);
+    });
+    if (this.position === null || position > this.position) this.position = position;
+    for (const waiter of this.waiters) if (waiter.position <= position) this.settle(waiter, true);
+  }
+
+  /** Applies one event with every projector that handles it, retrying with backoff before giving up. */
+  private async applyWithRetry(event: RecordedEvent, writer: BatchWriter): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const projector = await this.applyAll(event, writer);
+      if (projector === null) return;
+      if (attempt >= this.options.attempts) {
+        throw new ProjectionFailed(
+          `Projection ${projector.projector.name} failed on ${event.type} ${event.streamId}@${event.revision} ` +
+            `(position ${event.position}) after ${attempt} attempts: ${describe(projector.error)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+
+  /** Null when every projector applied the event; else the first that threw. */
+  private async applyAll(
+    event: RecordedEvent,
+    writer: BatchWriter,
+  ): Promise<{ projector: Projector; error: unknown } | null> {
+    for (const projector of this.projectors) {
+      if (!projector.handles.includes(event.type)) continue;
+      try {
+        await projector.apply(event, writer);
+      } catch (error) {
+        return { projector, error };
+      }
+    }
+    return null;
+  }
+
+  private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
+    this.failure = describe(error);
+    this.logger.error(`Read models STOPPED: ${this.failure}`);
+    try {
+      // What applied before the failing event is kept, so a restart resumes right at it.
+      if (last !== null && !writer.empty) await this.commit(writer, last);
+    } catch (flushError) {
+      this.logger.error(`Could not store the applied events: ${describe(flushError)}`);
+    }
+    await this.subscription?.unsubscribe().catch(() => undefined);
+    for (const waiter of this.waiters) this.settle(waiter, false);
+  }
+
+  private settle(waiter: Waiter, reached: boolean): void {
+    clearTimeout(waiter.timer);
+    this.waiters.delete(waiter);
+    waiter.resolve(reached);
+  }
+}
+
+/** An event could not be applied after every retry. */
+export class ProjectionFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectionFailed';
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
