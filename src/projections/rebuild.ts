@@ -24,7 +24,7 @@ export interface RebuildPlan {
 }
 
 export async function rebuildReadModels(plan: RebuildPlan): Promise<void> {
-  const { events, store, projectors, generation } = plan;
+  const { store, projectors, generation } = plan;
   const collections = projectors.flatMap((projector) => Object.entries(projector.collections));
   const fresh = (collection: string): string => rebuildCollectionName(collection, generation);
   for (const [collection, indexes] of collections) {
