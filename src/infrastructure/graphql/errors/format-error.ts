@@ -1,0 +1,92 @@
+/**
+ * The one place where errors become GraphQL error codes (schema.graphql's header): the typed errors of
+ * the domain and the application, GraphQL's own client errors, and everything else as INTERNAL with a
+ * generic message (the details go to the server log, never to the client).
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../../application/errors';
+import { type FieldError, InvalidInput, RuleViolated } from '../../../domain/domain.errors';
+
+/** Codes GraphQL and Apollo give to malformed requests: the client's mistakes, shown as they are. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+]);
+
+const logger = new Logger('GraphQL');
+
+type Extensions = Record<string, unknown>;
+
+function shaped(
+  formatted: GraphQLFormattedError,
+  message: string,
+  extensions: Extensions,
+): GraphQLFormattedError {
+  return {
+    message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions,
+  };
+}
+
+/** Apollo's `formatError`. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const cause = unwrapResolverError(error);
+  if (cause instanceof InvalidInput) {
+    return shaped(formatted, cause.message, { code: 'BAD_USER_INPUT', fields: cause.fields });
+  }
+  if (cause instanceof RuleViolated) {
+    return shaped(formatted, cause.message, {
+      code: 'RULE_VIOLATED',
+      rule: cause.rule,
+      ...(cause.guidance ? { guidance: cause.guidance } : {}),
+    });
+  }
+  if (cause instanceof ConcurrencyConflict) {
+    return shaped(formatted, cause.message, {
+      code: 'CONFLICT',
+      expectedVersion: cause.expectedVersion,
+      actualVersion: cause.actualVersion,
+    });
+  }
+  if (cause instanceof NotFound) return shaped(formatted, cause.message, { code: 'NOT_FOUND' });
+  if (cause instanceof Forbidden) return shaped(formatted, cause.message, { code: 'FORBIDDEN' });
+  if (cause instanceof Unauthenticated) return shaped(formatted, cause.message, { code: 'UNAUTHENTICATED' });
+
+  const code = clientCode(formatted, cause);
+  if (code === 'BAD_USER_INPUT') {
+    return shaped(formatted, formatted.message, { code, fields: fieldsOf(formatted.message) });
+  }
+  if (code) return shaped(formatted, formatted.message, { code });
+
+  logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
+  return shaped(formatted, 'Internal error', { code: 'INTERNAL' });
+}
+
+/** The client-error code of a GraphQL error, or null when the error is not the client's. */
+function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | null {
+  // A scalar (DateTime) refusing a literal: graphql-js reports it as a validation error, but it is bad input.
+  if (cause instanceof GraphQLError && cause.extensions.code === 'BAD_USER_INPUT') return 'BAD_USER_INPUT';
+  const code = formatted.extensions?.code;
+  return typeof code === 'string' && CLIENT_CODES.has(code) ? code : null;
+}
+
+/**
+ * `extensions.fields` for GraphQL's own input errors, from the path graphql-js names:
+ * `Variable "$input" got invalid value "x" at "input.nearestDepartureAt"; …` → `nearestDepartureAt`.
+ */
+function fieldsOf(message: string): FieldError[] {
+  const at = /at "([^"]+)"/.exec(message)?.[1];
+  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
+  const path = (at ?? variable ?? '').replace(/^input\./, '');
+  return [{ path, message }];
+}

@@ -1,0 +1,74 @@
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { API_OPTIONS, type ApiOptions } from './api-options';
+import { requestContextFactory } from './auth/request-context';
+import { formatError } from './errors/format-error';
+import { InputValidationPipe } from './inputs/input-validation.pipe';
+import { complexityLimitRule } from './limits/complexity-limit.rule';
+import { depthLimitRule } from './limits/depth-limit.rule';
+import { CallerResolver } from './resolvers/caller.resolver';
+import { CouponRequestQueryResolver } from './resolvers/coupon-request-query.resolver';
+import { TicketHistoryResolver } from './resolvers/ticket-history.resolver';
+import { TicketMutationResolver } from './resolvers/ticket-mutation.resolver';
+import { TicketQueryResolver } from './resolvers/ticket-query.resolver';
+import { DateTimeScalar } from './scalars/date-time.scalar';
+import { TICKET_EVENT_TYPES_SERVED } from './types/ticket-event.types';
+
+/** Every resolver of the API. */
+export const GRAPHQL_RESOLVERS = [
+  CallerResolver,
+  TicketQueryResolver,
+  TicketHistoryResolver,
+  CouponRequestQueryResolver,
+  TicketMutationResolver,
+];
+
+/** Apollo's settings for this API: schema from the code, auth in the context, errors mapped, limits on. */
+export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    buildSchemaOptions: {
+      orphanedTypes: TICKET_EVENT_TYPES_SERVED,
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
+    // Every request needs a token anyway; clients and the contract check introspect with one.
+    introspection: true,
+    playground: false,
+    plugins: [
+      options.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+    includeStacktraceInErrorResponses: false,
+    context: requestContextFactory(options.jwtSecret),
+    formatError,
+    validationRules: [depthLimitRule(), complexityLimitRule()],
+  };
+}
+
+/**
+ * The GraphQL API on Apollo Server (Fastify). Needs the QueryBus and CommandBus (CqrsModule, shared
+ * with the application) and PROJECTION_STATUS (for read-your-writes) from the modules in `imports`.
+ */
+@Module({})
+export class GraphqlApiModule {
+  static register(options: ApiOptions, imports: ModuleMetadata['imports'] = []): DynamicModule {
+    return {
+      module: GraphqlApiModule,
+      imports: [CqrsModule, GraphQLModule.forRoot<ApolloDriverConfig>(apolloConfig(options)), ...imports],
+      providers: [
+        { provide: API_OPTIONS, useValue: options },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        ...GRAPHQL_RESOLVERS,
+      ],
+    };
+  }
+}

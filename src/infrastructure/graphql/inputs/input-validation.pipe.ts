@@ -1,0 +1,38 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
+
+/**
+ * Runs the class-validator checks of an argument's input class and fails with the domain's own
+ * InvalidInput, so the client sees one error shape (`extensions.fields`) whoever found the problem.
+ * The argument passes on unchanged: commands and queries receive plain data.
+ */
+@Injectable()
+export class InputValidationPipe implements PipeTransform {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype;
+    if (!metatype || !isInputClass(metatype) || value === null || typeof value !== 'object') return value;
+    const errors = await validate(plainToInstance(metatype, value) as object);
+    if (errors.length === 0) return value;
+    // Fields of `input` are named as the commands name them (`agent.lastName`); other arguments keep their name.
+    const prefix = metadata.data && metadata.data !== 'input' ? `${metadata.data}.` : '';
+    throw new InvalidInput(flatten(errors, prefix));
+  }
+}
+
+const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object, Date];
+
+function isInputClass(metatype: unknown): metatype is new () => object {
+  return typeof metatype === 'function' && !PRIMITIVES.includes(metatype);
+}
+
+function flatten(errors: ValidationError[], prefix: string): FieldError[] {
+  const fields: FieldError[] = [];
+  for (const error of errors) {
+    const path = `${prefix}${error.property}`;
+    for (const message of Object.values(error.constraints ?? {})) fields.push({ path, message });
+    if (error.children?.length) fields.push(...flatten(error.children, `${path}.`));
+  }
+  return fields;
+}

@@ -1,0 +1,143 @@
+/**
+ * Mutations: run the command, wait until the read models hold its events (read-your-writes), then
+ * answer from the read model, so the payload and every later query show the change.
+ */
+import { Inject } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import {
+  AddCommentCommand,
+  AssignTicketCommand,
+  CloseTicketCommand,
+  CreateTicketCommand,
+  ProposeSolutionCommand,
+  ReopenTicketCommand,
+  RequestCouponStatusChangeCommand,
+} from '../../../application/commands/ticket-commands';
+import { actingRole } from '../../../application/access';
+import { PROJECTION_STATUS, type ProjectionStatus } from '../../../application/ports/projection-status.port';
+import type { Principal } from '../../../application/principal';
+import { GetTicketQuery } from '../../../application/queries/ticket-queries';
+import type { CommandResult, CouponRequestView, TicketView } from '../../../application/views';
+import { API_OPTIONS, type ApiOptions } from '../api-options';
+import { RequestCouponStatusChangeInputType } from '../inputs/coupon-request.inputs';
+import {
+  AddCommentInputType,
+  AssignTicketInputType,
+  CloseTicketInputType,
+  CreateTicketInputType,
+  ProposeSolutionInputType,
+  ReopenTicketInputType,
+} from '../inputs/ticket-command.inputs';
+import { CouponRequestPayloadType, TicketPayloadType } from '../types/payload.types';
+
+interface TicketPayload {
+  ticket: TicketView;
+  commandId: string | null;
+}
+
+type AnyTicketCommand =
+  | CreateTicketCommand
+  | AssignTicketCommand
+  | AddCommentCommand
+  | ProposeSolutionCommand
+  | ReopenTicketCommand
+  | CloseTicketCommand
+  | RequestCouponStatusChangeCommand;
+
+@Resolver()
+export class TicketMutationResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(PROJECTION_STATUS) private readonly projections: ProjectionStatus,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
+  ) {}
+
+  @Mutation(() => TicketPayloadType)
+  createTicket(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => CreateTicketInputType }) input: CreateTicketInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new CreateTicketCommand(principal, input));
+  }
+
+  @Mutation(() => TicketPayloadType)
+  assignTicket(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => AssignTicketInputType }) input: AssignTicketInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new AssignTicketCommand(principal, input));
+  }
+
+  @Mutation(() => TicketPayloadType)
+  addComment(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => AddCommentInputType }) input: AddCommentInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new AddCommentCommand(principal, input));
+  }
+
+  @Mutation(() => TicketPayloadType)
+  proposeSolution(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => ProposeSolutionInputType }) input: ProposeSolutionInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new ProposeSolutionCommand(principal, input));
+  }
+
+  @Mutation(() => TicketPayloadType)
+  reopenTicket(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => ReopenTicketInputType }) input: ReopenTicketInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new ReopenTicketCommand(principal, input));
+  }
+
+  @Mutation(() => TicketPayloadType)
+  closeTicket(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => CloseTicketInputType }) input: CloseTicketInputType,
+  ): Promise<TicketPayload> {
+    return this.run(principal, () => new CloseTicketCommand(principal, input));
+  }
+
+  @Mutation(() => CouponRequestPayloadType)
+  async requestCouponStatusChange(
+    @Context('principal') principal: Principal,
+    @Args('input', { type: () => RequestCouponStatusChangeInputType })
+    input: RequestCouponStatusChangeInputType,
+  ): Promise<{ ticket: TicketView; request: CouponRequestView }> {
+    const { ticket, result } = await this.execute(
+      principal,
+      () => new RequestCouponStatusChangeCommand(principal, input),
+    );
+    const request = ticket.couponRequests.find((r) => r.registrationNumber === result.registrationNumber);
+    if (!request) {
+      throw new Error(
+        `Coupon request ${result.registrationNumber} missing from ticket ${ticket.id}'s read model`,
+      );
+    }
+    return { ticket, request };
+  }
+
+  private async run(principal: Principal, build: () => AnyTicketCommand): Promise<TicketPayload> {
+    const { ticket, result } = await this.execute(principal, build);
+    return { ticket, commandId: result.commandId };
+  }
+
+  private async execute(
+    principal: Principal,
+    build: () => AnyTicketCommand,
+  ): Promise<{ ticket: TicketView; result: CommandResult }> {
+    // Auditors, reporters and callers without a role change nothing: refused before any command runs.
+    actingRole(principal);
+    const result: CommandResult = await this.commands.execute(build());
+    await this.projections.waitForPosition(result.position, this.options.readYourWritesTimeoutMs);
+    const ticket: TicketView | null = await this.queries.execute(
+      new GetTicketQuery(principal, { id: result.ticketId, number: null }),
+    );
+    if (!ticket) throw new Error(`Ticket ${result.ticketId} not in the read model after its command`);
+    return { ticket, result };
+  }
+}

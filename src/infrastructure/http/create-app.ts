@@ -1,0 +1,38 @@
+import { type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Config } from '../config/config';
+import { AppModule } from '../app.module';
+
+/** Largest request body accepted; a bigger one is answered 413 before it is parsed. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+export interface CreateAppOptions {
+  /** Nest's log levels; default: everything but debug/verbose. Tests pass ['error'] or false. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/**
+ * Builds the whole app on Fastify for this configuration: stores opened, projections started, GraphQL
+ * at POST /graphql, health at GET /health. The caller listens (and closes).
+ */
+export async function createApp(
+  config: Config,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
+    bufferLogs: false,
+  });
+  return app;
+}
+
+/** Listens on HOST:PORT (PORT 0: a free port) and answers the base URL the app serves. */
+export async function listen(app: NestFastifyApplication, host: string, port: number): Promise<string> {
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${actualPort}`;
+}

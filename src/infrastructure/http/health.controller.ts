@@ -1,0 +1,75 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port';
+import { PROJECTION_STATUS, type ProjectionStatus } from '../../application/ports/projection-status.port';
+import { READ_STORE, type ReadStore } from '../../application/ports/read-store.port';
+
+/** How long a store may take to answer the probe before it counts as unreachable. */
+const PROBE_TIMEOUT_MS = 2000;
+/** A stream no one writes: reading it proves the event store answers. */
+const PROBE_STREAM = 'health-probe';
+
+export interface HealthBody {
+  status: 'ok' | 'unavailable';
+  reason?: string;
+  projections: ReturnType<ProjectionStatus['health']>;
+  eventStore: 'ok' | 'unreachable';
+  readStore: 'ok' | 'unreachable';
+}
+
+/**
+ * GET /health (runtime.md "Health"), without authentication: 200 once both stores answer and the
+ * projections have caught up with the event store after start; 503 with the reason otherwise.
+ */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(PROJECTION_STATUS) private readonly projections: ProjectionStatus,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  @Get('health')
+  async health(@Res() reply: FastifyReply): Promise<void> {
+    const [eventStore, readStore] = await Promise.all([
+      probe(() => this.eventStore.readStream(PROBE_STREAM, { maxCount: 1 })),
+      probe(() => this.readStore.getCheckpoint(PROBE_STREAM)),
+    ]);
+    const projections = this.projections.health();
+    const reason =
+      eventStore !== 'ok'
+        ? 'event store unreachable'
+        : readStore !== 'ok'
+          ? 'read store unreachable'
+          : projections.status === 'failed'
+            ? `projection failed: ${projections.reason ?? 'unknown reason'}`
+            : projections.status !== 'ok' || !projections.caughtUp
+              ? 'projections are still catching up with the event store'
+              : undefined;
+    const body: HealthBody = {
+      status: reason ? 'unavailable' : 'ok',
+      ...(reason ? { reason } : {}),
+      projections,
+      eventStore,
+      readStore,
+    };
+    await reply
+      .code(reason ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .send(body);
+  }
+}
+
+async function probe(call: () => Promise<unknown>): Promise<'ok' | 'unreachable'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'unreachable'>((resolve) => {
+    timer = setTimeout(() => resolve('unreachable'), PROBE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([call().then(() => 'ok' as const), timeout]);
+  } catch {
+    return 'unreachable';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,57 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { CLOCK, systemClock } from '../../application/ports/clock.port';
+import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port';
+import { IDS, uuidIds } from '../../application/ports/ids.port';
+import { READ_STORE, type ReadStore } from '../../application/ports/read-store.port';
+import { TICKET_POLICY } from '../../application/ports/ticket-policy.port';
+import type { Config } from '../config/config';
+import { APP_CONFIG } from './app-config.token';
+import { openEventStore, openReadStore } from './store-selection';
+
+/** The ports every layer shares, resolved from the configuration. */
+const storeProviders = (config: Config): Provider[] => [
+  { provide: APP_CONFIG, useValue: config },
+  { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+  { provide: READ_STORE, useFactory: () => openReadStore(config) },
+  { provide: CLOCK, useValue: systemClock },
+  { provide: IDS, useValue: uuidIds },
+  { provide: TICKET_POLICY, useValue: config.policy },
+];
+
+const EXPORTED_TOKENS = [APP_CONFIG, EVENT_STORE, READ_STORE, CLOCK, IDS, TICKET_POLICY];
+
+/**
+ * The stores and the other ports with one implementation (clock, ids, policy), global so that the
+ * command side, the projections and the queries all get the same instances. The stores are opened
+ * while the app is built and closed last, after everything that uses them has stopped.
+ */
+@Global()
+@Module({})
+export class StoresModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Stores');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  static forConfig(config: Config): DynamicModule {
+    return { module: StoresModule, providers: storeProviders(config), exports: EXPORTED_TOKENS };
+  }
+
+  /** Runs after every module's onModuleDestroy/beforeApplicationShutdown: projections have stopped by now. */
+  async onApplicationShutdown(): Promise<void> {
+    const results = await Promise.allSettled([this.readStore.close(), this.eventStore.close()]);
+    for (const result of results) {
+      if (result.status === 'rejected') this.logger.error(`Closing a store failed: ${String(result.reason)}`);
+    }
+  }
+}

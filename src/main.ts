@@ -1,0 +1,22 @@
+/**
+ * `npm start`: validates the configuration (a bad variable stops here, nothing half-started), builds
+ * the app on the configured stores, serves it on HOST:PORT, and on SIGINT/SIGTERM closes the HTTP
+ * server, the projections' subscription and the stores before exiting.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { configOrExit } from './infrastructure/config/config';
+import { createApp, listen } from './infrastructure/http/create-app';
+
+async function main(): Promise<void> {
+  const config = configOrExit(process.env);
+  const app = await createApp(config);
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  const url = await listen(app, config.host, config.port);
+  new Logger('Main').log(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
