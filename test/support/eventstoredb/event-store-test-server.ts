@@ -12,7 +12,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export interface EventStoreTestServerOptions {
   /** 0 or absent: a port chosen by the OS. */
   port?: number;
-  /** Where the backing store keeps its files; absent: a fresh temporary directory. */
+  /** Where the backing store keeps its files; absent: a temporary directory removed by stop(). */
   dataDir?: string;
 }
 
