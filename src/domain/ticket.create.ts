@@ -97,57 +97,51 @@ export function validateNewTicket(
 }
 
 /**
- * Checks module, category and type against the catalog. A type names its category, so a category
- * left out is taken from the type; one that is given must be the type's own.
+ * Checks module, category and type against the catalog, recording what is wrong. A type names its
+ * category, so a category left out is taken from the type; one that is given must be the type's own.
+ * The result matters only when nothing was recorded.
  */
 function placeInCatalog(
   errors: FieldErrors,
   catalog: Catalog,
   command: Pick<CreateTicket, 'module' | 'category' | 'type'>,
 ): { category: string | null; type: CatalogType | null } {
-  if (isBlank(command.module)) return { category: null, type: errors.reject('module', 'is required') };
+  const none = { category: null, type: null };
+  if (isBlank(command.module)) return errors.reject('module', 'is required') ?? none;
   const module = findModule(catalog, command.module);
   if (!module) {
     const known = catalog.modules.map((m) => m.code).join(', ');
-    return {
-      category: null,
-      type: errors.reject('module', `unknown module ${command.module}; known: ${known}`),
-    };
+    return errors.reject('module', `unknown module ${command.module}; known: ${known}`) ?? none;
   }
   const elsewhere = (code: string) => {
     const other = codeExistsElsewhere(catalog, code);
     return other ? ` (it belongs to module ${other})` : '';
   };
 
-  let category = isBlank(command.category) ? null : findCategory(module, command.category as string);
-  if (!isBlank(command.category) && !category) {
+  const categoryCode = isBlank(command.category) ? null : (command.category as string);
+  const category = categoryCode === null ? null : findCategory(module, categoryCode);
+  if (categoryCode !== null && !category) {
     errors.add(
       'category',
-      `${command.category} is not a category of module ${module.code}${elsewhere(command.category as string)}`,
+      `${categoryCode} is not a category of module ${module.code}${elsewhere(categoryCode)}`,
     );
   }
   if (isBlank(command.type)) {
     if (module.typeRequired) errors.add('type', `is required in module ${module.code}`);
-    return {
-      category: category?.code ?? (isBlank(command.category) ? null : (command.category as string)),
-      type: null,
-    };
+    return { category: categoryCode, type: null };
   }
-  const found = findType(module, command.type as string);
+  const typeCode = command.type as string;
+  const found = findType(module, typeCode);
   if (!found) {
-    errors.add(
-      'type',
-      `${command.type} is not a type of module ${module.code}${elsewhere(command.type as string)}`,
-    );
-    return { category: category?.code ?? null, type: null };
+    errors.add('type', `${typeCode} is not a type of module ${module.code}${elsewhere(typeCode)}`);
+    return none;
   }
   if (category && found.category.code !== category.code) {
     errors.add(
       'type',
-      `${command.type} is not a type of category ${category.code}; it belongs to ${found.category.code}`,
+      `${typeCode} is not a type of category ${category.code}; it belongs to ${found.category.code}`,
     );
-    return { category: category.code, type: null };
+    return none;
   }
-  category = found.category;
-  return { category: category.code, type: found.type };
+  return { category: found.category.code, type: found.type };
 }
