@@ -167,7 +167,7 @@ export class ReadSide {
       .then((r) => this.settled(r));
   }
 
-  close(by: Principal, input: CloseTicketInput): Promise<CommandResult> {
+  closeTicket(by: Principal, input: CloseTicketInput): Promise<CommandResult> {
     return new CloseTicketHandler(this.runner)
       .execute(new CloseTicketCommand(by, input))
       .then((r) => this.settled(r));

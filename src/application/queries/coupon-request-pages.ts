@@ -1,0 +1,89 @@
+/**
+ * Coupon request lists: the caller's visibility (requesters: their own tickets' requests), the
+ * CouponRequestFilter as a filter document, and keyset pages newest first (by registration number k).
+ */
+import { COUPON_SCENARIOS } from '../../domain/ticket.types';
+import { canReadAllTickets } from '../access';
+import { Forbidden } from '../errors';
+import type { Filter, ReadStore } from '../ports/read-store.port';
+import type { Principal } from '../principal';
+import type { Connection, CouponRequestFilterInput, CouponRequestView } from '../views';
+import { InputChecks, present } from './input-checks';
+import { afterCursor, cursorAfter, sortOf, type KeysetOrder } from './keyset';
+import { COUPON_REQUESTS, type CouponRequestDocument } from './read-models';
+import { and } from './ticket-filter';
+
+export const MAX_COUPON_PAGE_SIZE = 100;
+
+export const NEWEST_FIRST: KeysetOrder = {
+  name: 'coupon-requests',
+  field: 'registrationSeq',
+  tieBreak: 'registrationSeq',
+  direction: -1,
+};
+
+/** Requesters see the requests of their own tickets; roles that read every ticket see all. */
+export function visibleRequests(principal: Principal): Filter {
+  if (canReadAllTickets(principal)) return {};
+  if (principal.roles.includes('REQUESTER')) return { requesterId: principal.id };
+  throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not read coupon requests`);
+}
+
+export function couponRequestFilter(principal: Principal, input: CouponRequestFilterInput | null): Filter {
+  const f = input ?? {};
+  const check = new InputChecks();
+  const clauses: Filter[] = [visibleRequests(principal)];
+  if (present(f.ticketId)) clauses.push({ ticketId: check.text(f.ticketId, 'filter.ticketId') });
+  if (present(f.eTicketNumber)) {
+    clauses.push({ eTicketNumber: check.text(f.eTicketNumber, 'filter.eTicketNumber').trim() });
+  }
+  if (present(f.pnr)) clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().toUpperCase() });
+  if (present(f.scenario))
+    clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'filter.scenario') } });
+  if (present(f.registeredFrom)) {
+    clauses.push({ registeredAt: { $gte: check.instant(f.registeredFrom, 'filter.registeredFrom') } });
+  }
+  if (present(f.registeredTo)) {
+    clauses.push({ registeredAt: { $lt: check.instant(f.registeredTo, 'filter.registeredTo') } });
+  }
+  if (present(f.salesControlViolation)) {
+    clauses.push({
+      salesControlViolation: check.flag(f.salesControlViolation, 'filter.salesControlViolation'),
+    });
+  }
+  check.done();
+  return and(clauses);
+}
+
+/** The request as the API serves it (the read model's own fields dropped). */
+export function couponRequestView(doc: CouponRequestDocument): CouponRequestView {
+  const { _id, revision: _revision, requesterId: _requesterId, registrationSeq: _seq, ...view } = doc;
+  void _id;
+  return view as CouponRequestView;
+}
+
+/** One keyset page of the requests matching `filter`, newest first, with the total count. */
+export async function couponRequestPage(
+  store: ReadStore,
+  filter: Filter,
+  first: number,
+  after: string | null,
+): Promise<Connection<CouponRequestView>> {
+  const check = new InputChecks();
+  const size = check.pageSize(first, MAX_COUPON_PAGE_SIZE);
+  check.done();
+  const page =
+    after === null || after === undefined ? filter : and([filter, afterCursor(NEWEST_FIRST, after)]);
+  const [found, totalCount] = await Promise.all([
+    store.find(COUPON_REQUESTS, page, { sort: sortOf(NEWEST_FIRST), limit: size + 1 }),
+    store.count(COUPON_REQUESTS, filter),
+  ]);
+  const docs = found.slice(0, size) as CouponRequestDocument[];
+  const edges = docs.map((doc) => ({ cursor: cursorAfter(NEWEST_FIRST, doc), node: couponRequestView(doc) }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: { hasNextPage: found.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}

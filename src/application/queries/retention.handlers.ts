@@ -1,0 +1,90 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InvalidInput } from '../../domain/domain.errors';
+import { addCalendarYears } from '../../domain/coupon-registration';
+import { canAuditRetention } from '../access';
+import { Forbidden } from '../errors';
+import { CLOCK, type Clock } from '../ports/clock.port';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
+import { READ_STORE, type Filter, type ReadStore } from '../ports/read-store.port';
+import type { Principal } from '../principal';
+import type { Connection, CouponRequestView, RetentionAuditView } from '../views';
+import { couponRequestPage } from './coupon-request-pages';
+import { COUPON_REQUESTS } from './read-models';
+import { verifyAgainstEventStore } from './retention-verification';
+import { RetentionAuditQuery, RetentionRequestsQuery } from './ticket-queries';
+
+/** The retention window at `asOf` (domain.md §3.2): requests registered in (asOf − 1 year, asOf] are retained. */
+export function retentionWindow(asOf: Date): { asOf: string; windowStart: string } {
+  return { asOf: asOf.toISOString(), windowStart: addCalendarYears(asOf, -1).toISOString() };
+}
+
+/** The requests in one retention state at `asOf`; requests registered after `asOf` are in neither. */
+export function retentionFilter(asOf: Date, state: 'RETAINED' | 'EXPIRED'): Filter {
+  const window = retentionWindow(asOf);
+  return state === 'RETAINED'
+    ? { registeredAt: { $gt: window.windowStart, $lte: window.asOf } }
+    : { registeredAt: { $lte: window.windowStart } };
+}
+
+function ensureAuditor(principal: Principal): void {
+  if (!canAuditRetention(principal)) throw new Forbidden('Only auditors and supervisors audit retention');
+}
+
+function validInstant(value: Date, path: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new InvalidInput([{ path, message: 'must be a valid date and time' }]);
+  }
+  return value;
+}
+
+/** `couponRequestRetentionAudit`: counts from the read model; with `verify`, checked against the event store. */
+@QueryHandler(RetentionAuditQuery)
+export class RetentionAuditHandler implements IQueryHandler<RetentionAuditQuery, RetentionAuditView> {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ principal, asOf, verify }: RetentionAuditQuery): Promise<RetentionAuditView> {
+    ensureAuditor(principal);
+    const at = asOf === null || asOf === undefined ? this.clock.now() : validInstant(asOf, 'asOf');
+    const [retainedCount, expiredCount] = await Promise.all([
+      this.store.count(COUPON_REQUESTS, retentionFilter(at, 'RETAINED')),
+      this.store.count(COUPON_REQUESTS, retentionFilter(at, 'EXPIRED')),
+    ]);
+    const verification = verify ? await verifyAgainstEventStore(this.events, this.store) : null;
+    return {
+      ...retentionWindow(at),
+      retainedCount,
+      expiredCount,
+      verified: verification !== null,
+      eventCount: verification?.eventCount ?? null,
+      discrepancies: verification?.discrepancies ?? [],
+    };
+  }
+}
+
+/** `RetentionAudit.requests`: the requests in one retention state, newest first. */
+@QueryHandler(RetentionRequestsQuery)
+export class RetentionRequestsHandler implements IQueryHandler<
+  RetentionRequestsQuery,
+  Connection<CouponRequestView>
+> {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  execute({
+    principal,
+    asOf,
+    state,
+    first,
+    after,
+  }: RetentionRequestsQuery): Promise<Connection<CouponRequestView>> {
+    ensureAuditor(principal);
+    if (state !== 'RETAINED' && state !== 'EXPIRED') {
+      throw new InvalidInput([{ path: 'state', message: 'must be RETAINED or EXPIRED' }]);
+    }
+    return couponRequestPage(this.store, retentionFilter(validInstant(asOf, 'asOf'), state), first, after);
+  }
+}

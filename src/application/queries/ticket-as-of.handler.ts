@@ -1,0 +1,42 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InvalidInput } from '../../domain/domain.errors';
+import { evolve, type TicketState } from '../../domain/ticket';
+import type { TicketEvent } from '../../domain/ticket.events';
+import { ticketStreamName } from '../../domain/ticket.events';
+import { canUseAsOf } from '../access';
+import { Forbidden } from '../errors';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
+import type { TicketView } from '../views';
+import { TicketAsOfQuery } from './ticket-queries';
+import { ticketView } from './ticket-views';
+
+/**
+ * The ticket as it stood at `at` (domain.md §7): the domain's fold of its events that occurred up to
+ * then, deadlines and `overdue` as of that instant. Agents, supervisors and auditors; null when the
+ * ticket did not exist yet.
+ */
+@QueryHandler(TicketAsOfQuery)
+export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketView | null> {
+  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
+
+  async execute({ principal, id, at }: TicketAsOfQuery): Promise<TicketView | null> {
+    if (!canUseAsOf(principal)) throw new Forbidden('Only agents, supervisors and auditors read past states');
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+      throw new InvalidInput([{ path: 'at', message: 'must be a valid date and time' }]);
+    }
+    const stream = await this.events.readStream(ticketStreamName(id));
+    let state: TicketState | null = null;
+    for (const event of stream) {
+      const data = event.data as { occurredAt?: string };
+      // A stream is in time order: the first event after `at` ends the state as it stood then.
+      if (data.occurredAt === undefined || Date.parse(data.occurredAt) > at.getTime()) break;
+      const metadata = event.metadata as { actor?: { name?: string | null } } | null;
+      state = evolve(state, { type: event.type, data: event.data } as TicketEvent, {
+        actorName: metadata?.actor?.name ?? null,
+      });
+    }
+    if (state === null) return null;
+    return ticketView(state, state.comments, principal, at);
+  }
+}

@@ -1,0 +1,118 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InvalidInput } from '../../domain/domain.errors';
+import { CLOCK, type Clock } from '../ports/clock.port';
+import { READ_STORE, type ReadStore } from '../ports/read-store.port';
+import type { StatsBucketView, StatsDimension } from '../views';
+import { TICKETS } from './read-models';
+import { overdueExpression, ticketFilter } from './ticket-filter';
+import { TicketStatsQuery } from './ticket-queries';
+
+const DAY_MS = 86_400_000;
+const asDate = (field: string): Record<string, unknown> => ({ $toDate: field });
+const minutesBetween = (from: string, to: string): Record<string, unknown> => ({
+  $divide: [{ $subtract: [asDate(to), asDate(from)] }, 60_000],
+});
+
+/**
+ * The group key of each dimension. Days, weeks and months are UTC. An ISO week belongs to the year of
+ * its Thursday, so the week is formatted from that Thursday (`%G` is not portable: mingo gets it wrong).
+ */
+const DIMENSION_KEYS: Record<StatsDimension, unknown> = {
+  STATUS: '$status',
+  MODULE: '$module',
+  CATEGORY: '$category',
+  TYPE: '$type',
+  PRIORITY: '$priority',
+  CHANNEL: '$channel',
+  LINE: '$assignee.line',
+  ASSIGNEE: '$assignee.id',
+  CREATED_DAY: { $dateToString: { format: '%Y-%m-%d', date: asDate('$createdAt') } },
+  CREATED_WEEK: {
+    $dateToString: {
+      format: '%Y-W%V',
+      date: {
+        $add: [
+          asDate('$createdAt'),
+          { $multiply: [{ $subtract: [4, { $isoDayOfWeek: asDate('$createdAt') }] }, DAY_MS] },
+        ],
+      },
+    },
+  },
+  CREATED_MONTH: { $dateToString: { format: '%Y-%m', date: asDate('$createdAt') } },
+};
+
+const countIf = (condition: unknown): Record<string, unknown> => ({ $sum: { $cond: [condition, 1, 0] } });
+
+/** Ticket statistics as one aggregation pipeline: `$match` the filter, `$group` by the dimensions. */
+@QueryHandler(TicketStatsQuery)
+export class TicketStatsHandler implements IQueryHandler<TicketStatsQuery, StatsBucketView[]> {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ principal, filter, groupBy }: TicketStatsQuery): Promise<StatsBucketView[]> {
+    const dimensions = [...new Set(groupBy)];
+    const unknown = dimensions.filter((d) => !(d in DIMENSION_KEYS));
+    if (unknown.length > 0) {
+      throw new InvalidInput(
+        unknown.map((d) => ({ path: 'groupBy', message: `${String(d)} is not a dimension` })),
+      );
+    }
+    const now = this.clock.now();
+    const rows = await this.store.aggregate(TICKETS, [
+      { $match: ticketFilter(principal, filter, now) },
+      {
+        $group: {
+          _id: Object.fromEntries(dimensions.map((d) => [d, DIMENSION_KEYS[d]])),
+          count: { $sum: 1 },
+          open: countIf({ $ne: ['$status', 'CLOSED'] }),
+          closed: countIf({ $eq: ['$status', 'CLOSED'] }),
+          overdue: countIf(overdueExpression(now)),
+          reopened: countIf({ $gt: ['$reopenCount', 0] }),
+          avgFirstResponseMinutes: {
+            $avg: {
+              $cond: [
+                { $eq: ['$firstRespondedAt', null] },
+                null,
+                minutesBetween('$createdAt', '$firstRespondedAt'),
+              ],
+            },
+          },
+          avgResolutionMinutes: {
+            $avg: {
+              $cond: [
+                { $in: ['$resolution', ['CONFIRMED', 'AUTO_CLOSED']] },
+                minutesBetween('$createdAt', '$closedAt'),
+                null,
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    const buckets = rows.map((row) => bucket(row, dimensions));
+    return buckets.sort((a, b) => keyText(a).localeCompare(keyText(b)));
+  }
+}
+
+function bucket(row: Record<string, unknown>, dimensions: StatsDimension[]): StatsBucketView {
+  const id = (row._id ?? {}) as Record<string, unknown>;
+  const average = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+  return {
+    key: dimensions.map((dimension) => ({
+      dimension,
+      value: id[dimension] === null || id[dimension] === undefined ? null : String(id[dimension]),
+    })),
+    count: Number(row.count),
+    open: Number(row.open),
+    closed: Number(row.closed),
+    overdue: Number(row.overdue),
+    reopened: Number(row.reopened),
+    avgFirstResponseMinutes: average(row.avgFirstResponseMinutes),
+    avgResolutionMinutes: average(row.avgResolutionMinutes),
+  };
+}
+
+const keyText = (bucket: StatsBucketView): string => bucket.key.map((k) => k.value ?? '').join('\u0000');
