@@ -75,7 +75,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 /** The client-error code of a GraphQL error, or null when the error is not the client's. */
 function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | null {
   // A scalar (DateTime) refusing a literal: graphql-js reports it as a validation error, but it is bad input.
-  if (cause instanceof GraphQLError && cause.extensions.code === 'BAD_USER_INPUT') return 'BAD_USER_INPUT';
+  const scalarError = cause instanceof GraphQLError ? (cause.originalError ?? cause) : null;
+  if (scalarError instanceof GraphQLError && scalarError.extensions.code === 'BAD_USER_INPUT') {
+    return 'BAD_USER_INPUT';
+  }
   const code = formatted.extensions?.code;
   return typeof code === 'string' && CLIENT_CODES.has(code) ? code : null;
 }

@@ -7,7 +7,7 @@ import {
   Kind,
   type ValidationContext,
 } from 'graphql';
-import { MAX_QUERY_DEPTH } from './depth-limit.rule';
+import { isIntrospection, MAX_QUERY_DEPTH } from './depth-limit.rule';
 import { forEachField, type SelectedField } from './selection-walk';
 
 /**
@@ -15,7 +15,8 @@ import { forEachField, type SelectedField } from './selection-walk';
  * how many items it returns: its `first` argument for a paged field (the literal, the schema's default
  * when absent, PAGE_MAX when it comes from a variable, which validation cannot see), and
  * ASSUMED_LIST_SIZE for other lists (comments, history, catalog entries). A full page of 100 tickets
- * with every field, comments and coupon requests costs about 60,000.
+ * with every field, comments and coupon requests costs about 60,000. Introspection reads only the
+ * schema and is not counted.
  */
 export const MAX_QUERY_COMPLEXITY = 100_000;
 const PAGE_MAX = 100;
@@ -58,7 +59,7 @@ export function complexityLimitRule(budget: number = MAX_QUERY_COMPLEXITY) {
       let total = 0;
       const root = context.getSchema().getRootType(operation.operation) ?? null;
       forEachField(context, operation.selectionSet, root, (field) => {
-        if (total <= budget) total += cost(field, 1);
+        if (total <= budget && !isIntrospection(field)) total += cost(field, 1);
       });
       if (total > budget) {
         context.reportError(

@@ -1,0 +1,199 @@
+/** Who may do what (domain.md §6), as the API shows it: nothing leaks, nothing is changed by the wrong role. */
+import { randomUUID } from 'node:crypto';
+import { type Data, GraphqlClient } from './support/graphql-client';
+import {
+  CREATE_TICKET,
+  GET_TICKET,
+  callers,
+  couponForm,
+  milesTicket,
+  refundTicket,
+} from './support/fixtures';
+import { bootApp, type RunningApp, tokenFor } from './support/test-app';
+import type { BootEnv } from './graphql-api.suite';
+
+const HISTORY_COMMENTS = `query($id: ID) { ticket(id: $id) { history { eventType ... on CommentAddedEvent { comment { body internal } } } } }`;
+
+export function describeAccessRules(bootEnv: BootEnv): void {
+  describe('access rules', () => {
+    const who = callers();
+    let app: RunningApp;
+    let requester: GraphqlClient;
+    let other: GraphqlClient;
+    let agent: GraphqlClient;
+    let auditor: GraphqlClient;
+    let reporter: GraphqlClient;
+    let supervisor: GraphqlClient;
+    let ticket: Data;
+    let othersTicket: Data;
+
+    beforeAll(async () => {
+      app = await bootApp(await bootEnv());
+      requester = new GraphqlClient(app.url, tokenFor(who.requester));
+      other = requester.as(tokenFor(who.otherRequester));
+      agent = requester.as(tokenFor(who.agent));
+      auditor = requester.as(tokenFor(who.auditor));
+      reporter = requester.as(tokenFor(who.reporter));
+      supervisor = requester.as(tokenFor(who.supervisor));
+      ticket = (await requester.ok(CREATE_TICKET, { input: refundTicket() })).createTicket.ticket;
+      othersTicket = (await other.ok(CREATE_TICKET, { input: milesTicket('Not yours') })).createTicket.ticket;
+      await agent.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }', {
+        i: { ticketId: ticket.id, body: 'Internal: check fare rules', internal: true },
+      });
+      await agent.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }', {
+        i: { ticketId: ticket.id, body: 'We are looking into it' },
+      });
+    });
+    afterAll(() => app?.close());
+
+    it('shows a requester only their own tickets', async () => {
+      const list = (
+        await requester.ok('{ tickets(first: 100) { totalCount nodes { id requester { id } } } }')
+      ).tickets;
+      expect(list.nodes.map((n: Data) => n.requester.id)).toEqual(list.nodes.map(() => who.requester.sub));
+      expect(list.nodes.map((n: Data) => n.id)).toContain(ticket.id);
+      expect((await requester.ok(GET_TICKET, { id: othersTicket.id })).ticket).toBeNull();
+      expect((await requester.ok(GET_TICKET, { number: othersTicket.number })).ticket).toBeNull();
+      const filtered = await requester.ok(
+        'query($r: ID) { tickets(filter: { requesterId: $r }) { totalCount } }',
+        {
+          r: who.otherRequester.sub,
+        },
+      );
+      expect(filtered.tickets.totalCount).toBe(0);
+    });
+
+    it("refuses a requester's change to someone else's ticket without revealing it", async () => {
+      const error = await requester.error(
+        'mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }',
+        {
+          i: { ticketId: othersTicket.id, body: 'Hello' },
+        },
+      );
+      expect(error.extensions?.code).toBe('NOT_FOUND');
+    });
+
+    it('never shows a requester internal comments, in the ticket or its history', async () => {
+      const own = (await requester.ok(GET_TICKET, { id: ticket.id })).ticket;
+      expect(own.comments.map((c: Data) => c.body)).toEqual(['We are looking into it']);
+      const history = (await requester.ok(HISTORY_COMMENTS, { id: ticket.id })).ticket.history as Data[];
+      const bodies = history.filter((e) => e.comment).map((e) => e.comment.body);
+      expect(bodies).toEqual(['We are looking into it']);
+      expect(JSON.stringify(history)).not.toContain('check fare rules');
+    });
+
+    it('shows staff and auditors internal comments and the whole history', async () => {
+      for (const client of [agent, auditor, supervisor]) {
+        const seen = (await client.ok(GET_TICKET, { id: ticket.id })).ticket;
+        expect(seen.comments.map((c: Data) => c.internal)).toEqual([true, false]);
+        const history = (await client.ok(HISTORY_COMMENTS, { id: ticket.id })).ticket.history as Data[];
+        expect(history.filter((e) => e.comment).map((e) => e.comment.internal)).toEqual([true, false]);
+      }
+    });
+
+    it('lets a reporter read lists and statistics but not history', async () => {
+      const list = (await reporter.ok('{ tickets(first: 100) { totalCount } }')).tickets;
+      expect(list.totalCount).toBeGreaterThanOrEqual(2);
+      await reporter.ok('{ ticketStats(groupBy: [STATUS]) { count } }');
+      const refused = await reporter.send(HISTORY_COMMENTS, { id: ticket.id });
+      expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(refused.data ?? null)).not.toContain('check fare rules');
+    });
+
+    const mutations: [string, string, (t: Data) => Record<string, unknown>][] = [
+      ['createTicket', 'CreateTicketInput', () => milesTicket()],
+      ['assignTicket', 'AssignTicketInput', (t) => ({ ticketId: t.id, assigneeId: 'someone' })],
+      ['addComment', 'AddCommentInput', (t) => ({ ticketId: t.id, body: 'Hi' })],
+      ['proposeSolution', 'ProposeSolutionInput', (t) => ({ ticketId: t.id, solution: 'Done' })],
+      ['reopenTicket', 'ReopenTicketInput', (t) => ({ ticketId: t.id, reason: 'Again' })],
+      ['closeTicket', 'CloseTicketInput', (t) => ({ ticketId: t.id, resolution: 'CANCELLED', reason: 'No' })],
+      ['requestCouponStatusChange', 'RequestCouponStatusChangeInput', (t) => couponForm(t.id)],
+    ];
+
+    it.each(mutations)(
+      'refuses %s to auditors and reporters as FORBIDDEN, changing nothing',
+      async (name, type, input) => {
+        for (const client of [auditor, reporter]) {
+          const error = await client.error(
+            `mutation($i: ${type}!) { ${name}(input: $i) { ticket { id } } }`,
+            {
+              i: input(ticket),
+            },
+          );
+          expect(error.extensions?.code).toBe('FORBIDDEN');
+        }
+        const after = (await agent.ok(GET_TICKET, { id: ticket.id })).ticket;
+        expect(after.version).toBe(2);
+      },
+    );
+
+    it('refuses a requester what only staff may do, naming the rule', async () => {
+      const assign = await requester.error(
+        'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }',
+        {
+          i: { ticketId: ticket.id, assigneeId: who.requester.sub },
+        },
+      );
+      expect(assign.extensions).toMatchObject({ code: 'RULE_VIOLATED', rule: 'assign.role' });
+      const internal = await requester.error(
+        'mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }',
+        {
+          i: { ticketId: ticket.id, body: 'secret', internal: true },
+        },
+      );
+      expect(internal.extensions).toMatchObject({
+        code: 'RULE_VIOLATED',
+        rule: 'comment.internal-staff-only',
+      });
+    });
+
+    it('keeps as-of states to agents, supervisors and auditors', async () => {
+      const AS_OF = 'query($id: ID!, $at: DateTime!) { ticketAsOf(id: $id, at: $at) { id status } }';
+      const vars = { id: ticket.id, at: new Date(Date.now() + 1000).toISOString() };
+      for (const client of [agent, supervisor, auditor]) {
+        expect((await client.ok(AS_OF, vars)).ticketAsOf).toMatchObject({ id: ticket.id });
+      }
+      for (const client of [requester, reporter]) {
+        const refused = await client.send(AS_OF, vars);
+        expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+        expect(refused.data?.ticketAsOf ?? null).toBeNull();
+      }
+    });
+
+    it('keeps the retention audit to auditors and supervisors', async () => {
+      const AUDIT = '{ couponRequestRetentionAudit { retainedCount expiredCount verified } }';
+      for (const client of [auditor, supervisor]) {
+        expect((await client.ok(AUDIT)).couponRequestRetentionAudit.verified).toBe(false);
+      }
+      for (const client of [agent, requester, reporter]) {
+        expect((await client.error(AUDIT)).extensions?.code).toBe('FORBIDDEN');
+      }
+    });
+
+    it("shows a requester only their own tickets' coupon requests", async () => {
+      const form = couponForm(ticket.id);
+      await requester.ok(
+        'mutation($i: RequestCouponStatusChangeInput!) { requestCouponStatusChange(input: $i) { request { registrationNumber } } }',
+        {
+          i: form,
+        },
+      );
+      const theirs = await other.ok('{ couponRequests(first: 100) { totalCount } }');
+      expect(theirs.couponRequests.totalCount).toBe(0);
+      const own = await requester.ok('{ couponRequests(first: 100) { totalCount nodes { ticketId } } }');
+      expect(own.couponRequests.nodes.map((n: Data) => n.ticketId)).toEqual([ticket.id]);
+      const byStaff = await agent.ok(
+        'query($t: ID) { couponRequests(filter: { ticketId: $t }) { totalCount } }',
+        {
+          t: ticket.id,
+        },
+      );
+      expect(byStaff.couponRequests.totalCount).toBe(1);
+    });
+
+    it('refuses a token whose roles it does not know', async () => {
+      const stranger = requester.as(tokenFor({ sub: `x-${randomUUID()}`, roles: ['SYSTEM'] }));
+      expect((await stranger.send('{ me { id } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    });
+  });
+}

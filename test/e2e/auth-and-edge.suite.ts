@@ -1,0 +1,250 @@
+/** Authentication, the edge's protections (body size, JSON, depth, complexity, input types) and /health. */
+import { getIntrospectionQuery } from 'graphql';
+import jwt from 'jsonwebtoken';
+import { type Data, GraphqlClient } from './support/graphql-client';
+import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
+import { bootApp, type RunningApp, TEST_JWT_SECRET, tokenFor } from './support/test-app';
+import type { BootEnv } from './graphql-api.suite';
+
+export function describeAuthAndEdge(bootEnv: BootEnv): void {
+  describe('authentication and the edge', () => {
+    const who = callers();
+    let app: RunningApp;
+    let agent: GraphqlClient;
+    let anonymous: GraphqlClient;
+
+    beforeAll(async () => {
+      app = await bootApp(await bootEnv());
+      agent = new GraphqlClient(app.url, tokenFor(who.agent));
+      anonymous = agent.as(null);
+    });
+    afterAll(() => app?.close());
+
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${tokenFor(who.agent)}`,
+          ...headers,
+        },
+        body,
+      });
+
+    it.each([
+      ['no token', null],
+      ['a malformed token', 'not-a-jwt'],
+      [
+        'a token signed with another secret',
+        tokenFor(who.agent, 'another-secret-another-secret-another-secret'),
+      ],
+      [
+        'an expired token',
+        jwt.sign({ roles: ['AGENT'], exp: Math.floor(Date.now() / 1000) - 60 }, TEST_JWT_SECRET, {
+          algorithm: 'HS256',
+          subject: who.agent.sub,
+        }),
+      ],
+      ['an unsigned token', jwt.sign({ roles: ['AGENT'], sub: who.agent.sub }, '', { algorithm: 'none' })],
+    ])('refuses %s as UNAUTHENTICATED, reading nothing', async (_label, token) => {
+      const result = await anonymous.as(token).send('{ me { id } tickets { totalCount } }');
+      expect(result.status).toBe(401);
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('writes nothing for an unauthenticated mutation', async () => {
+      const subject = `Unauthenticated attempt ${who.agent.sub}`;
+      const refused = await anonymous.send(CREATE_TICKET, { input: milesTicket(subject) });
+      expect(refused.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      const data = await agent.ok('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', {
+        s: subject,
+      });
+      expect(data.tickets.totalCount).toBe(0);
+    });
+
+    it('answers me from the token', async () => {
+      const data = await agent
+        .as(tokenFor({ ...who.requester, roles: ['REQUESTER', 'REPORTER'] }))
+        .ok('{ me { id name roles validatorNumber } }');
+      expect(data.me).toEqual({
+        id: who.requester.sub,
+        name: 'Anna Petrova',
+        roles: ['REQUESTER', 'REPORTER'],
+        validatorNumber: '995-4731-7',
+      });
+    });
+
+    it('serves the catalog with Russian and English names', async () => {
+      const data = await agent.ok(
+        '{ catalog { modules { code typeRequired name { ru en } categories { code name { ru en } types { code requires name { ru en } } } } } }',
+      );
+      const modules = data.catalog.modules as { code: string; typeRequired: boolean; categories: Data[] }[];
+      expect(modules.map((m) => m.code)).toEqual([
+        'SMART_TICKETING',
+        'BONUS',
+        'TECHNOLOGIES',
+        'MOBILE_CHECKIN',
+      ]);
+      const smart = modules[0];
+      expect(smart.typeRequired).toBe(true);
+      const refund = smart.categories.find((c) => c.code === 'REFUND').types[0];
+      expect(refund).toMatchObject({ code: 'TICKET_REFUND', requires: ['pnr', 'nearestDepartureAt'] });
+      expect(refund.name.ru).toBe('Возврат билета');
+      expect(refund.name.en).toBe('Ticket refund');
+    });
+
+    it('answers 413 to a body over 1 MB', async () => {
+      const body = JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } });
+      const response = await post(body);
+      await response.arrayBuffer();
+      expect(response.status).toBe(413);
+    });
+
+    it('answers 400 to malformed JSON', async () => {
+      const response = await post('{"query": "{ me { id } }"');
+      await response.arrayBuffer();
+      expect(response.status).toBe(400);
+    });
+
+    it('refuses a request that is not JSON (CSRF prevention) and accepts application/json', async () => {
+      const refused = await post(JSON.stringify({ query: '{ me { id } }' }), {
+        'content-type': 'text/plain',
+      });
+      await refused.arrayBuffer();
+      expect(refused.status).toBe(400);
+      const accepted = await post(JSON.stringify({ query: '{ me { id } }' }));
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toEqual({ data: { me: { id: who.agent.sub } } });
+    });
+
+    it('answers a syntax error as GRAPHQL_PARSE_FAILED', async () => {
+      const error = await agent.error('{ me { id ');
+      expect(error.status).toBe(400);
+      expect(error.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    });
+
+    it('refuses a query nested deeper than 12 levels (introspection: 20), and serves a standard introspection', async () => {
+      const nest = (fields: string[], leaf: string) =>
+        fields.map((f) => `${f} {`).join(' ') + ` ${leaf} ` + fields.map(() => '}').join(' ');
+      const data = await agent.send(
+        `{ ${nest(['tickets', 'nodes', 'requester', 'id', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], 'i')} }`,
+      );
+      expect(data.status).toBe(400);
+      expect(data.errors?.map((e) => e.message)).toContain('Query is nested deeper than 12 levels');
+
+      const ofTypes = Array.from({ length: 16 }, () => 'ofType');
+      const deepIntrospection = await agent.error(
+        `{ ${nest(['__schema', 'types', 'fields', 'type', ...ofTypes], 'name')} }`,
+      );
+      expect(deepIntrospection.status).toBe(400);
+      expect(deepIntrospection.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(deepIntrospection.message).toBe('Query is nested deeper than 20 levels');
+
+      const introspection = await agent.ok(getIntrospectionQuery());
+      expect(introspection.__schema.queryType.name).toBe('Query');
+    });
+
+    it('refuses a query over the complexity budget, counting list fields by `first`', async () => {
+      const page =
+        'tickets(first: 100) { nodes { id subject comments { id body author { id name } } couponRequests { remark pnr agent { lastName } } } }';
+      const aliases = Array.from({ length: 12 }, (_, i) => `p${i}: ${page}`).join(' ');
+      const error = await agent.error(`{ ${aliases} }`);
+      expect(error.status).toBe(400);
+      expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(error.message).toMatch(/too complex/);
+      // The same page once is well within the budget.
+      await agent.ok(`{ ${page} }`);
+    });
+
+    it('refuses an invalid DateTime as BAD_USER_INPUT, in a variable and in the query text', async () => {
+      const viaVariable = await agent.error(
+        'query($at: DateTime!) { ticketAsOf(id: "00000000-0000-4000-8000-000000000000", at: $at) { id } }',
+        { at: '3 September 2026' },
+      );
+      expect(viaVariable.status).toBe(400);
+      expect(viaVariable.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(viaVariable.extensions?.fields?.[0].path).toBe('at');
+
+      const nested = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(), nearestDepartureAt: '2026-13-45T99:00:00Z' },
+      });
+      expect(nested.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(nested.extensions?.fields?.[0].path).toBe('nearestDepartureAt');
+
+      const literal = await agent.error('{ tickets(filter: { createdFrom: "yesterday" }) { totalCount } }');
+      expect(literal.status).toBe(400);
+      expect(literal.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('refuses an unknown enum value as a client error', async () => {
+      const viaVariable = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(), priority: 'URGENT' },
+      });
+      expect(viaVariable.status).toBe(400);
+      expect(viaVariable.extensions?.code).toBe('BAD_USER_INPUT');
+      const literal = await agent.error('{ tickets(filter: { status: [OPEN] }) { totalCount } }');
+      expect(literal.status).toBe(400);
+      expect(literal.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('refuses input past the edge bounds with every bad field listed', async () => {
+      const error = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(), subject: 's'.repeat(1001), commandId: 'c'.repeat(201) },
+      });
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['commandId', 'subject']);
+    });
+
+    it('treats search text and filter values as literal text, never as operators', async () => {
+      const requester = agent.as(tokenFor(who.requester));
+      await requester.ok(CREATE_TICKET, { input: milesTicket('Where are my miles') });
+      await requester.ok(CREATE_TICKET, { input: milesTicket('Miles for flight SU100') });
+      const count = async (filter: Record<string, unknown>) =>
+        (
+          await requester.ok(
+            'query($f: TicketFilter) { tickets(filter: $f) { totalCount nodes { subject } } }',
+            {
+              f: filter,
+            },
+          )
+        ).tickets;
+      expect((await count({})).totalCount).toBe(2);
+      expect((await count({ search: '.*' })).totalCount).toBe(0);
+      expect((await count({ search: '{"$gt": ""}' })).totalCount).toBe(0);
+      const where = await count({ search: '$where' });
+      expect(where.nodes.map((n: { subject: string }) => n.subject)).toEqual(['Where are my miles']);
+      expect((await count({ module: ['{"$ne": null}'] })).totalCount).toBe(0);
+      expect((await count({ validatorNumber: '.*' })).totalCount).toBe(0);
+    });
+
+    it('serves GET /health without a token: 200 and status ok once caught up', async () => {
+      const response = await fetch(`${app.url}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok' });
+    });
+
+    it('serves the Apollo landing page outside production', async () => {
+      const response = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      await response.arrayBuffer();
+    });
+  });
+
+  describe('in production', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await bootApp({ ...(await bootEnv()), NODE_ENV: 'production' });
+    });
+    afterAll(() => app?.close());
+
+    it('serves no landing page and still answers GraphQL', async () => {
+      const page = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+      await page.arrayBuffer();
+      const data = await new GraphqlClient(app.url, tokenFor(callers().agent)).ok('{ me { id roles } }');
+      expect(data.me.roles).toEqual(['AGENT']);
+    });
+  });
+}

@@ -1,0 +1,217 @@
+/** Lists (filters, sorts, pages), history from the event store, as-of states and statistics. */
+import { type Data, GraphqlClient } from './support/graphql-client';
+import { CREATE_TICKET, callers, milesTicket, refundTicket } from './support/fixtures';
+import { bootApp, type RunningApp, tokenFor } from './support/test-app';
+import type { BootEnv } from './graphql-api.suite';
+
+const LIST = `query($filter: TicketFilter, $sort: TicketSort, $first: Int, $after: String) {
+  tickets(filter: $filter, sort: $sort, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id number subject priority status } }
+    nodes { id }
+  }
+}`;
+
+const HISTORY = `query($id: ID) { ticket(id: $id) { id history {
+  __typename revision eventType occurredAt position dataJson actor { id name role }
+  ... on TicketCreatedEvent { number subject priority channel module category type }
+  ... on TicketAssignedEvent { assignee { id name line } escalation reason }
+  ... on CommentAddedEvent { comment { id body internal requestsReply author { id role } createdAt } }
+  ... on SolutionProposedEvent { solution }
+  ... on TicketReopenedEvent { reason }
+  ... on TicketClosedEvent { resolution reason }
+} } }`;
+
+export function describeTicketQueries(bootEnv: BootEnv): void {
+  describe('ticket queries', () => {
+    const who = callers();
+    let app: RunningApp;
+    let requester: GraphqlClient;
+    let agent: GraphqlClient;
+    const tickets: Data[] = [];
+
+    beforeAll(async () => {
+      app = await bootApp(await bootEnv());
+      requester = new GraphqlClient(app.url, tokenFor(who.requester));
+      agent = requester.as(tokenFor(who.agent));
+      const inputs = [
+        { ...milesTicket('Alpha miles'), priority: 'LOW' },
+        { ...milesTicket('Bravo miles'), priority: 'CRITICAL' },
+        { ...refundTicket(), subject: 'Charlie refund' },
+        { ...milesTicket('Delta miles'), priority: 'HIGH', channel: 'EMAIL' },
+        { ...milesTicket('Echo Возврат миль'), priority: 'NORMAL' },
+      ];
+      for (const input of inputs)
+        tickets.push((await requester.ok(CREATE_TICKET, { input })).createTicket.ticket);
+    });
+    afterAll(() => app?.close());
+
+    const mine = { requesterId: who.requester.sub };
+
+    it('lists with filters and total counts', async () => {
+      const all = (await agent.ok(LIST, { filter: mine })).tickets;
+      expect(all.totalCount).toBe(5);
+      expect(all.nodes.map((n: Data) => n.id)).toEqual(all.edges.map((e: Data) => e.node.id));
+
+      const urgent = (await agent.ok(LIST, { filter: { ...mine, priority: ['HIGH', 'CRITICAL'] } })).tickets;
+      expect(urgent.edges.map((e: Data) => e.node.subject).sort()).toEqual([
+        'Bravo miles',
+        'Charlie refund',
+        'Delta miles',
+      ]);
+
+      const email = (await agent.ok(LIST, { filter: { ...mine, channel: ['EMAIL'] } })).tickets;
+      expect(email.edges.map((e: Data) => e.node.subject)).toEqual(['Delta miles']);
+
+      const smart = (await agent.ok(LIST, { filter: { ...mine, module: ['SMART_TICKETING'] } })).tickets;
+      expect(smart.totalCount).toBe(1);
+
+      const created = Date.parse(tickets[0].createdAt);
+      const window = (
+        await agent.ok(LIST, {
+          filter: {
+            ...mine,
+            createdFrom: new Date(created - 60_000).toISOString(),
+            createdTo: new Date(Date.now() + 60_000).toISOString(),
+          },
+        })
+      ).tickets;
+      expect(window.totalCount).toBe(5);
+      const future = (
+        await agent.ok(LIST, {
+          filter: { ...mine, createdFrom: new Date(Date.now() + 3600_000).toISOString() },
+        })
+      ).tickets;
+      expect(future.totalCount).toBe(0);
+    });
+
+    it('searches words in any alphabet, and exact numbers and PNRs', async () => {
+      const words = (await agent.ok(LIST, { filter: { ...mine, search: 'MILES bravo' } })).tickets;
+      expect(words.edges.map((e: Data) => e.node.subject)).toEqual(['Bravo miles']);
+      const cyrillic = (await agent.ok(LIST, { filter: { ...mine, search: 'возврат' } })).tickets;
+      expect(cyrillic.edges.map((e: Data) => e.node.subject)).toEqual(['Echo Возврат миль']);
+      const byNumber = (await agent.ok(LIST, { filter: { ...mine, search: String(tickets[3].number) } }))
+        .tickets;
+      expect(byNumber.edges.map((e: Data) => e.node.id)).toContain(tickets[3].id);
+      const byPnr = (await agent.ok(LIST, { filter: { ...mine, search: 'AB12CD' } })).tickets;
+      expect(byPnr.edges.map((e: Data) => e.node.subject)).toEqual(['Charlie refund']);
+    });
+
+    it('sorts and pages with cursors', async () => {
+      const sort = { field: 'NUMBER', direction: 'ASC' };
+      const page1 = (await agent.ok(LIST, { filter: mine, sort, first: 2 })).tickets;
+      expect(page1.edges.map((e: Data) => e.node.number)).toEqual([tickets[0].number, tickets[1].number]);
+      expect(page1.pageInfo.hasNextPage).toBe(true);
+      expect(page1.totalCount).toBe(5);
+      const page2 = (await agent.ok(LIST, { filter: mine, sort, first: 2, after: page1.pageInfo.endCursor }))
+        .tickets;
+      expect(page2.edges.map((e: Data) => e.node.number)).toEqual([tickets[2].number, tickets[3].number]);
+      const page3 = (await agent.ok(LIST, { filter: mine, sort, first: 2, after: page2.pageInfo.endCursor }))
+        .tickets;
+      expect(page3.edges.map((e: Data) => e.node.number)).toEqual([tickets[4].number]);
+      expect(page3.pageInfo.hasNextPage).toBe(false);
+
+      const byPriority = (
+        await agent.ok(LIST, { filter: mine, sort: { field: 'PRIORITY', direction: 'DESC' } })
+      ).tickets;
+      expect(byPriority.edges[0].node.priority).toBe('CRITICAL');
+      expect(byPriority.edges[4].node.priority).toBe('LOW');
+
+      const newestFirst = (await agent.ok(LIST, { filter: mine })).tickets;
+      expect(newestFirst.edges[0].node.number).toBe(tickets[4].number);
+    });
+
+    it('refuses a page larger than 100 or a cursor it did not make as bad input', async () => {
+      const tooMany = await agent.error(LIST, { filter: mine, first: 101 });
+      expect(tooMany.extensions?.code).toBe('BAD_USER_INPUT');
+      const badCursor = await agent.error(LIST, { filter: mine, after: 'not-a-cursor' });
+      expect(badCursor.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
+    it("serves a ticket's history from the event store, oldest first, each event typed", async () => {
+      const id = tickets[0].id;
+      await agent.ok('mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, assigneeId: who.agent.sub, assigneeName: 'Olga Agent' },
+      });
+      await agent.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, body: 'On it' },
+      });
+      await agent.ok('mutation($i: ProposeSolutionInput!) { proposeSolution(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, solution: 'Done' },
+      });
+      await requester.ok('mutation($i: ReopenTicketInput!) { reopenTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, reason: 'Not done' },
+      });
+      await requester.ok('mutation($i: CloseTicketInput!) { closeTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, resolution: 'WITHDRAWN', reason: 'Sorted out myself' },
+      });
+      const history = (await agent.ok(HISTORY, { id })).ticket.history as Data[];
+      expect(history.map((e) => e.__typename)).toEqual([
+        'TicketCreatedEvent',
+        'TicketAssignedEvent',
+        'CommentAddedEvent',
+        'SolutionProposedEvent',
+        'TicketReopenedEvent',
+        'TicketClosedEvent',
+      ]);
+      expect(history.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(history.map((e) => e.eventType)).toEqual([
+        'TicketCreated',
+        'TicketAssigned',
+        'CommentAdded',
+        'SolutionProposed',
+        'TicketReopened',
+        'TicketClosed',
+      ]);
+      const positions = history.map((e) => BigInt(e.position));
+      expect([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(positions);
+      expect(history[0]).toMatchObject({
+        number: tickets[0].number,
+        subject: 'Alpha miles',
+        priority: 'LOW',
+        actor: { id: who.requester.sub, name: 'Anna Petrova', role: 'REQUESTER' },
+      });
+      expect(JSON.parse(history[0].dataJson)).toMatchObject({ subject: 'Alpha miles' });
+      expect(history[1]).toMatchObject({ assignee: { id: who.agent.sub, line: 'FIRST' }, escalation: false });
+      expect(history[2].comment).toMatchObject({
+        body: 'On it',
+        internal: false,
+        author: { id: who.agent.sub, role: 'AGENT' },
+      });
+      expect(history[3].solution).toBe('Done');
+      expect(history[4].reason).toBe('Not done');
+      expect(history[5]).toMatchObject({ resolution: 'WITHDRAWN', reason: 'Sorted out myself' });
+    });
+
+    it('folds a ticket as of an instant', async () => {
+      const id = tickets[1].id;
+      await agent.ok('mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, assigneeId: who.agent.sub },
+      });
+      const history = (await agent.ok(HISTORY, { id })).ticket.history as Data[];
+      const AS_OF =
+        'query($id: ID!, $at: DateTime!) { ticketAsOf(id: $id, at: $at) { id version status assignee { id } } }';
+      const atCreation = (await agent.ok(AS_OF, { id, at: history[0].occurredAt })).ticketAsOf;
+      expect(atCreation).toEqual({ id, version: 0, status: 'NEW', assignee: null });
+      const now = (await agent.ok(AS_OF, { id, at: new Date(Date.now() + 1000).toISOString() })).ticketAsOf;
+      expect(now).toMatchObject({ version: 1, status: 'ASSIGNED', assignee: { id: who.agent.sub } });
+      const before = (await agent.ok(AS_OF, { id, at: '2000-01-01T00:00:00Z' })).ticketAsOf;
+      expect(before).toBeNull();
+    });
+
+    it('counts tickets per dimension', async () => {
+      const STATS = `query($f: TicketFilter, $g: [StatsDimension!]!) { ticketStats(filter: $f, groupBy: $g) {
+        key { dimension value } count open closed overdue reopened avgFirstResponseMinutes avgResolutionMinutes } }`;
+      const byModule = (await agent.ok(STATS, { f: mine, g: ['MODULE'] })).ticketStats as Data[];
+      const counts = Object.fromEntries(byModule.map((b) => [b.key[0].value, b.count]));
+      expect(counts).toEqual({ BONUS: 4, SMART_TICKETING: 1 });
+      expect(byModule[0].key[0].dimension).toBe('MODULE');
+      const reporter = agent.as(tokenFor(who.reporter));
+      const byStatusPriority = (await reporter.ok(STATS, { f: mine, g: ['STATUS', 'PRIORITY'] }))
+        .ticketStats as Data[];
+      expect(byStatusPriority.reduce((sum, b) => sum + b.count, 0)).toBe(5);
+      expect(byStatusPriority.every((b) => b.key.length === 2)).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+/** The one error mapping: typed errors to codes with their extensions; anything else INTERNAL, nothing leaked. */
+import { Logger } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../src/application/errors';
+import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
+import { formatError } from '../../src/infrastructure/graphql/errors/format-error';
+
+/** As Apollo calls formatError for an error thrown in a resolver: wrapped in a GraphQLError with a path. */
+function fromResolver(error: Error): [GraphQLFormattedError, unknown] {
+  const wrapped = new GraphQLError(error.message, { path: ['createTicket'], originalError: error });
+  return [
+    { message: error.message, path: ['createTicket'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    wrapped,
+  ];
+}
+
+describe('formatError', () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  it('maps InvalidInput to BAD_USER_INPUT with every field', () => {
+    const fields = [
+      { path: 'pnr', message: 'is required' },
+      { path: 'agent.lastName', message: 'is required' },
+    ];
+    const out = formatError(...fromResolver(new InvalidInput(fields)));
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', fields });
+    expect(out.path).toEqual(['createTicket']);
+  });
+
+  it('maps RuleViolated to RULE_VIOLATED with the rule, message and guidance', () => {
+    const out = formatError(
+      ...fromResolver(new RuleViolated('coupon.flown-not-used-claim', 'Refused', 'File a claim')),
+    );
+    expect(out).toMatchObject({
+      message: 'Refused',
+      extensions: { code: 'RULE_VIOLATED', rule: 'coupon.flown-not-used-claim', guidance: 'File a claim' },
+    });
+    const plain = formatError(...fromResolver(new RuleViolated('solution.not-allowed-in-status', 'Not now')));
+    expect(plain.extensions).toEqual({ code: 'RULE_VIOLATED', rule: 'solution.not-allowed-in-status' });
+  });
+
+  it('maps ConcurrencyConflict to CONFLICT with both versions', () => {
+    const out = formatError(...fromResolver(new ConcurrencyConflict('ticket-1', 2, 5)));
+    expect(out.extensions).toEqual({ code: 'CONFLICT', expectedVersion: 2, actualVersion: 5 });
+  });
+
+  it.each([
+    [new NotFound('Ticket x not found'), 'NOT_FOUND'],
+    [new Forbidden('Reporters may not read history'), 'FORBIDDEN'],
+    [new Unauthenticated(), 'UNAUTHENTICATED'],
+  ])('maps %p to %s', (error, code) => {
+    const out = formatError(...fromResolver(error));
+    expect(out.extensions).toEqual({ code });
+    expect(out.message).toBe(error.message);
+  });
+
+  it('answers anything else as INTERNAL with a generic message and no internals', () => {
+    const secret = new Error(
+      'ECONNREFUSED 10.0.0.7:27017 at MongoClient.connect (/srv/app/node_modules/...)',
+    );
+    const out = formatError(...fromResolver(secret));
+    expect(out).toEqual({
+      message: 'Internal error',
+      path: ['createTicket'],
+      extensions: { code: 'INTERNAL' },
+    });
+    expect(JSON.stringify(out)).not.toContain('27017');
+  });
+
+  it('keeps GraphQL client errors as they are and gives variable errors their field path', () => {
+    const parse: GraphQLFormattedError = {
+      message: 'Syntax Error',
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    };
+    expect(formatError(parse, new GraphQLError('Syntax Error')).extensions).toEqual({
+      code: 'GRAPHQL_PARSE_FAILED',
+    });
+    const message =
+      'Variable "$input" got invalid value "x" at "input.nearestDepartureAt"; DateTime must be ISO';
+    const variable: GraphQLFormattedError = { message, extensions: { code: 'BAD_USER_INPUT' } };
+    expect(formatError(variable, new GraphQLError(message)).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: 'nearestDepartureAt', message }],
+    });
+  });
+});
