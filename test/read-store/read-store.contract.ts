@@ -1,0 +1,269 @@
+/**
+ * The read store contract: what every ReadStore adapter (embedded, MongoDB) must do, in the subset of
+ * MongoDB's query language the read side uses. Run it with `describeReadStoreContract(name, open)`.
+ */
+import type { IndexSpec, ReadDocument, ReadStore } from '../../src/application/ports/read-store.port';
+import { rebuildCollectionName } from '../../src/application/ports/read-store.port';
+
+interface Item extends ReadDocument {
+  number: number;
+  status: string;
+  createdAt: string;
+  words: string[];
+  owner: { id: string; line: string | null };
+  score: number | null;
+}
+
+const STATUSES = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'CLOSED'];
+const WORDS = ['refund', 'miles', 'coupon', 'pnr', 'мили', 'возврат'];
+
+/** A deterministic pseudo-random data set (no Math.random: every run sees the same documents). */
+function items(count: number): Item[] {
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  return Array.from({ length: count }, (_, i) => ({
+    _id: `item-${String(i).padStart(5, '0')}`,
+    revision: 0,
+    number: i + 1,
+    status: STATUSES[next(STATUSES.length)],
+    createdAt: new Date(Date.UTC(2026, 0, 1) + next(400) * 86_400_000 + (i % 7) * 1000).toISOString(),
+    words: [WORDS[next(WORDS.length)], WORDS[next(WORDS.length)]].filter((w, j, a) => a.indexOf(w) === j),
+    owner: { id: `owner-${next(40)}`, line: next(3) === 0 ? null : ['FIRST', 'SECOND'][next(2)] },
+    score: next(5) === 0 ? null : next(1000),
+  }));
+}
+
+const INDEXES: IndexSpec[] = [
+  { key: { number: -1 }, unique: true },
+  { key: { createdAt: -1, number: -1 } },
+  { key: { status: 1 } },
+  { key: { 'owner.id': 1 } },
+  { key: { words: 1 } },
+];
+
+const ids = (docs: readonly ReadDocument[]): string[] => docs.map((d) => d._id);
+const byCreatedDesc = (a: Item, b: Item): number =>
+  a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.number - a.number;
+
+export function describeReadStoreContract(name: string, open: () => Promise<ReadStore>): void {
+  describe(`ReadStore contract: ${name}`, () => {
+    let store: ReadStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('guarded replace', () => {
+      const doc = (revision: number, title: string): ReadDocument => ({ _id: 't1', revision, title });
+
+      it('inserts with expectedRevision -1 only when the document is absent', async () => {
+        expect(await store.replace('c', doc(0, 'first'), { expectedRevision: -1 })).toBe(true);
+        expect(await store.replace('c', doc(0, 'again'), { expectedRevision: -1 })).toBe(false);
+        expect(await store.get('c', 't1')).toMatchObject({ revision: 0, title: 'first' });
+      });
+
+      it('replaces only when the stored revision is the expected one', async () => {
+        await store.replace('c', doc(0, 'v0'), { expectedRevision: -1 });
+        expect(await store.replace('c', doc(1, 'v1'), { expectedRevision: 0 })).toBe(true);
+        expect(await store.replace('c', doc(1, 'stale'), { expectedRevision: 0 })).toBe(false);
+        expect(await store.replace('c', doc(3, 'gap'), { expectedRevision: 2 })).toBe(false);
+        expect(await store.get('c', 't1')).toMatchObject({ revision: 1, title: 'v1' });
+      });
+
+      it('does not replace a missing document with a numeric expected revision', async () => {
+        expect(await store.replace('c', doc(1, 'v1'), { expectedRevision: 0 })).toBe(false);
+        expect(await store.get('c', 't1')).toBeNull();
+      });
+
+      it('applies bulk writes in order and reports how many were written', async () => {
+        const written = await store.replaceMany('c', [
+          { doc: doc(0, 'v0'), expectedRevision: -1 },
+          { doc: doc(1, 'v1'), expectedRevision: 0 },
+          { doc: doc(1, 'duplicate'), expectedRevision: 0 },
+          { doc: { _id: 't2', revision: 0, title: 'other' }, expectedRevision: -1 },
+        ]);
+        expect(written).toBe(3);
+        expect(await store.get('c', 't1')).toMatchObject({ revision: 1, title: 'v1' });
+        expect(await store.count('c', {})).toBe(2);
+      });
+    });
+
+    describe('finds, counts and sorts', () => {
+      const data = items(3000);
+      beforeEach(async () => {
+        await store.ensureIndexes('items', INDEXES);
+        await store.replaceMany(
+          'items',
+          data.map((doc) => ({ doc, expectedRevision: -1 })),
+        );
+      });
+
+      const cases: [string, Record<string, unknown>, (d: Item) => boolean][] = [
+        ['equality', { status: 'CLOSED' }, (d) => d.status === 'CLOSED'],
+        ['$in', { status: { $in: ['NEW', 'ASSIGNED'] } }, (d) => ['NEW', 'ASSIGNED'].includes(d.status)],
+        ['dotted path', { 'owner.id': 'owner-3' }, (d) => d.owner.id === 'owner-3'],
+        ['null matches null', { 'owner.line': null }, (d) => d.owner.line === null],
+        [
+          '$all on an array',
+          { words: { $all: ['refund', 'мили'] } },
+          (d) => d.words.includes('refund') && d.words.includes('мили'),
+        ],
+        [
+          'string range',
+          { createdAt: { $gte: '2026-03-01T00:00:00.000Z', $lt: '2026-04-01T00:00:00.000Z' } },
+          (d) => d.createdAt >= '2026-03-01T00:00:00.000Z' && d.createdAt < '2026-04-01T00:00:00.000Z',
+        ],
+        [
+          '$and with $or',
+          { $and: [{ status: 'NEW' }, { $or: [{ 'owner.id': 'owner-1' }, { score: { $gt: 900 } }] }] },
+          (d) => d.status === 'NEW' && (d.owner.id === 'owner-1' || (d.score !== null && d.score > 900)),
+        ],
+        [
+          '$nor',
+          { $nor: [{ status: 'CLOSED' }, { 'owner.line': null }] },
+          (d) => d.status !== 'CLOSED' && d.owner.line !== null,
+        ],
+        ['$ne', { status: { $ne: 'NEW' } }, (d) => d.status !== 'NEW'],
+        ['no match', { _id: { $in: [] } }, () => false],
+      ];
+
+      it.each(cases)('%s: find and count agree with the documents', async (_name, filter, predicate) => {
+        const expected = data.filter(predicate).sort(byCreatedDesc);
+        const found = await store.find('items', filter, { sort: { createdAt: -1, number: -1 } });
+        expect(ids(found)).toEqual(ids(expected));
+        expect(await store.count('items', filter)).toBe(expected.length);
+      });
+
+      it('sorts ascending and descending, with limit', async () => {
+        const asc = await store.find('items', { status: 'NEW' }, { sort: { number: 1 }, limit: 5 });
+        expect(asc.map((d) => d.number)).toEqual(
+          data
+            .filter((d) => d.status === 'NEW')
+            .map((d) => d.number)
+            .slice(0, 5),
+        );
+        const desc = await store.find('items', {}, { sort: { createdAt: 1, number: 1 }, limit: 3 });
+        expect(ids(desc)).toEqual(ids([...data].sort(byCreatedDesc).reverse().slice(0, 3)));
+      });
+
+      it('returns only the projected fields (and _id, revision)', async () => {
+        const [doc] = await store.find('items', { number: 1 }, { projection: { status: 1 } });
+        expect(doc).toEqual({ _id: 'item-00000', revision: 0, status: data[0].status });
+      });
+
+      it('pages with keyset conditions: the pages together are the whole sorted list', async () => {
+        const filter = { status: { $in: ['NEW', 'IN_PROGRESS'] } };
+        const expected = data.filter((d) => ['NEW', 'IN_PROGRESS'].includes(d.status)).sort(byCreatedDesc);
+        const seen: string[] = [];
+        let last: Item | null = null;
+        for (;;) {
+          const keyset: Record<string, unknown>[] =
+            last === null
+              ? []
+              : [
+                  { createdAt: { $lte: last.createdAt } },
+                  {
+                    $or: [
+                      { createdAt: { $lt: last.createdAt } },
+                      { createdAt: last.createdAt, number: { $lt: last.number } },
+                    ],
+                  },
+                ];
+          const page = (await store.find(
+            'items',
+            { $and: [filter, ...keyset] },
+            {
+              sort: { createdAt: -1, number: -1 },
+              limit: 250,
+            },
+          )) as Item[];
+          if (page.length === 0) break;
+          seen.push(...ids(page));
+          last = page[page.length - 1];
+        }
+        expect(seen).toEqual(ids(expected));
+      });
+
+      it('treats operator-looking text as a plain value', async () => {
+        await store.replace(
+          'items',
+          { ...data[0], _id: 'odd', number: 99999, status: '$where' },
+          { expectedRevision: -1 },
+        );
+        expect(ids(await store.find('items', { status: '$where' }))).toEqual(['odd']);
+        expect(await store.count('items', { status: '.*' })).toBe(0);
+      });
+
+      it('keeps its indexes right as documents change', async () => {
+        const moved = { ...data[10], revision: 1, status: 'MOVED', createdAt: '2030-01-01T00:00:00.000Z' };
+        await store.replace('items', moved, { expectedRevision: 0 });
+        const [newest] = await store.find('items', {}, { sort: { createdAt: -1, number: -1 }, limit: 1 });
+        expect(newest._id).toBe(moved._id);
+        expect(ids(await store.find('items', { status: 'MOVED' }))).toEqual([moved._id]);
+        expect(await store.count('items', { status: data[10].status })).toBe(
+          data.filter((d) => d.status === data[10].status).length - 1,
+        );
+      });
+    });
+
+    describe('aggregation', () => {
+      it('groups with $match, $group, $cond sums, $avg over non-null values and UTC date keys', async () => {
+        const docs = [
+          { createdAt: '2027-01-01T10:00:00.000Z', status: 'CLOSED', minutes: 30 },
+          { createdAt: '2026-12-31T23:59:00.000Z', status: 'NEW', minutes: null },
+          { createdAt: '2026-11-20T10:00:00.000Z', status: 'NEW', minutes: 90 },
+          { createdAt: '2026-11-22T23:00:00.000Z', status: 'CLOSED', minutes: 10 },
+          { createdAt: '2026-11-23T00:00:00.000Z', status: 'IGNORED', minutes: 1 },
+        ];
+        await store.replaceMany(
+          'agg',
+          docs.map((doc, i) => ({ doc: { _id: `d${i}`, revision: 0, ...doc }, expectedRevision: -1 })),
+        );
+        const date = { $toDate: '$createdAt' };
+        const thursday = {
+          $add: [date, { $multiply: [{ $subtract: [4, { $isoDayOfWeek: date }] }, 86_400_000] }],
+        };
+        const rows = await store.aggregate('agg', [
+          { $match: { status: { $ne: 'IGNORED' } } },
+          {
+            $group: {
+              _id: { week: { $dateToString: { format: '%Y-W%V', date: thursday } } },
+              count: { $sum: 1 },
+              closed: { $sum: { $cond: [{ $eq: ['$status', 'CLOSED'] }, 1, 0] } },
+              avg: { $avg: '$minutes' },
+            },
+          },
+        ]);
+        const byWeek = Object.fromEntries(rows.map((r) => [(r._id as { week: string }).week, r]));
+        expect(Object.keys(byWeek).sort()).toEqual(['2026-W47', '2026-W53']);
+        expect(byWeek['2026-W53']).toMatchObject({ count: 2, closed: 1, avg: 30 });
+        expect(byWeek['2026-W47']).toMatchObject({ count: 2, closed: 1, avg: 50 });
+      });
+    });
+
+    describe('checkpoints and collections', () => {
+      it('stores checkpoints as exact positions', async () => {
+        expect(await store.getCheckpoint('p')).toBeNull();
+        await store.saveCheckpoint('p', 9_007_199_254_740_993n);
+        expect(await store.getCheckpoint('p')).toBe(9_007_199_254_740_993n);
+      });
+
+      it('switches a rebuilt collection in for the live one', async () => {
+        const fresh = rebuildCollectionName('live', 1);
+        await store.replace('live', { _id: 'old', revision: 0 }, { expectedRevision: -1 });
+        await store.ensureIndexes(fresh, [{ key: { n: 1 } }]);
+        await store.replace(fresh, { _id: 'new', revision: 0, n: 1 }, { expectedRevision: -1 });
+        await store.renameCollection(fresh, 'live');
+        expect(ids(await store.find('live', {}))).toEqual(['new']);
+        expect(await store.count(fresh, {})).toBe(0);
+        await store.dropCollection('live');
+        expect(await store.count('live', {})).toBe(0);
+      });
+    });
+  });
+}
