@@ -1,0 +1,189 @@
+import type { RecordedEvent } from '../../src/application/ports/event-store.port';
+import type { ReadStore } from '../../src/application/ports/read-store.port';
+import {
+  COUPON_REQUESTS,
+  TICKET_COMMENTS,
+  TICKETS,
+  type TicketDocument,
+} from '../../src/application/queries/read-models';
+import { foldEntries } from '../../src/domain/ticket';
+import type { TicketEvent } from '../../src/domain/ticket.events';
+import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
+import { BatchWriter } from '../../src/projections/batch-writer';
+import { ProjectionRunner } from '../../src/projections/projection-runner';
+import { OutOfOrderEvent, READ_MODEL_FILTER, type Projector } from '../../src/projections/projector';
+import { READ_MODEL_PROJECTORS } from '../../src/projections/read-model-projectors';
+import { ticketDocument, ticketProjector } from '../../src/projections/ticket.projector';
+import { AGENT, ANNA, couponInput, ReadSide, SUPERVISOR } from '../queries/read-side.fixture';
+
+const COLLECTIONS = [TICKETS, TICKET_COMMENTS, COUPON_REQUESTS];
+
+async function snapshot(store: ReadStore): Promise<Record<string, unknown[]>> {
+  const all: Record<string, unknown[]> = {};
+  for (const name of COLLECTIONS) all[name] = await store.find(name, {}, { sort: { _id: 1 } });
+  return all;
+}
+
+async function ticketEvents(side: ReadSide): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const event of side.events.readAll({ filter: READ_MODEL_FILTER })) events.push(event);
+  return events;
+}
+
+/** Some tickets with every kind of event. */
+async function someHistory(side: ReadSide): Promise<string[]> {
+  const a = await side.create(ANNA, { subject: 'Возврат билета', priority: 'HIGH' });
+  const b = await side.create(ANNA, { subject: 'Мили не начислены' });
+  await side.assign(AGENT, { ticketId: a.ticketId, assigneeId: AGENT.id, assigneeName: AGENT.name });
+  await side.comment(AGENT, { ticketId: a.ticketId, body: 'Смотрим', internal: true });
+  await side.comment(AGENT, { ticketId: a.ticketId, body: 'Пришлите PNR', requestsReply: true });
+  await side.comment(ANNA, { ticketId: a.ticketId, body: 'A1B2C3' });
+  await side.requestCoupon(ANNA, couponInput(a.ticketId));
+  await side.propose(AGENT, a.ticketId);
+  await side.closeTicket(ANNA, { ticketId: a.ticketId, resolution: 'CONFIRMED' });
+  await side.reopen(ANNA, a.ticketId);
+  await side.closeTicket(SUPERVISOR, { ticketId: b.ticketId, resolution: 'CANCELLED', reason: 'Дубль' });
+  return [a.ticketId, b.ticketId];
+}
+
+describe('projections fed by the embedded event store', () => {
+  let side: ReadSide;
+  afterEach(async () => {
+    await side.close();
+  });
+
+  it('reports starting, then ok with the checkpoint once caught up', async () => {
+    side = await ReadSide.open({ start: false });
+    expect(side.projection.health()).toMatchObject({ status: 'starting', caughtUp: false, checkpoint: null });
+    await side.projection.start();
+    const created = await side.create(ANNA);
+    expect(side.projection.health()).toMatchObject({ status: 'ok', caughtUp: true });
+    expect(BigInt(side.projection.health().checkpoint as string)).toBeGreaterThanOrEqual(created.position);
+  });
+
+  it('folds each ticket in order into the same state the domain folds from its stream', async () => {
+    side = await ReadSide.open();
+    const [ticketId] = await someHistory(side);
+    const stream = await side.events.readStream(`ticket-${ticketId}`);
+    const state = foldEntries(
+      stream.map((e) => ({
+        event: { type: e.type, data: e.data } as TicketEvent,
+        meta: { actorName: (e.metadata as { actor: { name: string | null } }).actor.name },
+      })),
+    );
+    const doc = (await side.readStore.get(TICKETS, ticketId)) as TicketDocument;
+    expect(doc).toEqual(ticketDocument(state!, null));
+    expect(doc).toMatchObject({ revision: stream.length - 1, status: 'IN_PROGRESS', reopenCount: 1 });
+    const comments = await side.readStore.find(TICKET_COMMENTS, { ticketId }, { sort: { revision: 1 } });
+    expect(comments.map((c) => c.body)).toEqual(['Смотрим', 'Пришлите PNR', 'A1B2C3']);
+    expect(await side.readStore.count(COUPON_REQUESTS, { ticketId })).toBe(1);
+  });
+
+  it('the same event twice changes nothing', async () => {
+    side = await ReadSide.open();
+    await someHistory(side);
+    const before = await snapshot(side.readStore);
+    const writer = new BatchWriter(side.readStore);
+    for (const event of await ticketEvents(side)) {
+      for (const projector of READ_MODEL_PROJECTORS) {
+        if (projector.handles.includes(event.type)) await projector.apply(event, writer);
+      }
+    }
+    await writer.flush();
+    expect(await snapshot(side.readStore)).toEqual(before);
+
+    // A second runner delivering everything again from the start (a lost checkpoint) changes nothing either.
+    const again = new ProjectionRunner(side.events, side.readStore, READ_MODEL_PROJECTORS, {
+      checkpointName: 'replayed-from-start',
+    });
+    await again.start();
+    const head = (await ticketEvents(side)).at(-1)!.position;
+    expect(await again.waitForPosition(head, 10_000)).toBe(true);
+    await again.stop();
+    expect(await snapshot(side.readStore)).toEqual(before);
+  });
+
+  it('an event out of order is an error, not a silent overwrite', async () => {
+    side = await ReadSide.open();
+    const [ticketId] = await someHistory(side);
+    const store = new EmbeddedReadStore();
+    const stream = await side.events.readStream(`ticket-${ticketId}`);
+    await ticketProjector.apply(stream[0], store);
+    await expect(ticketProjector.apply(stream[2], store)).rejects.toBeInstanceOf(OutOfOrderEvent);
+    expect(await store.get(TICKETS, ticketId)).toMatchObject({ revision: 0 });
+  });
+
+  it('retries a failing event, then stops loudly with the reason instead of skipping it', async () => {
+    let calls = 0;
+    const failing: Projector = {
+      name: 'always-failing',
+      handles: ['CommentAdded'],
+      collections: {},
+      async apply() {
+        calls++;
+        throw new Error('disk on fire');
+      },
+    };
+    side = await ReadSide.open({ projectors: [...READ_MODEL_PROJECTORS, failing] });
+    const created = await side.create(ANNA);
+    await expect(side.comment(AGENT, { ticketId: created.ticketId, body: 'Смотрим' })).rejects.toThrow(
+      /did not reach/,
+    );
+    const health = side.projection.health();
+    expect(health.status).toBe('failed');
+    expect(health.reason).toMatch(/always-failing.*CommentAdded.*disk on fire/);
+    expect(calls).toBe(3);
+    expect(health.checkpoint).toBe(created.position.toString());
+    // Nothing after the failing event is applied: the projection stopped there.
+    await side.assign(AGENT, { ticketId: created.ticketId, assigneeId: AGENT.id }).catch(() => undefined);
+    expect(await side.readStore.get(TICKETS, created.ticketId)).toMatchObject({ revision: 1, status: 'NEW' });
+  });
+
+  it('an event that fails once and then succeeds is applied (retry with backoff)', async () => {
+    let calls = 0;
+    const flaky: Projector = {
+      name: 'flaky',
+      handles: ['TicketCreated'],
+      collections: {},
+      async apply() {
+        calls++;
+        if (calls === 1) throw new Error('try again');
+      },
+    };
+    side = await ReadSide.open({ projectors: [...READ_MODEL_PROJECTORS, flaky] });
+    const created = await side.create(ANNA);
+    expect(calls).toBe(2);
+    expect(side.projection.health().status).toBe('ok');
+    expect(await side.readStore.get(TICKETS, created.ticketId)).not.toBeNull();
+  });
+
+  it('a rebuild writes fresh collections that come out identical, and switches over', async () => {
+    side = await ReadSide.open();
+    await someHistory(side);
+    const before = await snapshot(side.readStore);
+    const rebuilding = side.projection.rebuild();
+    const during = await side.create(ANNA, { subject: 'Создан во время перестроения' });
+    await rebuilding;
+    const after = await snapshot(side.readStore);
+    expect(after[TICKETS]).toHaveLength(before[TICKETS].length + 1);
+    expect(after[TICKETS].filter((d) => (d as TicketDocument).id !== during.ticketId)).toEqual(
+      before[TICKETS],
+    );
+    expect(after[TICKET_COMMENTS]).toEqual(before[TICKET_COMMENTS]);
+    expect(after[COUPON_REQUESTS]).toEqual(before[COUPON_REQUESTS]);
+    // Live projection carries on into the switched-in collections.
+    await side.comment(AGENT, { ticketId: during.ticketId, body: 'После перестроения' });
+    expect(await side.readStore.get(TICKETS, during.ticketId)).toMatchObject({ commentCount: 1 });
+    expect(side.projection.health().status).toBe('ok');
+  });
+
+  it('after a restart every read model is restored from the event store', async () => {
+    side = await ReadSide.open();
+    await someHistory(side);
+    const before = await snapshot(side.readStore);
+    const restored = await side.restart();
+    const head = (await ticketEvents(side)).at(-1)!.position;
+    expect(await side.projection.waitForPosition(head, 10_000)).toBe(true);
+    expect(await snapshot(restored)).toEqual(before);
+  });
+});
