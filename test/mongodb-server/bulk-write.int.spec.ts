@@ -6,7 +6,8 @@ async function bulkFailure(action: Promise<unknown>): Promise<MongoBulkWriteErro
     () => undefined,
     (error: unknown) => error,
   );
-  if (!(outcome instanceof MongoBulkWriteError)) throw new Error(`expected a MongoBulkWriteError, got ${String(outcome)}`);
+  if (!(outcome instanceof MongoBulkWriteError))
+    throw new Error(`expected a MongoBulkWriteError, got ${String(outcome)}`);
   return outcome;
 }
 
@@ -37,7 +38,12 @@ describe('MongoDB test server bulk writes', () => {
     expect(failure.code).toBe(11000);
     expect(failure.result.insertedCount).toBe(2);
     expect(failure.writeErrors).toMatchObject([{ index: 2, code: 11000 }]);
-    expect(await views.find().map((view) => view._id).toArray()).toEqual([1, 2]);
+    expect(
+      await views
+        .find()
+        .map((view) => view._id)
+        .toArray(),
+    ).toEqual([1, 2]);
   });
 
   it('carries on past the duplicate in an unordered bulk write', async () => {
@@ -47,7 +53,12 @@ describe('MongoDB test server bulk writes', () => {
     );
     expect(failure.result.insertedCount).toBe(3);
     expect(failure.writeErrors).toMatchObject([{ index: 2, code: 11000 }]);
-    expect(await views.find().map((view) => view._id).toArray()).toEqual([1, 2, 3]);
+    expect(
+      await views
+        .find()
+        .map((view) => view._id)
+        .toArray(),
+    ).toEqual([1, 2, 3]);
   });
 
   it('mixes inserts, updates, replacements with upsert and deletes in one bulk write', async () => {
@@ -57,7 +68,13 @@ describe('MongoDB test server bulk writes', () => {
       { _id: 'b', revision: 1, state: 'open' },
     ]);
     const result = await projections.bulkWrite([
-      { replaceOne: { filter: { _id: 'a', revision: 1 }, replacement: { revision: 2, state: 'pending' }, upsert: true } },
+      {
+        replaceOne: {
+          filter: { _id: 'a', revision: 1 },
+          replacement: { revision: 2, state: 'pending' },
+          upsert: true,
+        },
+      },
       { replaceOne: { filter: { _id: 'c' }, replacement: { revision: 1, state: 'open' }, upsert: true } },
       { updateMany: { filter: { state: 'open' }, update: { $set: { seen: true } } } },
       { updateOne: { filter: { _id: 'z' }, update: { $set: { state: 'new' } }, upsert: true } },

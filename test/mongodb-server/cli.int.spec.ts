@@ -50,7 +50,8 @@ describe('MongoDB test server command line', () => {
   const children: ChildProcess[] = [];
 
   afterAll(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
   it('runs through scripts/run-ts.mjs on an OS-chosen port, serves clients and stops on SIGTERM', async () => {

@@ -41,6 +41,23 @@ export class Catalog {
     return dropped;
   }
 
+  /**
+   * Moves a collection to another namespace with its documents, indexes and options (what
+   * `renameCollection` does); the target is replaced when `dropTarget` is set.
+   */
+  rename(from: StoredCollection, toDatabase: string, toName: string, dropTarget: boolean): void {
+    if (this.find(toDatabase, toName)) {
+      if (!dropTarget) throw new MongoCommandError('NamespaceExists', 'target namespace exists');
+      this.drop(toDatabase, toName);
+    }
+    assertValidName(toDatabase, toName);
+    const moved = new StoredCollection(toDatabase, toName, from.options);
+    for (const spec of from.indexSpecs().slice(1)) moved.createIndex(spec);
+    for (const document of from.snapshot()) moved.insert(document);
+    this.drop(from.database, from.name);
+    this.add(moved);
+  }
+
   dropDatabase(database: string): void {
     this.databases.delete(database);
   }

@@ -1,6 +1,6 @@
 import { Document } from 'bson';
 import { Aggregator, find, Query } from 'mingo';
-import type { AnyObject, CollectionResolver, Options } from 'mingo/types/types';
+import type { AnyObject, CollationSpec, CollectionResolver, Options } from 'mingo/types/types';
 import { cloneValue, isDocument } from './values';
 
 /** How `find`, `count` and `findAndModify` pick documents, in MongoDB's terms. */
@@ -10,6 +10,8 @@ export interface FindSpec {
   readonly projection?: Document;
   readonly skip?: number;
   readonly limit?: number;
+  /** Locale-aware string comparison for filter and sort, e.g. `{ locale: 'en', strength: 2 }`. */
+  readonly collation?: Document;
 }
 
 function asFilter(filter: unknown): AnyObject {
@@ -41,6 +43,9 @@ export function findDocuments(documents: Document[], spec: FindSpec): Document[]
   const projection =
     isDocument(spec.projection) && Object.keys(spec.projection).length > 0 ? spec.projection : {};
   let cursor = find<Document>(source, asFilter(spec.filter), projection);
+  if (isDocument(spec.collation) && typeof spec.collation.locale === 'string') {
+    cursor = cursor.collation(spec.collation as CollationSpec);
+  }
   if (sort && natural === undefined) cursor = cursor.sort(sort);
   if (spec.skip && spec.skip > 0) cursor = cursor.skip(spec.skip);
   if (spec.limit && spec.limit > 0) cursor = cursor.limit(spec.limit);
@@ -52,9 +57,15 @@ export function runPipeline(
   documents: Document[],
   pipeline: Document[],
   resolve: (collection: string) => Document[],
+  collation?: Document,
 ): Document[] {
   const collectionResolver: CollectionResolver = (name) => resolve(name);
-  const options: Partial<Options> = { collectionResolver };
+  const options: Partial<Options> = {
+    collectionResolver,
+    ...(isDocument(collation) && typeof collation.locale === 'string'
+      ? { collation: collation as CollationSpec }
+      : {}),
+  };
   // Stages such as $addFields may write into their input, so they get copies of the stored documents.
   return new Aggregator(pipeline, options).run(
     documents.map((document) => cloneValue(document)),

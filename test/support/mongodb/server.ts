@@ -1,6 +1,8 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
+import { Document } from 'bson';
 import { CommandDispatcher } from './command-dispatcher';
-import { decodeMessage, encodeOpMsgReply, encodeOpReply } from './wire-protocol';
+import { MessageFramer } from './message-framer';
+import { decodeMessage, encodeOpMsgReply, encodeOpReply, IncomingCommand } from './wire-protocol';
 
 /** A running test server. */
 export interface MongoTestServer {
@@ -16,46 +18,40 @@ export interface MongoTestServerOptions {
   readonly port?: number;
 }
 
-const HEADER_SIZE = 16;
-
 /**
- * Reads length-prefixed wire messages from a socket and answers each in arrival order. Commands run
- * synchronously against in-memory data, so one connection never has two commands in flight.
+ * Reads wire messages from a socket and answers each in arrival order. Commands run synchronously
+ * against in-memory data, so one connection never has two commands in flight.
  */
 function serveConnection(socket: Socket, dispatcher: CommandDispatcher, connectionId: number): void {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  const framer = new MessageFramer();
   let nextRequestId = 1;
   socket.setNoDelay(true);
   socket.on('data', (chunk: Buffer) => {
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    while (pendingBytes >= HEADER_SIZE) {
-      const buffered = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-      pending = [buffered];
-      const length = buffered.readInt32LE(0);
-      if (length < HEADER_SIZE) {
-        socket.destroy();
-        return;
-      }
-      if (buffered.length < length) return;
-      const message = buffered.subarray(0, length);
-      pending = length < buffered.length ? [buffered.subarray(length)] : [];
-      pendingBytes = buffered.length - length;
-      try {
+    framer.push(chunk);
+    try {
+      for (let message = framer.next(); message; message = framer.next()) {
         const command = decodeMessage(message);
         const reply = dispatcher.dispatch(command.body, command.database, connectionId);
         if (command.moreToCome) continue;
-        const encode = command.legacy ? encodeOpReply : encodeOpMsgReply;
-        socket.write(encode(reply, nextRequestId++, command.header.requestId));
-      } catch {
-        // A message this server cannot even decode leaves the stream in an unknown state: hang up like mongod.
-        socket.destroy();
-        return;
+        socket.write(encodeReply(command, reply, nextRequestId++));
       }
+    } catch {
+      // A message that cannot even be decoded leaves the stream in an unknown state: hang up like mongod.
+      socket.destroy();
     }
   });
   socket.on('error', () => socket.destroy());
+}
+
+/** Encodes the reply with the opcode matching the request; a reply that cannot be encoded becomes an error. */
+function encodeReply(command: IncomingCommand, reply: Document, requestId: number): Buffer {
+  const encode = command.legacy ? encodeOpReply : encodeOpMsgReply;
+  try {
+    return encode(reply, requestId, command.header.requestId);
+  } catch (error) {
+    const errmsg = `reply could not be encoded: ${error instanceof Error ? error.message : String(error)}`;
+    return encode({ ok: 0, errmsg, code: 1, codeName: 'InternalError' }, requestId, command.header.requestId);
+  }
 }
 
 /** Starts a MongoDB wire-protocol server on 127.0.0.1 that keeps all data in memory. */

@@ -1,11 +1,11 @@
 import { Document } from 'bson';
 import { CommandHandler } from '../command-context';
+import { MAX_MESSAGE_SIZE_BYTES } from '../message-framer';
 
 /** The server version reported to clients; wire version 21 is what MongoDB 7.0 announces. */
 export const SERVER_VERSION = '7.0.0';
 export const MAX_WIRE_VERSION = 21;
 const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
 const MAX_WRITE_BATCH_SIZE = 100_000;
 
 /**

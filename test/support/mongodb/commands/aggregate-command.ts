@@ -32,9 +32,13 @@ const aggregate: CommandHandler = (body, context) => {
   const name = typeof body.aggregate === 'string' ? body.aggregate : undefined;
   const source = name ? (context.catalog.find(context.database, name)?.snapshot() ?? []) : [];
   const { stages, out } = splitOut(body.pipeline as Document[]);
+  if (stages.some((stage) => isDocument(stage) && '$merge' in stage)) {
+    // mingo would merge into a throw-away copy; refusing is better than silently losing the writes.
+    throw new MongoCommandError('IllegalOperation', '$merge is not supported by the test server; use $out');
+  }
   const resolve = (other: string): Document[] =>
     (context.catalog.find(context.database, other)?.snapshot() ?? []).map((document) => cloneValue(document));
-  const results = runPipeline(source, stages, resolve);
+  const results = runPipeline(source, stages, resolve, body.collation);
   const namespace = `${context.database}.${name ?? '$cmd.aggregate'}`;
   if (out) {
     writeOut(context, out, results);

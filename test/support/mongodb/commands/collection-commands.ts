@@ -1,5 +1,6 @@
 import { Document } from 'bson';
 import { CommandHandler, collectionName, commandOptions } from '../command-context';
+import { MongoCommandError } from '../errors';
 import { findDocuments } from '../query-engine';
 import { StoredCollection } from '../stored-collection';
 import { isDocument } from '../values';
@@ -61,11 +62,34 @@ const listDatabases: CommandHandler = (body, context) => {
   return { databases: findDocuments(databases, { filter }), totalSize: 0, totalSizeMb: 0 };
 };
 
-/** Collection and database lifecycle: `create`, `drop`, `dropDatabase`, `listCollections`, `listDatabases`. */
+function splitNamespace(namespace: unknown): [string, string] {
+  const text = typeof namespace === 'string' ? namespace : '';
+  const dot = text.indexOf('.');
+  if (dot <= 0) throw new MongoCommandError('InvalidNamespace', `Invalid namespace specified '${text}'`);
+  return [text.slice(0, dot), text.slice(dot + 1)];
+}
+
+/** `renameCollection` (sent to `admin` with full namespaces), e.g. to swap in a rebuilt read model. */
+const renameCollection: CommandHandler = (body, context) => {
+  const [fromDatabase, fromName] = splitNamespace(body.renameCollection);
+  const [toDatabase, toName] = splitNamespace(body.to);
+  const source = context.catalog.find(fromDatabase, fromName);
+  if (!source) {
+    throw new MongoCommandError(
+      'NamespaceNotFound',
+      `Source collection ${fromDatabase}.${fromName} does not exist`,
+    );
+  }
+  context.catalog.rename(source, toDatabase, toName, body.dropTarget === true);
+  return {};
+};
+
+/** Collection and database lifecycle: create, drop, rename and list collections and databases. */
 export const collectionCommands: Record<string, CommandHandler> = {
   create,
   drop,
   dropDatabase,
   listCollections,
   listDatabases,
+  renameCollection,
 };

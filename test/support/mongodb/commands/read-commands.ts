@@ -20,6 +20,7 @@ const find: CommandHandler = (body, context) => {
         projection: body.projection,
         skip: optionalCount(body, 'skip'),
         limit,
+        collation: body.collation,
       })
     : [];
   return { cursor: context.cursors.open(namespace, results, optionalCount(body, 'batchSize'), singleBatch) };
