@@ -18,17 +18,8 @@ import { DataDirLock } from './data-dir-lock';
 import { DurableCheckpoint } from './durable-checkpoint';
 import { GroupCommitLog } from './group-commit-log';
 import { LogReader, RecordRef } from './log-reader';
-import {
-  decodeRecord,
-  hashEventId,
-  LOG_HEADER_BYTES,
-  MAX_REVISION,
-  prepareEvent,
-  PreparedEvent,
-  readEventId,
-  recordLength,
-  writeRecord,
-} from './log-record';
+import { encodeAppend } from './append-encoder';
+import { decodeRecord, hashEventId, LOG_HEADER_BYTES, MAX_REVISION, readEventId } from './log-record';
 import { recoverLog } from './log-recovery';
 import { StreamIndex } from './stream-index';
 
@@ -247,35 +238,34 @@ export class EmbeddedEventStore implements EventStore {
     if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
       throw new RangeError(`Expected revision must be a non-negative integer, got ${expected}`);
     }
-    const ids = events.map((event) => event.id);
     const last = this.index.lastRevision(streamId);
-    const decision = decideAppend(expected, ids, this.streamState(streamId, last));
-    if (decision.kind === 'wrongExpectedVersion') {
-      throw new WrongExpectedVersion(streamId, expected, this.reportedRevision(streamId, last));
+    // The common cases (a new stream, or the exact expected revision) need no id lookups.
+    const plainWrite =
+      events.length > 0 &&
+      (expected === last || (last < 0 && (expected === 'no_stream' || expected === 'any')));
+    if (!plainWrite) {
+      const decision = decideAppend(
+        expected,
+        events.map((event) => event.id),
+        this.streamState(streamId, last),
+      );
+      if (decision.kind === 'wrongExpectedVersion') {
+        throw new WrongExpectedVersion(streamId, expected, last < 0 ? 'no_stream' : last);
+      }
+      if (decision.kind === 'idempotent') return this.whenDurable(streamId, decision.lastRevision);
+      if (events.length === 0) return this.whenDurable(streamId, last);
     }
-    if (decision.kind === 'idempotent') {
-      return this.whenDurable(streamId, decision.lastRevision);
-    }
-    if (events.length === 0) return this.whenDurable(streamId, last);
     if (last + events.length > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
-    const prepared: PreparedEvent[] = events.map((event) =>
-      prepareEvent(event.id, event.type, event.data, event.metadata),
-    );
-    const streamIdBytes = Buffer.byteLength(streamId);
-    const lengths = prepared.map((event) => recordLength(streamIdBytes, event));
-    const buffer = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+    const encoded = encodeAppend(streamId, events, last + 1, Date.now());
     const start = this.log.nextPosition;
-    const created = Date.now();
-    let offset = 0;
-    for (let i = 0; i < prepared.length; i++) {
-      writeRecord(buffer, offset, streamId, prepared[i], last + 1 + i, created, i === prepared.length - 1);
-      this.index.add(streamId, start + offset, hashEventId(prepared[i].id));
-      offset += lengths[i];
+    for (let i = 0; i < events.length; i++) {
+      this.index.add(streamId, start + encoded.recordOffsets[i], encoded.idHashes[i]);
     }
-    const lastRecordOffset = offset - lengths[lengths.length - 1];
-    const nextExpectedRevision = last + events.length;
-    const position = BigInt(start + lastRecordOffset);
-    return this.log.enqueue(buffer, lastRecordOffset).then(() => ({ nextExpectedRevision, position }));
+    const lastRecordOffset = encoded.recordOffsets[events.length - 1];
+    return this.log.enqueue(encoded.buffer, lastRecordOffset, {
+      nextExpectedRevision: last + events.length,
+      position: BigInt(start + lastRecordOffset),
+    });
   }
 
   /** The result of an append that writes nothing, once what it refers to is durable. */
@@ -294,11 +284,8 @@ export class EmbeddedEventStore implements EventStore {
       findRecentId: (id) => {
         const hash = hashEventId(id);
         const oldest = Math.max(0, lastRevision - IDEMPOTENCY_WINDOW + 1);
-        for (let revision = lastRevision; revision >= oldest; revision--) {
-          if (this.index.idHashOf(streamId, revision) === hash && this.idAt(streamId, revision) === id) {
-            return revision;
-          }
-        }
+        const candidates = this.index.revisionsWithHash(streamId, hash, oldest);
+        for (const revision of candidates) if (this.idAt(streamId, revision) === id) return revision;
         return -1;
       },
     };
@@ -310,10 +297,6 @@ export class EmbeddedEventStore implements EventStore {
     if (unwritten !== undefined) return readEventId(unwritten.buffer, unwritten.offset);
     const record = this.reader.readRecordSync(position);
     return readEventId(record.buffer, record.offset);
-  }
-
-  private reportedRevision(streamId: string, last: number): number | 'no_stream' {
-    return last < 0 ? 'no_stream' : last;
   }
 
   private readRevision(streamId: string, revision: number): RecordedEvent {

@@ -5,7 +5,8 @@ interface PendingWrite {
   position: number;
   buffer: Buffer;
   lastRecordPosition: number;
-  resolve: () => void;
+  result: unknown;
+  resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -59,13 +60,20 @@ export class GroupCommitLog {
 
   /**
    * Queues `buffer` (whose records were encoded for `nextPosition`) and returns a promise
-   * resolved once it is durable. The caller must have checked `failed` first.
+   * resolved with `result` once it is durable. The caller must have checked `failed` first.
    */
-  enqueue(buffer: Buffer, lastRecordOffset: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  enqueue<T>(buffer: Buffer, lastRecordOffset: number, result: T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const position = this.end;
       this.end += buffer.length;
-      this.queue.push({ position, buffer, lastRecordPosition: position + lastRecordOffset, resolve, reject });
+      this.queue.push({
+        position,
+        buffer,
+        lastRecordPosition: position + lastRecordOffset,
+        result,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+      });
       if (!this.flushing) this.flush();
     });
   }
@@ -108,19 +116,30 @@ export class GroupCommitLog {
     this.queue = [];
     this.inFlight = batch;
     const position = batch[0].position;
-    const bytes = batch.length === 1 ? batch[0].buffer : Buffer.concat(batch.map((write) => write.buffer));
-    this.writeFully(bytes, 0, position, (writeError) => {
-      if (writeError) return this.fail(batch, writeError);
-      fs.fdatasync(this.fd, (syncError) => {
-        if (syncError) return this.fail(batch, syncError);
-        this.inFlight = [];
-        this.durable = position + bytes.length;
-        this.lastDurableRecord = batch[batch.length - 1].lastRecordPosition;
-        this.onCommitted();
-        for (const write of batch) write.resolve();
-        if (this.durableWaiters.length > 0) this.wakeDurableWaiters();
-        this.flush();
-      });
+    const buffers = batch.map((write) => write.buffer);
+    const length = batch[batch.length - 1].position + batch[batch.length - 1].buffer.length - position;
+    // One gathered write (pwritev) of every queued append: no copy into a batch buffer.
+    fs.writev(this.fd, buffers, position, (error, written) => {
+      if (error || written === length) return this.synced(batch, position, length, error);
+      const rest = Buffer.concat(buffers).subarray(written);
+      this.writeFully(rest, 0, position + written, (writeError) =>
+        this.synced(batch, position, length, writeError),
+      );
+    });
+  }
+
+  /** After the batch's write: sync it, then acknowledge it and start the next flush. */
+  private synced(batch: PendingWrite[], position: number, length: number, writeError: Error | null): void {
+    if (writeError) return this.fail(batch, writeError);
+    fs.fdatasync(this.fd, (syncError) => {
+      if (syncError) return this.fail(batch, syncError);
+      this.inFlight = [];
+      this.durable = position + length;
+      this.lastDurableRecord = batch[batch.length - 1].lastRecordPosition;
+      this.onCommitted();
+      for (const write of batch) write.resolve(write.result);
+      if (this.durableWaiters.length > 0) this.wakeDurableWaiters();
+      this.flush();
     });
   }
 

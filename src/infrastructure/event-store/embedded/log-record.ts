@@ -61,9 +61,11 @@ export function prepareEvent(id: string, type: string, data: unknown, metadata: 
   };
 }
 
-/** A cheap 32-bit fingerprint of an event id; the full id is compared on a match. */
+/** A cheap 32-bit fingerprint (FNV-1a over UTF-16 code units) of an event id; the full id is compared on a match. */
 export function hashEventId(id: string): number {
-  return crc32(id);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /** Bytes the record of `event` in a stream whose name takes `streamIdBytes` will take. */
@@ -151,7 +153,7 @@ export function readRecordHeader(buf: Buffer, offset: number): RecordHeader {
     lastOfAppend: (buf[offset + 8] & FLAG_LAST_OF_APPEND) !== 0,
     revision: buf.readUInt32LE(offset + 16),
     streamId: buf.toString('utf8', at, at + streamBytes),
-    idHash: crc32(buf.subarray(at + streamBytes, at + streamBytes + idBytes)),
+    idHash: hashEventId(buf.toString('utf8', at + streamBytes, at + streamBytes + idBytes)),
   };
 }
 

@@ -57,6 +57,16 @@ export class StreamIndex {
     return this.streams.get(streamId)![revision * 2 + 1];
   }
 
+  /** Revisions from `oldest` up whose id fingerprint is `hash`, newest first. */
+  revisionsWithHash(streamId: string, hash: number, oldest: number): number[] {
+    const entries = this.streams.get(streamId);
+    const found: number[] = [];
+    if (entries === undefined) return found;
+    for (let i = entries.length - 1; i >= oldest * 2 + 1; i -= 2)
+      if (entries[i] === hash) found.push((i - 1) / 2);
+    return found;
+  }
+
   /** The greatest sampled record start ≤ `position` (the log's first record when none). */
   boundaryAtOrBefore(position: number, firstRecord: number): number {
     let low = 0;
