@@ -198,6 +198,29 @@ describe('EventStoreDB protocol test server, with the real client', () => {
     expect(checkpoints.filter((position) => position < matchedAt)).toHaveLength(3);
   });
 
+  it('refuses a delete with a wrong expected revision, with the details', async () => {
+    const name = stream('del-wev');
+    await client.appendToStream(name, [noted(0), noted(1)]);
+    const error = await failure(client.deleteStream(name, { expectedRevision: 0n }));
+    expect(error).toBeInstanceOf(WrongExpectedVersionError);
+    expect(error).toMatchObject({ streamName: name, expectedVersion: 0n, actualVersion: 1n });
+    expect(await read(name)).toHaveLength(2);
+  });
+
+  it('a stream subscription starts after the given revision and follows new appends', async () => {
+    const name = stream('stream-sub');
+    await client.appendToStream(name, [noted(0), noted(1), noted(2)]);
+    const subscription = client.subscribeToStream(name, { fromRevision: 0n });
+    subscription.on('caughtUp', () => void client.appendToStream(name, noted(3)));
+    const revisions: bigint[] = [];
+    for await (const resolved of subscription) {
+      revisions.push(resolved.event!.revision);
+      if (revisions.length === 3) break;
+    }
+    await subscription.unsubscribe();
+    expect(revisions).toEqual([1n, 2n, 3n]);
+  });
+
   it('keeps the data across a restart on the same data directory', async () => {
     const dir = `${server.dataDir}-restart`;
     const first = await startEventStoreTestServer({ dataDir: dir });

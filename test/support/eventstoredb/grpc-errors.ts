@@ -50,6 +50,11 @@ export function invalidArgumentError(details: string): ServiceError {
   });
 }
 
+/** Anything else that went wrong inside the server. */
+export function internalError(details: string): ServiceError {
+  return Object.assign(new Error(details), { code: status.INTERNAL, details, metadata: new Metadata() });
+}
+
 /** Marks a stream the client may not touch because it was tombstoned. */
 export class StreamTombstoned extends Error {
   constructor(readonly streamName: string) {

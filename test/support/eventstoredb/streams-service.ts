@@ -19,6 +19,7 @@ import {
 } from '@eventstore/db-client/generated/streams_pb';
 import { WrongExpectedVersion, type ExpectedRevision } from '../../../src/application/ports/event-store.port';
 import {
+  internalError,
   invalidArgumentError,
   streamDeletedError,
   StreamTombstoned,
@@ -172,5 +173,5 @@ function toServiceError(error: unknown, streamName: string): ServiceError {
   if (error && typeof error === 'object' && 'code' in error && 'metadata' in error)
     return error as ServiceError;
   const message = error instanceof Error ? error.message : String(error);
-  return invalidArgumentError(`${streamName}: ${message}`);
+  return internalError(`${streamName}: ${message}`);
 }
