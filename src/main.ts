@@ -4,16 +4,16 @@
  * server, the projections' subscription and the stores before exiting.
  */
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { configOrExit } from './infrastructure/config/config';
 import { createApp, listen } from './infrastructure/http/create-app';
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
-  const app = await createApp(config);
+  // Warnings and errors only: start-up is one line, below.
+  const app = await createApp(config, { logger: ['fatal', 'error', 'warn'] });
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   const url = await listen(app, config.host, config.port);
-  new Logger('Main').log(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)`);
+  process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);
 }
 
 main().catch((error: unknown) => {
