@@ -33,7 +33,9 @@ function serveConnection(socket: Socket, dispatcher: CommandDispatcher, connecti
         const command = decodeMessage(message);
         const reply = dispatcher.dispatch(command.body, command.database, connectionId);
         if (command.moreToCome) continue;
-        socket.write(encodeReply(command, reply, nextRequestId++));
+        socket.write(encodeReply(command, reply, nextRequestId));
+        // Request ids are int32; wrap around instead of overflowing on very long-lived connections.
+        nextRequestId = nextRequestId === 0x7fffffff ? 1 : nextRequestId + 1;
       }
     } catch {
       // A message that cannot even be decoded leaves the stream in an unknown state: hang up like mongod.
