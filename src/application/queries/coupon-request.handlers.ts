@@ -13,7 +13,7 @@ export class ListCouponRequestsHandler implements IQueryHandler<
 > {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  execute({
+  async execute({
     principal,
     filter,
     first,

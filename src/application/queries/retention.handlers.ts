@@ -74,7 +74,7 @@ export class RetentionRequestsHandler implements IQueryHandler<
 > {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  execute({
+  async execute({
     principal,
     asOf,
     state,

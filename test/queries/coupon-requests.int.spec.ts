@@ -1,0 +1,162 @@
+import { Forbidden } from '../../src/application/errors';
+import type { ReadDocument } from '../../src/application/ports/read-store.port';
+import { RetentionAuditHandler } from '../../src/application/queries/retention.handlers';
+import { COUPON_REQUESTS } from '../../src/application/queries/read-models';
+import { RetentionAuditQuery } from '../../src/application/queries/ticket-queries';
+import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
+import { queriesOf } from './query-handlers';
+import { AGENT, ANNA, AUDITOR, couponInput, OLEG, REPORTER, ReadSide, SUPERVISOR } from './read-side.fixture';
+
+describe('coupon requests and their retention', () => {
+  let side: ReadSide;
+  let q: ReturnType<typeof queriesOf>;
+  let annas: string;
+  let olegs: string;
+  // Registered 2025-10-01, 2025-11-20 08:00 (exactly a year before "now"), 2026-03-01, 2026-11-20 08:00.
+  const registered = [
+    '2025-10-01T08:00:00.000Z',
+    '2025-11-20T08:00:00.000Z',
+    '2026-03-01T08:00:00.000Z',
+    '2026-11-20T08:00:00.000Z',
+  ];
+
+  beforeAll(async () => {
+    side = await ReadSide.open();
+    q = queriesOf(side);
+    side.clock.current = new Date('2025-09-30T08:00:00.000Z');
+    annas = (await side.create(ANNA)).ticketId;
+    olegs = (await side.create(OLEG)).ticketId;
+    const forms = [
+      couponInput(annas),
+      couponInput(olegs, { pnr: 'XYZ987', eTicketNumber: '5550000000001' }),
+      couponInput(annas, {
+        scenario: 'ERRONEOUS_REFUND',
+        fromStatus: 'REFUNDED',
+        toStatus: 'OPEN_FOR_USE',
+      }),
+      couponInput(olegs, { pnr: 'XYZ987', eTicketNumber: '5550000000001' }),
+    ];
+    for (const [i, at] of registered.entries()) {
+      side.clock.current = new Date(at);
+      await side.requestCoupon(i % 2 ? OLEG : AGENT, forms[i]);
+    }
+  });
+  afterAll(() => side.close());
+
+  it('lists requests newest first, with the registration data and retention fields', async () => {
+    const page = await q.coupons(AGENT);
+    expect(page.totalCount).toBe(4);
+    expect(page.nodes.map((r) => r.registeredAt)).toEqual([...registered].reverse());
+    const [newest] = page.nodes;
+    expect(newest).toMatchObject({
+      ticketId: olegs,
+      ticketNumber: 2,
+      pnr: 'XYZ987',
+      registrationNumber: expect.stringMatching(/^N\d+$/),
+      remark: expect.stringMatching(/^RQST N\d+ FR 20\/11\/26$/),
+      retainUntil: '2027-11-20T08:00:00.000Z',
+      requestedBy: { id: OLEG.id, role: 'REQUESTER', name: OLEG.name },
+    });
+    expect(newest).not.toHaveProperty('requesterId');
+    expect(newest).not.toHaveProperty('_id');
+  });
+
+  it('pages by keyset and filters by every field', async () => {
+    const first = await q.coupons(REPORTER, null, 3);
+    const rest = await q.coupons(REPORTER, null, 3, first.pageInfo.endCursor);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect([...first.nodes, ...rest.nodes].map((r) => r.registeredAt)).toEqual([...registered].reverse());
+    const count = async (filter: Parameters<typeof q.coupons>[1]) =>
+      (await q.coupons(AUDITOR, filter)).totalCount;
+    expect(await count({ ticketId: annas })).toBe(2);
+    expect(await count({ pnr: 'xyz987' })).toBe(2);
+    expect(await count({ eTicketNumber: '5550000000001' })).toBe(2);
+    expect(await count({ scenario: ['ERRONEOUS_REFUND'] })).toBe(1);
+    expect(await count({ salesControlViolation: true })).toBe(1);
+    expect(
+      await count({ registeredFrom: new Date(registered[1]), registeredTo: new Date(registered[3]) }),
+    ).toBe(2);
+  });
+
+  it('shows requesters only the requests on their own tickets', async () => {
+    const own = await q.coupons(ANNA);
+    expect(own.totalCount).toBe(2);
+    expect(own.nodes.every((r) => r.ticketId === annas)).toBe(true);
+    expect((await q.coupons(ANNA, { ticketId: olegs })).totalCount).toBe(0);
+  });
+
+  it('audits retention at an instant: retained within (asOf − 1 year, asOf], expired at or before the window start', async () => {
+    const audit = await q.audit(AUDITOR); // now = the last registration
+    expect(audit).toMatchObject({
+      asOf: registered[3],
+      windowStart: '2025-11-20T08:00:00.000Z',
+      retainedCount: 2,
+      expiredCount: 2,
+      verified: false,
+      eventCount: null,
+      discrepancies: [],
+    });
+    const earlier = await q.audit(SUPERVISOR, new Date('2026-01-01T00:00:00.000Z'));
+    expect(earlier).toMatchObject({ retainedCount: 2, expiredCount: 0 }); // the 2026 ones are in neither
+    const retained = await q.retained(AUDITOR, new Date(registered[3]), 'RETAINED');
+    expect(retained.nodes.map((r) => r.registeredAt)).toEqual([registered[3], registered[2]]);
+    const expired = await q.retained(AUDITOR, new Date(registered[3]), 'EXPIRED', 1);
+    expect(expired.totalCount).toBe(2);
+    const next = await q.retained(AUDITOR, new Date(registered[3]), 'EXPIRED', 1, expired.pageInfo.endCursor);
+    expect([...expired.nodes, ...next.nodes].map((r) => r.registeredAt)).toEqual([
+      registered[1],
+      registered[0],
+    ]);
+  });
+
+  it('is for auditors and supervisors only', async () => {
+    await expect(q.audit(AGENT)).rejects.toBeInstanceOf(Forbidden);
+    await expect(q.audit(ANNA)).rejects.toBeInstanceOf(Forbidden);
+    await expect(q.audit(REPORTER)).rejects.toBeInstanceOf(Forbidden);
+    await expect(q.retained(AGENT, new Date(), 'RETAINED')).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  it('verifies against the event store: all agree', async () => {
+    const audit = await q.audit(AUDITOR, null, true);
+    expect(audit).toMatchObject({ verified: true, eventCount: 4, discrepancies: [] });
+  });
+
+  it('verifies against the event store: lists every discrepancy with the read model', async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const tampered = new EmbeddedReadStore();
+    const [missing, changed, ...kept] = rows;
+    await tampered.replace(COUPON_REQUESTS, { ...changed, pnr: 'ZZZ999' }, { expectedRevision: -1 });
+    for (const row of kept) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    const invented: ReadDocument = {
+      ...kept[0],
+      _id: 'ghost:1',
+      ticketId: 'ghost',
+      registrationNumber: 'N999',
+    };
+    await tampered.replace(COUPON_REQUESTS, invented, { expectedRevision: -1 });
+
+    const audit = await new RetentionAuditHandler(tampered, side.events, side.clock).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    expect(audit.eventCount).toBe(4);
+    expect(audit.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'MISSING_IN_READ_MODEL',
+        ticketId: missing.ticketId,
+        registrationNumber: missing.registrationNumber,
+      }),
+      expect.objectContaining({
+        kind: 'MISMATCH',
+        ticketId: changed.ticketId,
+        detail: expect.stringContaining('pnr'),
+      }),
+      expect.objectContaining({
+        kind: 'MISSING_IN_EVENT_STORE',
+        ticketId: 'ghost',
+        registrationNumber: 'N999',
+      }),
+    ]);
+    await tampered.close();
+  });
+});
