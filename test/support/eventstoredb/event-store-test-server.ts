@@ -1,7 +1,6 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { AppendSignal } from './append-signal';
-import type { BackingStore } from './backing-store';
 import { openBackingStore } from './open-backing-store';
 import { StreamLifecycle } from './stream-lifecycle';
 import { createStreamsService } from './streams-service';
@@ -88,4 +87,3 @@ export async function startEventStoreTestServer(
   };
 }
 
-export type { BackingStore };

@@ -195,7 +195,8 @@ export class EventStoreDbEventStore implements EventStore {
       this.noteFailure(error);
       throw error;
     } finally {
-      if (!complete) await read.cancel();
+      // Stopped early (maxCount reached, consumer broke out, or an error): end the gRPC call.
+      if (!complete) await read.cancel().catch(() => undefined);
     }
   }
 

@@ -98,6 +98,12 @@ export class ResilientSubscription implements Subscription {
 
   private enqueue(message: SubscriptionMessage): void {
     if (message.kind === 'event') this.lastQueued = message.event.position;
+    else if (
+      message.kind === 'checkpoint' &&
+      (this.lastQueued === 'start' || message.position > this.lastQueued)
+    ) {
+      this.lastQueued = message.position;
+    }
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = null;
@@ -112,16 +118,18 @@ export class ResilientSubscription implements Subscription {
   private attach(): void {
     if (this.closed) return;
     let delivered = 0;
-    const pendingMarkers: Array<{ at: number; message: SubscriptionMessage }> = [];
+    // Markers wait for the events the client pushed before them; built when placed, so that
+    // `caughtUp` carries the position reached by then.
+    const pendingMarkers: Array<{ at: number; build: () => SubscriptionMessage }> = [];
     const mine = () => this.current === subscription && !this.closed;
-    const placeMarker = (message: SubscriptionMessage) => {
+    const placeMarker = (build: () => SubscriptionMessage) => {
       if (!mine()) return;
       const at = delivered + subscription.readableLength;
-      if (at <= delivered) this.enqueue(message);
-      else pendingMarkers.push({ at, message });
+      if (at <= delivered) this.enqueue(build());
+      else pendingMarkers.push({ at, build });
     };
     const subscription = this.options.open(this.lastHandedOver, (position) => {
-      if (this.options.forwardCheckpoints) placeMarker({ kind: 'checkpoint', position });
+      if (this.options.forwardCheckpoints) placeMarker(() => ({ kind: 'checkpoint', position }));
     });
     this.current = subscription;
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
@@ -131,11 +139,14 @@ export class ResilientSubscription implements Subscription {
       const isNew = event !== undefined && (this.lastQueued === 'start' || event.position > this.lastQueued);
       if (event && isNew && !isSystemEvent(event)) this.enqueue({ kind: 'event', event });
       while (pendingMarkers.length > 0 && pendingMarkers[0].at <= delivered) {
-        this.enqueue((pendingMarkers.shift() as { message: SubscriptionMessage }).message);
+        this.enqueue((pendingMarkers.shift() as { build: () => SubscriptionMessage }).build());
       }
     });
     subscription.on('caughtUp', () =>
-      placeMarker({ kind: 'caughtUp', position: this.lastQueued === 'start' ? null : this.lastQueued }),
+      placeMarker(() => ({
+        kind: 'caughtUp',
+        position: this.lastQueued === 'start' ? null : this.lastQueued,
+      })),
     );
     subscription.on('confirmation', () => {
       if (!mine()) return;
