@@ -19,7 +19,7 @@ const HISTORY = `query($id: ID) { ticket(id: $id) { id history {
   ... on TicketAssignedEvent { assignee { id name line } escalation reason }
   ... on CommentAddedEvent { comment { id body internal requestsReply author { id role } createdAt } }
   ... on SolutionProposedEvent { solution }
-  ... on TicketReopenedEvent { reason }
+  ... on TicketReopenedEvent { reopenReason: reason }
   ... on TicketClosedEvent { resolution reason }
 } } }`;
 
@@ -180,7 +180,7 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
         author: { id: who.agent.sub, role: 'AGENT' },
       });
       expect(history[3].solution).toBe('Done');
-      expect(history[4].reason).toBe('Not done');
+      expect(history[4].reopenReason).toBe('Not done');
       expect(history[5]).toMatchObject({ resolution: 'WITHDRAWN', reason: 'Sorted out myself' });
     });
 
