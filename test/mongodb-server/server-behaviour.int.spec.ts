@@ -83,6 +83,21 @@ describe('MongoDB test server behaviour beyond plain CRUD', () => {
     expect(await source.countDocuments()).toBe(1);
   });
 
+  it('creates a collection on insert or upsert, not on writes that match nothing', async () => {
+    const db = harness.client.db('implicit');
+    await db.collection<KeyedDocument>('updated').updateOne({ _id: 1 }, { $set: { x: 1 } });
+    await db.collection<KeyedDocument>('deleted').deleteMany({});
+    await db.collection<KeyedDocument>('modified').findOneAndUpdate({ _id: 1 }, { $set: { x: 1 } });
+    expect(await db.listCollections().toArray()).toEqual([]);
+
+    await db
+      .collection<KeyedDocument>('upserted')
+      .updateOne({ _id: 1 }, { $set: { x: 1 } }, { upsert: true });
+    await db.collection<KeyedDocument>('inserted').insertOne({ _id: 1 });
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((entry) => entry.name);
+    expect(names.sort()).toEqual(['inserted', 'upserted']);
+  });
+
   it('serves several clients at once from the same data', async () => {
     const second = new MongoClient(harness.server.url);
     try {

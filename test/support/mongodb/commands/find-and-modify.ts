@@ -25,22 +25,26 @@ const findAndModify: CommandHandler = (body, context) => {
   if (!remove && body.update === undefined) {
     throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   }
-  const collection = context.catalog.obtain(context.database, name);
-  const [found] = findDocuments(collection.candidates(filter), { filter, sort: body.sort, limit: 1 });
+  const existing = context.catalog.find(context.database, name);
+  const [found] = existing
+    ? findDocuments(existing.candidates(filter), { filter, sort: body.sort, limit: 1 })
+    : [];
   const options = { arrayFilters: body.arrayFilters as Document[] | undefined, filter };
 
   if (remove) {
-    if (found) collection.remove(found);
+    if (found) existing?.remove(found);
     return { lastErrorObject: { n: found ? 1 : 0 }, value: project(found ?? null, body.fields) };
   }
   if (!found) {
     if (body.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
-    const inserted = collection.insert(upsertedDocument(filter, body.update, options));
+    // Only an upsert creates the collection, as with mongod.
+    const target = existing ?? context.catalog.obtain(context.database, name);
+    const inserted = target.insert(upsertedDocument(filter, body.update, options));
     const value = body.new === true ? project(inserted, body.fields) : null;
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id }, value };
   }
   const next = updatedDocument(found, body.update, options);
-  collection.replace(found, next);
+  existing?.replace(found, next);
   const value = project(body.new === true ? next : found, body.fields);
   return { lastErrorObject: { n: 1, updatedExisting: true }, value };
 };

@@ -70,15 +70,21 @@ function matching(collection: StoredCollection, filter: Document, all: boolean):
   return first ? [first] : [];
 }
 
-/** Applies one update statement (`{ q, u, upsert, multi, arrayFilters }`) to the collection. */
-function updateStatement(collection: StoredCollection, statement: Document): StatementResult {
+/**
+ * Applies one update statement (`{ q, u, upsert, multi, arrayFilters }`). The collection is looked up per
+ * statement and only created by an upsert, as mongod does.
+ */
+function updateStatement(context: CommandContext, name: string, statement: Document): StatementResult {
   const filter = isDocument(statement.q) ? statement.q : {};
   const options = { arrayFilters: statement.arrayFilters as Document[] | undefined, filter };
-  const chosen = matching(collection, filter, statement.multi === true);
+  const collection = context.catalog.find(context.database, name);
+  const chosen = collection ? matching(collection, filter, statement.multi === true) : [];
   if (chosen.length === 0 && statement.upsert === true) {
-    const inserted = collection.insert(upsertedDocument(filter, statement.u, options));
+    const target = collection ?? context.catalog.obtain(context.database, name);
+    const inserted = target.insert(upsertedDocument(filter, statement.u, options));
     return { n: 1, nModified: 0, upsertedId: inserted._id };
   }
+  if (!collection) return { n: 0, nModified: 0 };
   let nModified = 0;
   for (const document of chosen) {
     const next = updatedDocument(document, statement.u, options);
@@ -90,14 +96,14 @@ function updateStatement(collection: StoredCollection, statement: Document): Sta
 }
 
 const update: CommandHandler = (body, context) => {
-  const collection = context.catalog.obtain(context.database, collectionName(body, 'update'));
+  const name = collectionName(body, 'update');
   const outcome = runBatch(body.updates, body.ordered !== false, (statement) =>
-    updateStatement(collection, statement),
+    updateStatement(context, name, statement),
   );
   return reply(outcome, ['nModified']);
 };
 
-const remove: CommandHandler = (body, context: CommandContext) => {
+const remove: CommandHandler = (body, context) => {
   const collection = context.catalog.find(context.database, collectionName(body, 'delete'));
   const outcome = runBatch(body.deletes, body.ordered !== false, (statement) => {
     if (!collection) return { n: 0 };
