@@ -193,6 +193,16 @@ describe('MongoDB test server updates', () => {
     expect(metadata.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false, upserted: 't8' });
   });
 
+  it('rejects an unknown update operator even when nothing matches', async () => {
+    const unknownOperator = { $frobnicate: { title: 'x' } } as unknown as { $set: Partial<Ticket> };
+    const failure = await tickets
+      .updateOne({ _id: 'none' }, unknownOperator)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MongoServerError);
+    expect((failure as MongoServerError).code).toBe(9);
+    expect((failure as MongoServerError).message).toMatch(/^Unknown modifier: \$frobnicate/);
+  });
+
   it('replaces and deletes with findOneAndReplace and findOneAndDelete', async () => {
     const replaced = await tickets.findOneAndReplace(
       { _id: 't3' },

@@ -21,13 +21,42 @@ function isOperatorUpdate(spec: Document): boolean {
   return keys.length > 0 && keys.every((key) => key.startsWith('$'));
 }
 
-function assertUpdateShape(spec: unknown): asserts spec is UpdateSpec {
+const UPDATE_OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$rename',
+  '$setOnInsert',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$push',
+  '$pullAll',
+  '$bit',
+]);
+
+/**
+ * Rejects malformed update specifications up front, like mongod does while parsing the command, so the
+ * error shows even when the filter matches nothing.
+ */
+export function assertUpdateShape(spec: unknown): asserts spec is UpdateSpec {
   if (Array.isArray(spec)) return;
   if (!isDocument(spec))
     throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
   const keys = Object.keys(spec);
   if (keys.some((key) => key.startsWith('$')) && !isOperatorUpdate(spec)) {
     throw new MongoCommandError('FailedToParse', 'Update document mixes update operators and plain fields');
+  }
+  const unknown = keys.find((key) => key.startsWith('$') && !UPDATE_OPERATORS.has(key));
+  if (unknown) {
+    throw new MongoCommandError(
+      'FailedToParse',
+      `Unknown modifier: ${unknown}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
 }
 

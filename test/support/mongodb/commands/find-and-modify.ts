@@ -2,7 +2,7 @@ import { Document } from 'bson';
 import { CommandHandler, collectionName } from '../command-context';
 import { MongoCommandError } from '../errors';
 import { findDocuments } from '../query-engine';
-import { updatedDocument, upsertedDocument } from '../update-engine';
+import { assertUpdateShape, updatedDocument, upsertedDocument } from '../update-engine';
 import { isDocument } from '../values';
 
 function project(document: Document | null, fields: unknown): Document | null {
@@ -25,6 +25,7 @@ const findAndModify: CommandHandler = (body, context) => {
   if (!remove && body.update === undefined) {
     throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   }
+  if (!remove) assertUpdateShape(body.update);
   const existing = context.catalog.find(context.database, name);
   const [found] = existing
     ? findDocuments(existing.candidates(filter), { filter, sort: body.sort, limit: 1 })

@@ -3,7 +3,7 @@ import { CommandContext, CommandHandler, collectionName } from '../command-conte
 import { asCommandError, MongoCommandError } from '../errors';
 import { documentMatcher } from '../query-engine';
 import { StoredCollection } from '../stored-collection';
-import { updatedDocument, upsertedDocument } from '../update-engine';
+import { assertUpdateShape, updatedDocument, upsertedDocument } from '../update-engine';
 import { canonicalKey, isDocument } from '../values';
 
 /** Outcome of one statement of a write batch. */
@@ -75,6 +75,7 @@ function matching(collection: StoredCollection, filter: Document, all: boolean):
  * statement and only created by an upsert, as mongod does.
  */
 function updateStatement(context: CommandContext, name: string, statement: Document): StatementResult {
+  assertUpdateShape(statement.u);
   const filter = isDocument(statement.q) ? statement.q : {};
   const options = { arrayFilters: statement.arrayFilters as Document[] | undefined, filter };
   const collection = context.catalog.find(context.database, name);
