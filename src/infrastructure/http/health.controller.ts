@@ -31,16 +31,20 @@ export class HealthController {
 
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
+    const readStoreConnection = connectionOf(this.readStore);
     const [eventStore, readStore] = await Promise.all([
       probe(() => this.eventStore.readStream(PROBE_STREAM, { maxCount: 1 })),
-      probe(() => this.readStore.getCheckpoint(PROBE_STREAM)),
+      // A store that follows its own connection (MongoDB) says at once that it is away.
+      readStoreConnection?.connected === false
+        ? ('unreachable' as const)
+        : probe(() => this.readStore.getCheckpoint(PROBE_STREAM)),
     ]);
     const projections = this.projections.health();
     const reason =
       eventStore !== 'ok'
         ? 'event store unreachable'
         : readStore !== 'ok'
-          ? 'read store unreachable'
+          ? `read store unreachable${readStoreConnection?.reason ? `: ${readStoreConnection.reason}` : ''}`
           : projections.status === 'failed'
             ? `projection failed: ${projections.reason ?? 'unknown reason'}`
             : projections.status !== 'ok' || !projections.caughtUp
@@ -58,6 +62,14 @@ export class HealthController {
       .header('cache-control', 'no-store')
       .send(body);
   }
+}
+
+/** The connection state of a store adapter that follows one (`health()`), or undefined. */
+function connectionOf(store: object): { connected: boolean; reason?: string } | undefined {
+  const health = (store as { health?: unknown }).health;
+  return typeof health === 'function'
+    ? (health.call(store) as { connected: boolean; reason?: string })
+    : undefined;
 }
 
 async function probe(call: () => Promise<unknown>): Promise<'ok' | 'unreachable'> {

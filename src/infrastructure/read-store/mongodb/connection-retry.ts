@@ -1,0 +1,87 @@
+/**
+ * Riding out a lost MongoDB connection. The driver itself retries a read or write once; when the
+ * server stays away longer (a restart, a failover, a network blip), each read-store operation is
+ * tried again a bounded number of times with exponential backoff. Only connection failures are
+ * retried — a server's answer (a duplicate key, a bad query) is final. Every read-store operation is
+ * safe to repeat: reads trivially, writes because they are revision-guarded (a repeated replace no
+ * longer matches its expected revision, a repeated insert meets its own `_id`).
+ */
+import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+
+export interface RetryPolicy {
+  /** Tries in all (the first one included). */
+  attempts: number;
+  /** Pause before the second try; doubled before each further one. */
+  baseDelayMs: number;
+  /** No pause is longer than this. */
+  maxDelayMs: number;
+}
+
+/** 5 tries, pausing 200 ms, 400 ms, 800 ms, 1.6 s (on top of each try's server selection timeout). */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 2000 };
+
+/** Labels the driver puts on errors that mean "the connection, not the operation, failed". */
+const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError'];
+
+/** True for failures to reach the server (lost socket, no server selectable, cleared pool). */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  if (!(error instanceof MongoError)) return false;
+  return (
+    error.name === 'MongoPoolClearedError' || CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
+  );
+}
+
+/** What /health reports about the read store's connection. */
+export interface ReadStoreConnectionHealth {
+  connected: boolean;
+  /** The last connection failure, while not connected. */
+  reason?: string;
+}
+
+/** Follows whether MongoDB answers, from operations and from the driver's heartbeats. */
+export class ConnectionState {
+  private failure: string | null = 'not connected yet';
+
+  up(): void {
+    this.failure = null;
+  }
+
+  down(reason: string): void {
+    this.failure = reason;
+  }
+
+  current(): ReadStoreConnectionHealth {
+    return this.failure === null ? { connected: true } : { connected: false, reason: this.failure };
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs `operation`, retrying connection failures under `policy` and keeping `state` in step; the last
+ * failure is rethrown once the tries are spent. `stopped()` ends the retrying early (store closed).
+ */
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  policy: RetryPolicy,
+  state: ConnectionState,
+  stopped: () => boolean = () => false,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await operation();
+      state.up();
+      return result;
+    } catch (error) {
+      if (!isConnectionError(error)) {
+        if (error instanceof MongoError && 'code' in error && typeof error.code === 'number') state.up();
+        throw error;
+      }
+      state.down(`MongoDB unreachable: ${describe(error)}`);
+      if (attempt >= policy.attempts || stopped()) throw error;
+      const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

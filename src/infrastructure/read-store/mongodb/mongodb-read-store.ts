@@ -1,0 +1,249 @@
+/**
+ * The read store in MongoDB, through the official driver (chosen when MONGODB_URL is set). The port
+ * already speaks MongoDB's query language, so filters, sorts and pipelines go to the driver as they
+ * are; what this adapter adds is the revision-guarded writes (guarded-writes.ts), the indexes
+ * (mongodb-indexes.ts, built at start and whenever a collection is declared), checkpoints in the same
+ * database, and riding out lost connections with `health()` telling /health meanwhile.
+ */
+import { MongoClient, MongoServerError, type Collection, type Db, type Filter as MongoFilter } from 'mongodb';
+import type {
+  Filter,
+  FindOptions,
+  IndexSpec,
+  PipelineStage,
+  ReadDocument,
+  ReadStore,
+  ReplaceGuard,
+  ReplaceOne,
+} from '../../../application/ports/read-store.port';
+import { parseDatabaseName, parseMongoUrl } from '../../config/config-parsers';
+import {
+  ConnectionState,
+  DEFAULT_RETRY_POLICY,
+  withRetry,
+  type ReadStoreConnectionHealth,
+  type RetryPolicy,
+} from './connection-retry';
+import { replaceGuarded, replaceManyGuarded } from './guarded-writes';
+import { CHECKPOINTS, indexName, mongoIndexesFor, readModelIndexPlan } from './mongodb-indexes';
+
+const NAMESPACE_NOT_FOUND = 26;
+const INDEX_OPTIONS_CONFLICT = 85;
+const INDEX_KEY_SPECS_CONFLICT = 86;
+
+export interface MongoReadStoreOptions {
+  retry?: RetryPolicy;
+  /** How long one try waits for a server to answer (the driver's serverSelectionTimeoutMS); 10 s. */
+  serverSelectionTimeoutMs?: number;
+  /** How often the driver checks the server between operations (for health); 5 s. */
+  heartbeatFrequencyMs?: number;
+}
+
+interface CheckpointDocument {
+  _id: string;
+  /** The `$all` position in decimal: positions are unsigned 64-bit, wider than BSON's signed Long. */
+  position: string;
+}
+
+export class MongoReadStore implements ReadStore {
+  private readonly state = new ConnectionState();
+  private readonly db: Db;
+  private closed = false;
+
+  constructor(
+    private readonly client: MongoClient,
+    dbName: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
+    this.db = client.db(dbName);
+    client.on('serverHeartbeatSucceeded', () => this.state.up());
+    client.on('serverHeartbeatFailed', (event) =>
+      this.state.down(`MongoDB unreachable: ${event.failure.message}`),
+    );
+  }
+
+  /** Whether MongoDB answers (for /health); the reason is the last connection failure. */
+  health(): ReadStoreConnectionHealth {
+    return this.closed ? { connected: false, reason: 'read store closed' } : this.state.current();
+  }
+
+  /** Connects and builds every read-model collection's indexes (idempotent: existing ones are kept). */
+  async start(): Promise<void> {
+    await this.run(() => this.client.connect());
+    for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
+      await this.createIndexes(collection, specs);
+    }
+  }
+
+  replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
+    return this.run(() => replaceGuarded(this.collection(collection), doc, guard.expectedRevision));
+  }
+
+  replaceMany(collection: string, writes: readonly ReplaceOne[]): Promise<number> {
+    if (writes.length === 0) return Promise.resolve(0);
+    return this.run(() => replaceManyGuarded(this.collection(collection), writes));
+  }
+
+  get(collection: string, id: string): Promise<ReadDocument | null> {
+    return this.run(() => this.collection(collection).findOne({ _id: id }));
+  }
+
+  find(collection: string, filter: Filter, options: FindOptions = {}): Promise<ReadDocument[]> {
+    if (options.limit !== undefined && options.limit <= 0) return Promise.resolve([]);
+    const projection = options.projection ? { ...options.projection, _id: 1, revision: 1 } : undefined;
+    return this.run(() =>
+      this.collection(collection)
+        .find(filter as MongoFilter<ReadDocument>, {
+          ...(options.sort ? { sort: options.sort } : {}),
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          ...(projection ? { projection } : {}),
+        })
+        .toArray(),
+    );
+  }
+
+  count(collection: string, filter: Filter): Promise<number> {
+    return this.run(() => this.collection(collection).countDocuments(filter as MongoFilter<ReadDocument>));
+  }
+
+  aggregate(collection: string, pipeline: readonly PipelineStage[]): Promise<Record<string, unknown>[]> {
+    return this.run(() =>
+      this.collection(collection)
+        .aggregate([...pipeline])
+        .toArray(),
+    );
+  }
+
+  /** Builds the declared indexes together with MongoDB's additions for the collection (mongodb-indexes.ts). */
+  ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    return this.createIndexes(collection, mongoIndexesFor(collection, specs));
+  }
+
+  dropCollection(collection: string): Promise<void> {
+    return this.run(async () => {
+      try {
+        await this.collection(collection).drop();
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+      }
+    });
+  }
+
+  /**
+   * `renameCollection` with `dropTarget`: one step on the server, indexes included. A missing `from`
+   * (nothing was written) leaves `to` empty, as an empty rebuild would.
+   */
+  async renameCollection(from: string, to: string): Promise<void> {
+    try {
+      await this.run(() => this.collection(from).rename(to, { dropTarget: true }));
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+      await this.dropCollection(to);
+      await this.createIndexes(to, mongoIndexesFor(to, []));
+    }
+  }
+
+  async getCheckpoint(name: string): Promise<bigint | null> {
+    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    return checkpoint ? BigInt(checkpoint.position) : null;
+  }
+
+  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+    await this.run(() =>
+      this.checkpoints().replaceOne({ _id: name }, { position: position.toString() }, { upsert: true }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private collection(name: string): Collection<ReadDocument> {
+    return this.db.collection<ReadDocument>(name);
+  }
+
+  private checkpoints(): Collection<CheckpointDocument> {
+    return this.db.collection<CheckpointDocument>(CHECKPOINTS);
+  }
+
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, this.retry, this.state, () => this.closed);
+  }
+
+  /**
+   * One `createIndexes` for the collection; an index whose definition changed since it was built (same
+   * name or keys, other options) is dropped and built again — read models are derived data.
+   */
+  private async createIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    const target = this.collection(collection);
+    const definitions = specs.map((spec) => ({
+      key: spec.key,
+      name: indexName(spec),
+      ...(spec.unique ? { unique: true } : {}),
+    }));
+    try {
+      await this.run(() => target.createIndexes(definitions));
+    } catch (error) {
+      const conflict =
+        error instanceof MongoServerError &&
+        (error.code === INDEX_OPTIONS_CONFLICT || error.code === INDEX_KEY_SPECS_CONFLICT);
+      if (!conflict) throw error;
+      await this.rebuildChangedIndexes(target, definitions);
+    }
+  }
+
+  private async rebuildChangedIndexes(
+    target: Collection<ReadDocument>,
+    definitions: { key: Record<string, 1 | -1>; name: string; unique?: boolean }[],
+  ): Promise<void> {
+    const existing = await this.run(() => target.listIndexes().toArray());
+    for (const definition of definitions) {
+      const clash = existing.find(
+        (index) =>
+          index.name !== '_id_' &&
+          (index.name === definition.name || JSON.stringify(index.key) === JSON.stringify(definition.key)) &&
+          (index.name !== definition.name ||
+            JSON.stringify(index.key) !== JSON.stringify(definition.key) ||
+            (index.unique === true) !== (definition.unique === true)),
+      );
+      if (clash) await this.run(() => target.dropIndex(String(clash.name)));
+    }
+    await this.run(() => target.createIndexes(definitions));
+  }
+}
+
+/**
+ * Opens the MongoDB read store: checks the connection string and database name (the configuration's
+ * own checks; a bad value throws naming MONGODB_URL or MONGODB_DB), connects (riding out a server that
+ * is briefly away) and builds the indexes.
+ */
+export async function createMongoReadStore(
+  url: string,
+  dbName = 'tickets',
+  options: MongoReadStoreOptions = {},
+): Promise<MongoReadStore> {
+  const checkedUrl = parseMongoUrl(url, 'MONGODB_URL');
+  if ('error' in checkedUrl) throw new Error(checkedUrl.error);
+  const checkedDb = parseDatabaseName(dbName, 'MONGODB_DB');
+  if ('error' in checkedDb) throw new Error(checkedDb.error);
+  let client: MongoClient;
+  try {
+    client = new MongoClient(checkedUrl.value, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+      // Checked every 5 s (the driver's default is 10 s) so /health sees a return soon.
+      heartbeatFrequencyMS: options.heartbeatFrequencyMs ?? 5000,
+    });
+  } catch (error) {
+    throw new Error(`MONGODB_URL: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const store = new MongoReadStore(client, checkedDb.value, options.retry ?? DEFAULT_RETRY_POLICY);
+  try {
+    await store.start();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
