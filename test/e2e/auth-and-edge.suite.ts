@@ -88,7 +88,7 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       ]);
       const smart = modules[0];
       expect(smart.typeRequired).toBe(true);
-      const refund = smart.categories.find((c) => c.code === 'REFUND').types[0];
+      const refund = smart.categories.find((c) => c.code === 'REFUND')?.types[0];
       expect(refund).toMatchObject({ code: 'TICKET_REFUND', requires: ['pnr', 'nearestDepartureAt'] });
       expect(refund.name.ru).toBe('Возврат билета');
       expect(refund.name.en).toBe('Ticket refund');

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Unauthenticated } from '../../../application/errors';
 import type { Principal } from '../../../application/principal';
 import { verifyToken } from '../../auth/jwt';
+import { expiryOf, VerifiedTokens } from './verified-tokens';
 
 /** What every resolver gets: the authenticated caller. */
 export interface RequestContext {
@@ -17,11 +18,17 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * writes nothing: it fails here as UNAUTHENTICATED with HTTP 401.
  */
 export function requestContextFactory(jwtSecret: string): (request: FastifyRequest) => RequestContext {
+  const verified = new VerifiedTokens();
   return (request) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
     try {
       if (!match) throw new Unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
-      return { principal: verifyToken(jwtSecret, match[1]) };
+      const token = match[1];
+      const known = verified.get(token);
+      if (known) return { principal: known };
+      const principal = verifyToken(jwtSecret, token);
+      verified.remember(token, principal, expiryOf(token));
+      return { principal };
     } catch (error) {
       const message = error instanceof Unauthenticated ? error.message : 'Invalid bearer token';
       throw new GraphQLError(message, {
