@@ -58,8 +58,13 @@ export const COUPON_REQUEST_EQUALITY_FIELDS = [
 
 /** What MongoDB needs beyond the projections' declarations, per logical collection. */
 export const MONGODB_EXTRA_INDEXES: Readonly<Record<string, readonly IndexSpec[]>> = {
-  [TICKETS]: TICKET_EQUALITY_FIELDS.map((field) => equalityThen(field, NEWEST_TICKETS)),
-  [TICKET_COMMENTS]: [],
+  [TICKETS]: [
+    ...TICKET_EQUALITY_FIELDS.map((field) => equalityThen(field, NEWEST_TICKETS)),
+    // The auto-close policy: SOLUTION_PROPOSED tickets by when their clock started.
+    { key: { status: 1, autoCloseClockStart: 1 } },
+  ],
+  // A requester reads a ticket's comments without the internal ones, oldest first.
+  [TICKET_COMMENTS]: [{ key: { ticketId: 1, internal: 1, revision: 1 } }],
   [COUPON_REQUESTS]: [
     { key: { registrationNumber: 1 }, unique: true },
     ...COUPON_REQUEST_EQUALITY_FIELDS.map((field) => equalityThen(field, NEWEST_REQUESTS)),
