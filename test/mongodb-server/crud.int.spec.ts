@@ -127,6 +127,34 @@ describe('MongoDB test server: documents in and out through the real driver', ()
     expect(await values.countDocuments({ at: { $gt: new Date('2026-01-01') } })).toBe(1);
   });
 
+  it('keeps int64 values as int64 while matching, sorting and incrementing them as numbers', async () => {
+    const checkpoints = harness.db.collection<{ _id: string; position: bigint | number }>('checkpoints');
+    await checkpoints.insertMany([
+      { _id: 'nine', position: 9n },
+      { _id: 'hundred', position: 100n },
+      { _id: 'ten', position: 10 },
+    ]);
+    const asBigInt = { useBigInt64: true } as const;
+    expect(await checkpoints.findOne({ _id: 'nine' }, asBigInt)).toEqual({ _id: 'nine', position: 9n });
+    expect(await checkpoints.findOne({ position: 9 })).toEqual({ _id: 'nine', position: 9 });
+    expect(
+      await checkpoints
+        .find({ position: { $gt: 9n } })
+        .map((checkpoint) => checkpoint._id)
+        .toArray(),
+    ).toEqual(['hundred', 'ten']);
+    const ordered = await checkpoints.find({}, asBigInt).sort({ position: -1 }).toArray();
+    expect(ordered.map((checkpoint) => checkpoint._id)).toEqual(['hundred', 'ten', 'nine']);
+
+    await checkpoints.updateOne({ _id: 'nine' }, { $inc: { position: 1 } });
+    await checkpoints.updateOne({ _id: 'ten' }, { $max: { position: 11n } });
+    expect(await checkpoints.find({}, asBigInt).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'hundred', position: 100n },
+      { _id: 'nine', position: 10n },
+      { _id: 'ten', position: 11n },
+    ]);
+  });
+
   it('stores and returns a document of about 5 MB', async () => {
     const large = harness.db.collection<{ _id: string; text: string; list: number[] }>('large');
     const text = 'x'.repeat(5 * 1024 * 1024);

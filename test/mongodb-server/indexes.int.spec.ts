@@ -36,6 +36,14 @@ describe('MongoDB test server indexes and collections', () => {
     expect(await agents.countDocuments()).toBe(1);
   });
 
+  it('treats equal numbers of different BSON types as the same key', async () => {
+    const sequences = harness.db.collection<{ _id: string; value: number | bigint }>('sequences');
+    await sequences.createIndex({ value: 1 }, { unique: true });
+    await sequences.insertOne({ _id: 'int64', value: 5n });
+    const failure = await failureOf(sequences.insertOne({ _id: 'int32', value: 5 }));
+    expect(failure.code).toBe(11000);
+  });
+
   it('always enforces a unique _id', async () => {
     const agents = harness.db.collection<KeyedDocument>('ids');
     await agents.insertOne({ _id: 'same' });

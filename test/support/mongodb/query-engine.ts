@@ -1,6 +1,7 @@
 import { Document } from 'bson';
 import { Aggregator, find, Query } from 'mingo';
 import type { AnyObject, CollationSpec, CollectionResolver, Options } from 'mingo/types/types';
+import { numericView } from './numeric-view';
 import { cloneValue, isDocument } from './values';
 
 /** How `find`, `count` and `findAndModify` pick documents, in MongoDB's terms. */
@@ -20,10 +21,10 @@ function asFilter(filter: unknown): AnyObject {
 
 /** A predicate for one filter document, compiled once and reused for every document. */
 export function documentMatcher(filter: Document | undefined): (document: Document) => boolean {
-  const criteria = asFilter(filter);
+  const criteria = numericView(asFilter(filter));
   if (Object.keys(criteria).length === 0) return () => true;
   const query = new Query(criteria);
-  return (document) => query.test(document);
+  return (document) => query.test(numericView(document));
 }
 
 /** `$natural` asks for storage order, which is the order documents are already in. */
@@ -37,19 +38,27 @@ function naturalOrder(sort: Document): 1 | -1 | undefined {
  * documents, which are never mutated in place, so the result is isolated from later writes.
  */
 export function findDocuments(documents: Document[], spec: FindSpec): Document[] {
-  const sort = isDocument(spec.sort) && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  const sort =
+    isDocument(spec.sort) && Object.keys(spec.sort).length > 0 ? numericView(spec.sort) : undefined;
   const natural = sort ? naturalOrder(sort) : undefined;
   const source = natural === -1 ? [...documents].reverse() : documents;
-  const projection =
-    isDocument(spec.projection) && Object.keys(spec.projection).length > 0 ? spec.projection : {};
-  let cursor = find<Document>(source, asFilter(spec.filter), projection);
+  // Select and order on the numeric views, then hand back (and project) the stored documents themselves.
+  const originals = new Map<Document, Document>();
+  const views = source.map((document) => {
+    const view = numericView(document);
+    originals.set(view, document);
+    return view;
+  });
+  let cursor = find<Document>(views, numericView(asFilter(spec.filter)), {});
   if (isDocument(spec.collation) && typeof spec.collation.locale === 'string') {
     cursor = cursor.collation(spec.collation as CollationSpec);
   }
   if (sort && natural === undefined) cursor = cursor.sort(sort);
   if (spec.skip && spec.skip > 0) cursor = cursor.skip(spec.skip);
   if (spec.limit && spec.limit > 0) cursor = cursor.limit(spec.limit);
-  return cursor.all();
+  const selected = cursor.all().map((view) => originals.get(view) ?? view);
+  const projection = isDocument(spec.projection) ? numericView(spec.projection) : {};
+  return Object.keys(projection).length > 0 ? find<Document>(selected, {}, projection).all() : selected;
 }
 
 /** Runs an aggregation pipeline; `$lookup` and friends see the other collections through `resolve`. */
@@ -59,7 +68,8 @@ export function runPipeline(
   resolve: (collection: string) => Document[],
   collation?: Document,
 ): Document[] {
-  const collectionResolver: CollectionResolver = (name) => resolve(name);
+  const collectionResolver: CollectionResolver = (name) =>
+    resolve(name).map((document) => numericView(document));
   const options: Partial<Options> = {
     collectionResolver,
     ...(isDocument(collation) && typeof collation.locale === 'string'

@@ -1,6 +1,7 @@
 import { Document } from 'bson';
 import { update as applyOperators } from 'mingo';
 import { MongoCommandError } from './errors';
+import { prepareInt64Arithmetic, restoreInt64 } from './int64-arithmetic';
 import { runPipeline } from './query-engine';
 import { withId } from './stored-collection';
 import { cloneValue, isDocument, setPath } from './values';
@@ -62,8 +63,9 @@ export function assertUpdateShape(spec: unknown): asserts spec is UpdateSpec {
 
 /** Runs update operators on a copy; `$setOnInsert` only matters for upserts and is dropped here. */
 function withOperators(document: Document, spec: Document, options: UpdateOptions): Document {
-  const { $setOnInsert: _ignored, ...operators } = spec;
+  const { $setOnInsert: _ignored, ...requested } = spec;
   const next = cloneValue(document);
+  const { operators, targets } = prepareInt64Arithmetic(next, requested);
   const paths = Object.values(operators).flatMap((fields) => (isDocument(fields) ? Object.keys(fields) : []));
   const condition = paths.some((path) => POSITIONAL_PATH.test(path)) ? options.filter : undefined;
   try {
@@ -74,6 +76,7 @@ function withOperators(document: Document, spec: Document, options: UpdateOption
     if (message.includes('immutable field')) throw new MongoCommandError('ImmutableField', message);
     throw error;
   }
+  restoreInt64(next, targets);
   return next;
 }
 

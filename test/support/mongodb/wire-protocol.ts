@@ -33,10 +33,10 @@ export interface IncomingCommand {
 }
 
 /**
- * Stored documents keep JS numbers for every numeric type that fits a double; 64-bit integers outside the
- * safe range stay `Long`. Buffers stay `Binary` so their subtype survives the round trip.
+ * int32 and double become JS numbers; int64 stays `Long` so it is written back as int64. Buffers stay
+ * `Binary` so their subtype survives the round trip.
  */
-const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
+const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false } as const;
 
 export function readHeader(buffer: Buffer): MessageHeader {
   return {

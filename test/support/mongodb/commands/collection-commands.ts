@@ -1,5 +1,5 @@
 import { Document } from 'bson';
-import { CommandHandler, collectionName, commandOptions } from '../command-context';
+import { CommandHandler, collectionName, commandOptions, optionalCount } from '../command-context';
 import { MongoCommandError } from '../errors';
 import { findDocuments } from '../query-engine';
 import { StoredCollection } from '../stored-collection';
@@ -41,12 +41,12 @@ const listCollections: CommandHandler = (body, context) => {
     .collections(context.database)
     .map((collection) => describe(collection, nameOnly));
   const filter = isDocument(body.filter) ? body.filter : {};
-  const batchSize = isDocument(body.cursor) ? Number(body.cursor.batchSize ?? NaN) : NaN;
+  const batchSize = isDocument(body.cursor) ? optionalCount(body.cursor, 'batchSize') : undefined;
   return {
     cursor: context.cursors.open(
       `${context.database}.$cmd.listCollections`,
       findDocuments(entries, { filter }),
-      Number.isFinite(batchSize) ? batchSize : undefined,
+      batchSize,
     ),
   };
 };

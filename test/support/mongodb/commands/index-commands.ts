@@ -1,5 +1,5 @@
 import { Document } from 'bson';
-import { CommandHandler, collectionName } from '../command-context';
+import { CommandHandler, collectionName, optionalCount } from '../command-context';
 import { MongoCommandError } from '../errors';
 import { isDocument } from '../values';
 
@@ -36,13 +36,9 @@ const listIndexes: CommandHandler = (body, context) => {
   const namespace = `${context.database}.${name}`;
   const collection = context.catalog.find(context.database, name);
   if (!collection) throw namespaceNotFound(namespace);
-  const batchSize = isDocument(body.cursor) ? Number(body.cursor.batchSize ?? NaN) : NaN;
+  const batchSize = isDocument(body.cursor) ? optionalCount(body.cursor, 'batchSize') : undefined;
   return {
-    cursor: context.cursors.open(
-      namespace,
-      collection.indexSpecs(),
-      Number.isFinite(batchSize) ? batchSize : undefined,
-    ),
+    cursor: context.cursors.open(namespace, collection.indexSpecs(), batchSize),
   };
 };
 

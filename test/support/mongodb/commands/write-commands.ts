@@ -1,5 +1,5 @@
 import { Document } from 'bson';
-import { CommandContext, CommandHandler, collectionName } from '../command-context';
+import { CommandContext, CommandHandler, collectionName, optionalCount } from '../command-context';
 import { asCommandError, MongoCommandError } from '../errors';
 import { documentMatcher } from '../query-engine';
 import { StoredCollection } from '../stored-collection';
@@ -111,7 +111,7 @@ const remove: CommandHandler = (body, context) => {
     const chosen = matching(
       collection,
       isDocument(statement.q) ? statement.q : {},
-      Number(statement.limit) !== 1,
+      optionalCount(statement, 'limit') !== 1,
     );
     for (const document of chosen) collection.remove(document);
     return { n: chosen.length };
