@@ -1,0 +1,224 @@
+/**
+ * What the MongoDB read store does beyond the shared contract, with the real driver against the
+ * wire-protocol test server: indexes at start (and again, harmlessly), unique violations, checkpoints
+ * across a reconnect, bulk writes, and riding out a server that goes away and comes back.
+ */
+import { MongoClient, MongoServerError, type CommandStartedEvent } from 'mongodb';
+import { TICKETS, COUPON_REQUESTS } from '../../src/application/queries/read-models';
+import type { ReadDocument } from '../../src/application/ports/read-store.port';
+import {
+  createMongoReadStore,
+  MongoReadStore,
+} from '../../src/infrastructure/read-store/mongodb/mongodb-read-store';
+import { indexName, readModelIndexPlan } from '../../src/infrastructure/read-store/mongodb/mongodb-indexes';
+import type { FastifyReply } from 'fastify';
+import type { EventStore } from '../../src/application/ports/event-store.port';
+import type { ProjectionStatus } from '../../src/application/ports/projection-status.port';
+import { HealthController, type HealthBody } from '../../src/infrastructure/http/health.controller';
+import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/server';
+
+const ticket = (n: number, revision = 0): ReadDocument => ({
+  _id: `ticket-${n}`,
+  revision,
+  id: `ticket-${n}`,
+  number: n,
+  status: 'NEW',
+  createdAt: new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString(),
+});
+
+/** What GET /health answers with this read store (event store and projections fine). */
+async function healthEndpoint(store: MongoReadStore): Promise<{ status: number; body: HealthBody }> {
+  const projections = { health: () => ({ status: 'ok', caughtUp: true, checkpoint: '1' }) };
+  const events = { readStream: async () => [] };
+  const controller = new HealthController(
+    projections as unknown as ProjectionStatus,
+    events as unknown as EventStore,
+    store,
+  );
+  const answer = { status: 0, body: {} as HealthBody };
+  const reply = {
+    code(status: number) {
+      answer.status = status;
+      return reply;
+    },
+    header: () => reply,
+    send: async (body: HealthBody) => {
+      answer.body = body;
+    },
+  };
+  await controller.health(reply as unknown as FastifyReply);
+  return answer;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('MongoDB read store (real driver, wire-protocol test server)', () => {
+  let server: MongoTestServer;
+  let databases = 0;
+  const opened: MongoReadStore[] = [];
+  const nextDb = (): string => `adapter_${++databases}`;
+  const open = async (db: string): Promise<MongoReadStore> => {
+    const store = await createMongoReadStore(server.url, db);
+    opened.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    server = await startMongoTestServer();
+  });
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+    await server.stop();
+  });
+
+  it('refuses a malformed MONGODB_URL or MONGODB_DB, naming the variable', async () => {
+    expect(String(await rejection(createMongoReadStore('http://localhost:27017', 'tickets')))).toContain(
+      'MONGODB_URL',
+    );
+    expect(String(await rejection(createMongoReadStore('mongodb://', 'tickets')))).toContain('MONGODB_URL');
+    expect(String(await rejection(createMongoReadStore(server.url, 'bad.name')))).toContain('MONGODB_DB');
+  });
+
+  it('creates every collection and index at start, and a second start changes nothing', async () => {
+    const db = nextDb();
+    const first = await open(db);
+    const client = new MongoClient(server.url);
+    try {
+      const listed = async (): Promise<Record<string, unknown[]>> => {
+        const result: Record<string, unknown[]> = {};
+        for (const collection of Object.keys(readModelIndexPlan())) {
+          result[collection] = await client.db(db).collection(collection).listIndexes().toArray();
+        }
+        return result;
+      };
+      const before = await listed();
+      for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
+        const names = before[collection].map((index) => (index as { name: string }).name);
+        expect(names.sort()).toEqual(['_id_', ...specs.map(indexName)].sort());
+        for (const spec of specs.filter((s) => s.unique)) {
+          expect(before[collection]).toContainEqual(
+            expect.objectContaining({ name: indexName(spec), key: spec.key, unique: true }),
+          );
+        }
+      }
+      await first.close();
+      const second = await open(db);
+      await second.ensureIndexes(TICKETS, [{ key: { number: -1 }, unique: true }, { key: { status: 1 } }]);
+      expect(await listed()).toEqual(before);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('surfaces unique violations (ticket numbers, registration numbers) as duplicate key errors', async () => {
+    const store = await open(nextDb());
+    expect(await store.replace(TICKETS, ticket(1), { expectedRevision: -1 })).toBe(true);
+    const sameNumber = { ...ticket(1), _id: 'other', id: 'other' };
+    const error = await rejection(store.replace(TICKETS, sameNumber, { expectedRevision: -1 }));
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect((error as MongoServerError).code).toBe(11000);
+    // The same _id again is the repeated event: a no-op, not an error.
+    expect(await store.replace(TICKETS, ticket(1), { expectedRevision: -1 })).toBe(false);
+
+    const request = (id: string, seq: number): ReadDocument => ({
+      _id: id,
+      revision: 3,
+      registrationNumber: `N${seq}`,
+      registrationSeq: seq,
+    });
+    await store.replace(COUPON_REQUESTS, request('t1:3', 1), { expectedRevision: -1 });
+    const bulk = await rejection(
+      store.replaceMany(COUPON_REQUESTS, [
+        { doc: request('t2:3', 2), expectedRevision: -1 },
+        { doc: request('t3:3', 1), expectedRevision: -1 },
+        { doc: request('t4:3', 4), expectedRevision: -1 },
+      ]),
+    );
+    expect((bulk as MongoServerError).code).toBe(11000);
+    // Ordered: what came before the violation is written, nothing after it.
+    expect(await store.count(COUPON_REQUESTS, {})).toBe(2);
+    expect(await store.get(COUPON_REQUESTS, 't4:3')).toBeNull();
+  });
+
+  it('keeps checkpoints in the same database across a reconnect', async () => {
+    const db = nextDb();
+    const store = await open(db);
+    await store.saveCheckpoint('read-models', 18_446_744_073_709_551_000n);
+    await store.saveCheckpoint('read-models', 18_446_744_073_709_551_615n);
+    await store.close();
+    const again = await open(db);
+    expect(await again.getCheckpoint('read-models')).toBe(18_446_744_073_709_551_615n);
+    expect(await again.getCheckpoint('other')).toBeNull();
+  });
+
+  it('writes a catch-up batch as bulk writes, skipping documents already there', async () => {
+    const client = new MongoClient(server.url, { monitorCommands: true });
+    const commands: string[] = [];
+    client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
+    const store = new MongoReadStore(client, nextDb());
+    opened.push(store);
+    await store.start();
+    await store.replaceMany(
+      TICKETS,
+      [0, 500, 1000].map((n) => ({ doc: ticket(n), expectedRevision: -1 })),
+    );
+    commands.length = 0;
+    const batch = Array.from({ length: 1500 }, (_, n) => ({ doc: ticket(n), expectedRevision: -1 }));
+    batch.push({ doc: ticket(7, 1), expectedRevision: 0 });
+    expect(await store.replaceMany(TICKETS, batch)).toBe(1500 - 3 + 1);
+    expect(await store.count(TICKETS, {})).toBe(1500);
+    expect(await store.get(TICKETS, 'ticket-7')).toMatchObject({ revision: 1 });
+    // One ordered bulk write, sent again after each document that was already there (3), not 1501 writes.
+    const writes = commands.filter((name) => name === 'insert' || name === 'update');
+    expect(writes.length).toBeLessThanOrEqual(8);
+  });
+
+  it('rides out a lost connection: retries, reports it, and recovers when the server is back', async () => {
+    const outage = await startMongoTestServer();
+    const { port } = outage;
+    const store = await createMongoReadStore(outage.url, 'outage', {
+      retry: { attempts: 6, baseDelayMs: 50, maxDelayMs: 300 },
+      serverSelectionTimeoutMs: 300,
+      heartbeatFrequencyMs: 200,
+    });
+    opened.push(store);
+    let restarted: MongoTestServer | undefined;
+    try {
+      await store.saveCheckpoint('read-models', 5n);
+      expect(store.health()).toEqual({ connected: true });
+
+      await outage.stop();
+      const failure = await rejection(store.getCheckpoint('read-models'));
+      expect((failure as Error).name).toMatch(/MongoServerSelectionError|MongoNetworkError/);
+      expect(store.health()).toMatchObject({ connected: false, reason: expect.stringContaining('MongoDB') });
+      expect(await healthEndpoint(store)).toMatchObject({
+        status: 503,
+        body: {
+          readStore: 'unreachable',
+          reason: expect.stringContaining('read store unreachable: MongoDB'),
+        },
+      });
+
+      // A read started during the outage keeps retrying and succeeds once the server is back on its port.
+      const pending = store.getCheckpoint('read-models');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      restarted = await startMongoTestServer({ port });
+      await expect(pending).resolves.toBeNull();
+      expect(store.health()).toEqual({ connected: true });
+      expect(await healthEndpoint(store)).toMatchObject({ status: 200, body: { readStore: 'ok' } });
+      // The test server keeps data in memory: after its restart the checkpoint is gone, writes work again.
+      await store.saveCheckpoint('read-models', 6n);
+      expect(await store.getCheckpoint('read-models')).toBe(6n);
+    } finally {
+      await store.close();
+      await restarted?.stop();
+    }
+  });
+});
