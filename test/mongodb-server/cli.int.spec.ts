@@ -74,6 +74,7 @@ describe('MongoDB test server command line', () => {
   it('exits with status 0 on SIGINT once the server has stopped', async () => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY, '--port=0'], {
       cwd: ROOT,
+      detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
