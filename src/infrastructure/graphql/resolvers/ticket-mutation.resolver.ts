@@ -2,7 +2,7 @@
  * Mutations: run the command, wait until the read models hold its events (read-your-writes), then
  * answer from the read model, so the payload and every later query show the change.
  */
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import {
@@ -47,6 +47,8 @@ type AnyTicketCommand =
 
 @Resolver()
 export class TicketMutationResolver {
+  private readonly logger = new Logger('Mutations');
+
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -133,7 +135,16 @@ export class TicketMutationResolver {
     // Auditors, reporters and callers without a role change nothing: refused before any command runs.
     actingRole(principal);
     const result: CommandResult = await this.commands.execute(build());
-    await this.projections.waitForPosition(result.position, this.options.readYourWritesTimeoutMs);
+    const caughtUp = await this.projections.waitForPosition(
+      result.position,
+      this.options.readYourWritesTimeoutMs,
+    );
+    if (!caughtUp) {
+      // The change is stored; the answer may not show it yet. Health reports why (lagging or failed).
+      this.logger.warn(
+        `Read models did not reach position ${result.position} of ticket ${result.ticketId} in time`,
+      );
+    }
     const ticket: TicketView | null = await this.queries.execute(
       new GetTicketQuery(principal, { id: result.ticketId, number: null }),
     );
