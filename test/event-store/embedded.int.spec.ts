@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { EventData, SubscriptionMessage } from '../../src/application/ports/event-store.port';
 import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
 import {
+  maxRecordLength,
   prepareEvent,
-  recordLength,
   writeRecord,
 } from '../../src/infrastructure/event-store/embedded/log-record';
 import { spawnTsChild } from './child-process';
@@ -26,9 +26,8 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 /** A complete, checksummed record as the store would write it (to plant an unfinished append). */
 function plantedRecord(streamId: string, revision: number, lastOfAppend: boolean): Buffer {
   const prepared = prepareEvent(randomUUID(), 'Planted', { planted: true }, undefined);
-  const buffer = Buffer.alloc(recordLength(Buffer.byteLength(streamId), prepared));
-  writeRecord(buffer, 0, streamId, prepared, revision, Date.now(), lastOfAppend);
-  return buffer;
+  const buffer = Buffer.alloc(maxRecordLength(streamId, prepared));
+  return buffer.subarray(0, writeRecord(buffer, 0, streamId, prepared, revision, Date.now(), lastOfAppend));
 }
 
 describe('embedded event store', () => {

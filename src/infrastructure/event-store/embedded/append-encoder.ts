@@ -1,5 +1,5 @@
 import { EventData } from '../../../application/ports/event-store.port';
-import { hashEventId, prepareEvent, PreparedEvent, recordLength, writeRecord } from './log-record';
+import { hashEventId, maxRecordLength, prepareEvent, PreparedEvent, writeRecord } from './log-record';
 
 /** The records of one append, ready to be queued for the log. */
 export interface EncodedAppend {
@@ -12,8 +12,8 @@ export interface EncodedAppend {
 
 /**
  * Encodes an append's events as consecutive records (revisions from `firstRevision`, the last
- * one flagged as the end of the append). Each event's JSON is produced exactly once, and all
- * sizes are checked before anything is written, so a bad event throws before any state changes.
+ * one flagged as the end of the append). Each event's JSON is produced exactly once; a bad
+ * event (not serialisable, a name too long) throws before the caller changes any state.
  */
 export function encodeAppend(
   streamId: string,
@@ -21,29 +21,22 @@ export function encodeAppend(
   firstRevision: number,
   created: number,
 ): EncodedAppend {
-  const streamIdBytes = Buffer.byteLength(streamId);
-  const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
-  const recordOffsets: number[] = new Array<number>(events.length);
-  let total = 0;
-  for (let i = 0; i < events.length; i++) {
+  const count = events.length;
+  const prepared: PreparedEvent[] = new Array<PreparedEvent>(count);
+  let capacity = 0;
+  for (let i = 0; i < count; i++) {
     const event = events[i];
     prepared[i] = prepareEvent(event.id, event.type, event.data, event.metadata);
-    recordOffsets[i] = total;
-    total += recordLength(streamIdBytes, prepared[i]);
+    capacity += maxRecordLength(streamId, prepared[i]);
   }
-  const buffer = Buffer.allocUnsafe(total);
-  const idHashes: number[] = new Array<number>(events.length);
-  for (let i = 0; i < events.length; i++) {
-    writeRecord(
-      buffer,
-      recordOffsets[i],
-      streamId,
-      prepared[i],
-      firstRevision + i,
-      created,
-      i === events.length - 1,
-    );
+  const buffer = Buffer.allocUnsafe(capacity);
+  const recordOffsets: number[] = new Array<number>(count);
+  const idHashes: number[] = new Array<number>(count);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    recordOffsets[i] = offset;
+    offset += writeRecord(buffer, offset, streamId, prepared[i], firstRevision + i, created, i === count - 1);
     idHashes[i] = hashEventId(prepared[i].id);
   }
-  return { buffer, recordOffsets, idHashes };
+  return { buffer: buffer.subarray(0, offset), recordOffsets, idHashes };
 }

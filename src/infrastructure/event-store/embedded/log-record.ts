@@ -68,26 +68,21 @@ export function hashEventId(id: string): number {
   return hash >>> 0;
 }
 
-/** Bytes the record of `event` in a stream whose name takes `streamIdBytes` will take. */
-export function recordLength(streamIdBytes: number, event: PreparedEvent): number {
-  const idBytes = Buffer.byteLength(event.id);
-  const typeBytes = Buffer.byteLength(event.type);
-  if (streamIdBytes > MAX_NAME_BYTES || idBytes > MAX_NAME_BYTES || typeBytes > MAX_NAME_BYTES) {
-    throw new RangeError('Stream name, event id and event type must each be at most 65535 bytes');
-  }
-  return (
-    RECORD_OVERHEAD +
-    streamIdBytes +
-    idBytes +
-    typeBytes +
-    (event.data === undefined ? 0 : Buffer.byteLength(event.data)) +
-    (event.metadata === undefined ? 0 : Buffer.byteLength(event.metadata))
-  );
+/** An upper bound of the bytes the record takes (UTF-8 needs at most 3 bytes per UTF-16 unit). */
+export function maxRecordLength(streamId: string, event: PreparedEvent): number {
+  const units =
+    streamId.length +
+    event.id.length +
+    event.type.length +
+    (event.data === undefined ? 0 : event.data.length) +
+    (event.metadata === undefined ? 0 : event.metadata.length);
+  return RECORD_OVERHEAD + 3 * units;
 }
 
 /**
  * Writes a complete, checksummed record into `buf` at `offset` and returns its length.
- * `buf` must hold `recordLength(...)` bytes from `offset` (which also checks the name sizes).
+ * `buf` must hold `maxRecordLength(...)` bytes from `offset`. Throws a RangeError (having
+ * written only into `buf`) when a name is too long.
  */
 export function writeRecord(
   buf: Buffer,
@@ -98,17 +93,23 @@ export function writeRecord(
   created: number,
   lastOfAppend: boolean,
 ): number {
-  let at = offset + RECORD_HEADER_BYTES;
-  const streamBytes = buf.write(streamId, at);
-  at += streamBytes;
-  const idBytes = buf.write(event.id, at);
-  at += idBytes;
-  const typeBytes = buf.write(event.type, at);
-  at += typeBytes;
-  const dataBytes = event.data === undefined ? 0 : buf.write(event.data, at);
-  at += dataBytes;
-  const metadataBytes = event.metadata === undefined ? 0 : buf.write(event.metadata, at);
-  at += metadataBytes;
+  const data = event.data ?? '';
+  const metadata = event.metadata ?? '';
+  // One UTF-8 write for all the strings; when every character took one byte (ASCII, the usual
+  // case) each part's byte length is its string length, otherwise the parts are measured.
+  const text = streamId + event.id + event.type + data + metadata;
+  const payloadStart = offset + RECORD_HEADER_BYTES;
+  const written = buf.write(text, payloadStart);
+  const ascii = written === text.length;
+  const streamBytes = ascii ? streamId.length : Buffer.byteLength(streamId);
+  const idBytes = ascii ? event.id.length : Buffer.byteLength(event.id);
+  const typeBytes = ascii ? event.type.length : Buffer.byteLength(event.type);
+  const dataBytes = ascii ? data.length : Buffer.byteLength(data);
+  const metadataBytes = ascii ? metadata.length : Buffer.byteLength(metadata);
+  if (streamBytes > MAX_NAME_BYTES || idBytes > MAX_NAME_BYTES || typeBytes > MAX_NAME_BYTES) {
+    throw new RangeError('Stream name, event id and event type must each be at most 65535 bytes');
+  }
+  const at = payloadStart + written;
   const length = at + RECORD_TRAILER_BYTES - offset;
   const flags =
     (lastOfAppend ? FLAG_LAST_OF_APPEND : 0) |
