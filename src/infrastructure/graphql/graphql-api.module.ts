@@ -7,12 +7,13 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { API_OPTIONS, type ApiOptions } from './api-options';
 import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
+import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
 import { InputValidationPipe } from './inputs/input-validation.pipe';
 import { complexityLimitRule } from './limits/complexity-limit.rule';
 import { depthLimitRule } from './limits/depth-limit.rule';
@@ -76,6 +77,7 @@ export class GraphqlApiModule {
       providers: [
         { provide: API_OPTIONS, useValue: options },
         { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         ...GRAPHQL_RESOLVERS,
       ],
     };
