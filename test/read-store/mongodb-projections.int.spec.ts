@@ -1,0 +1,103 @@
+/**
+ * The projections on the MongoDB read store (real driver, wire-protocol test server): catching up
+ * from an event store full of tickets (bulk writes) gives exactly the read models the embedded store
+ * has, and so does a rebuild, which switches the fresh collections in with `renameCollection` and
+ * keeps every index.
+ */
+import { MongoClient } from 'mongodb';
+import type { ReadStore } from '../../src/application/ports/read-store.port';
+import { COUPON_REQUESTS, TICKETS, TICKET_COMMENTS } from '../../src/application/queries/read-models';
+import { indexName, readModelIndexPlan } from '../../src/infrastructure/read-store/mongodb/mongodb-indexes';
+import {
+  createMongoReadStore,
+  type MongoReadStore,
+} from '../../src/infrastructure/read-store/mongodb/mongodb-read-store';
+import { ProjectionRunner } from '../../src/projections/projection-runner';
+import { READ_MODEL_PROJECTORS } from '../../src/projections/read-model-projectors';
+import { AGENT, ANNA, OLEG, ReadSide, couponInput } from '../queries/read-side.fixture';
+import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/server';
+
+const COLLECTIONS = [TICKETS, TICKET_COMMENTS, COUPON_REQUESTS];
+
+/** Every read-model document, by collection, in `_id` order. */
+async function snapshot(store: ReadStore): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const collection of COLLECTIONS)
+    result[collection] = await store.find(collection, {}, { sort: { _id: 1 } });
+  return result;
+}
+
+/** The app's projection runner over the fixture's event store, writing to `target`. */
+const runnerOn = (target: ReadStore): ProjectionRunner =>
+  new ProjectionRunner(side.events, target, READ_MODEL_PROJECTORS, { retryDelayMs: 1, attempts: 3 });
+
+let side: ReadSide;
+
+describe('projections on the MongoDB read store', () => {
+  let server: MongoTestServer;
+  let store: MongoReadStore;
+  let last: bigint;
+
+  beforeAll(async () => {
+    server = await startMongoTestServer();
+    side = await ReadSide.open();
+    for (let i = 0; i < 30; i++) {
+      const by = i % 2 === 0 ? ANNA : OLEG;
+      const created = await side.create(by, { subject: `Мили не начислены ${i}` });
+      const ticketId = created.ticketId as string;
+      await side.comment(AGENT, { ticketId, body: `Проверяем ${i}`, internal: i % 3 === 0 });
+      const result = i % 5 === 0 ? await side.requestCoupon(by, couponInput(ticketId)) : created;
+      last = result.position;
+    }
+    const lastComment = await side.comment(OLEG, {
+      ticketId: (await side.create(OLEG)).ticketId as string,
+      body: 'Ещё',
+    });
+    last = lastComment.position;
+    store = await createMongoReadStore(server.url, 'projections');
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await side?.close();
+    await server?.stop();
+  });
+
+  it('catches up from the event store into the same read models as the embedded store', async () => {
+    const runner = runnerOn(store);
+    await runner.start();
+    try {
+      expect(await runner.waitForPosition(last, 20_000)).toBe(true);
+      expect(await store.getCheckpoint('read-models')).toBeGreaterThanOrEqual(last);
+      const embedded = await snapshot(side.readStore);
+      expect(embedded[TICKETS]).toHaveLength(31);
+      expect(await snapshot(store)).toEqual(embedded);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('rebuilds into fresh collections and switches them in with every index kept', async () => {
+    const runner = runnerOn(store);
+    await runner.start();
+    const client = new MongoClient(server.url);
+    try {
+      expect(await runner.waitForPosition(last, 20_000)).toBe(true);
+      await runner.rebuild();
+      expect(await snapshot(store)).toEqual(await snapshot(side.readStore));
+      const names = (await client.db('projections').listCollections({}, { nameOnly: true }).toArray()).map(
+        (c) => c.name,
+      );
+      expect(names.filter((name) => name.includes('__rebuild'))).toEqual([]);
+      for (const collection of COLLECTIONS) {
+        const indexes = await client.db('projections').collection(collection).listIndexes().toArray();
+        expect(indexes.map((index) => index.name).sort()).toEqual(
+          ['_id_', ...readModelIndexPlan()[collection].map(indexName)].sort(),
+        );
+      }
+    } finally {
+      await client.close();
+      await runner.stop();
+    }
+  });
+});
