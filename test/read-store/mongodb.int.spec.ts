@@ -180,6 +180,31 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     expect(writes.length).toBeLessThanOrEqual(8);
   });
 
+  it('waits at start for a server that is not up yet, then builds its indexes', async () => {
+    const early = await startMongoTestServer();
+    const { port, url } = early;
+    await early.stop();
+    const starting = createMongoReadStore(url, 'late', {
+      retry: { attempts: 8, baseDelayMs: 50, maxDelayMs: 300 },
+      serverSelectionTimeoutMs: 300,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const late = await startMongoTestServer({ port });
+    try {
+      const store = await starting;
+      opened.push(store);
+      expect(store.health()).toEqual({ connected: true });
+      expect(await store.count(TICKETS, {})).toBe(0);
+      const client = new MongoClient(late.url);
+      const indexes = await client.db('late').collection(TICKETS).listIndexes().toArray();
+      await client.close();
+      expect(indexes).toHaveLength(readModelIndexPlan()[TICKETS].length + 1);
+      await store.close();
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('rides out a lost connection: retries, reports it, and recovers when the server is back', async () => {
     const outage = await startMongoTestServer();
     const { port } = outage;
