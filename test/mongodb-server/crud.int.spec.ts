@@ -101,6 +101,47 @@ describe('MongoDB test server: documents in and out through the real driver', ()
     expect(await flights.findOne({ code: /^ZZ/ })).toBeNull();
   });
 
+  it('sorts mixed types in BSON comparison order and arrays by their smallest or largest element', async () => {
+    const mixed = harness.db.collection<{ _id: string; v?: unknown }>('mixed-sort');
+    await mixed.insertMany([
+      { _id: 'date', v: new Date(0) },
+      { _id: 'true', v: true },
+      { _id: 'oid', v: new ObjectId('000000000000000000000001') },
+      { _id: 'doc', v: { a: 1 } },
+      { _id: 'string', v: 'abc' },
+      { _id: 'big', v: Long.fromString('9007199254740993') },
+      { _id: 'small', v: Long.fromString('9007199254740992') },
+      { _id: 'number', v: -1.5 },
+      { _id: 'null', v: null },
+      { _id: 'missing' },
+      { _id: 'array', v: [50, -5] },
+    ]);
+    const ascending = await mixed
+      .find()
+      .sort({ v: 1, _id: 1 })
+      .map((document) => document._id)
+      .toArray();
+    expect(ascending).toEqual([
+      'missing',
+      'null',
+      'array',
+      'number',
+      'small',
+      'big',
+      'string',
+      'doc',
+      'oid',
+      'true',
+      'date',
+    ]);
+    const descending = await mixed
+      .find({ _id: { $in: ['array', 'big', 'number', 'small'] } })
+      .sort({ v: -1 })
+      .map((document) => document._id)
+      .toArray();
+    expect(descending).toEqual(['big', 'small', 'array', 'number']);
+  });
+
   it('round-trips BSON types: Date, Long, ObjectId, Decimal128, Binary, nested documents, arrays and null', async () => {
     const values = harness.db.collection('bson-types');
     const document = {

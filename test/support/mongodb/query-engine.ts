@@ -1,6 +1,7 @@
 import { Document } from 'bson';
 import { Aggregator, find, Query } from 'mingo';
 import type { AnyObject, CollationSpec, CollectionResolver, Options } from 'mingo/types/types';
+import { sortDocuments } from './bson-order';
 import { numericView } from './numeric-view';
 import { cloneValue, isDocument } from './values';
 
@@ -35,14 +36,15 @@ function naturalOrder(sort: Document): 1 | -1 | undefined {
 
 /**
  * Filters, sorts, skips, limits and projects like the `find` command. The input is a snapshot of stored
- * documents, which are never mutated in place, so the result is isolated from later writes.
+ * documents, which are never mutated in place, so the result is isolated from later writes. Sorting
+ * follows MongoDB's BSON comparison order, or mingo's collation support when a collation is given.
  */
 export function findDocuments(documents: Document[], spec: FindSpec): Document[] {
   const sort =
     isDocument(spec.sort) && Object.keys(spec.sort).length > 0 ? numericView(spec.sort) : undefined;
   const natural = sort ? naturalOrder(sort) : undefined;
   const source = natural === -1 ? [...documents].reverse() : documents;
-  // Select and order on the numeric views, then hand back (and project) the stored documents themselves.
+  // Filter on the numeric views, then hand back (and project) the stored documents themselves.
   const originals = new Map<Document, Document>();
   const views = source.map((document) => {
     const view = numericView(document);
@@ -50,13 +52,14 @@ export function findDocuments(documents: Document[], spec: FindSpec): Document[]
     return view;
   });
   let cursor = find<Document>(views, numericView(asFilter(spec.filter)), {});
-  if (isDocument(spec.collation) && typeof spec.collation.locale === 'string') {
-    cursor = cursor.collation(spec.collation as CollationSpec);
-  }
-  if (sort && natural === undefined) cursor = cursor.sort(sort);
-  if (spec.skip && spec.skip > 0) cursor = cursor.skip(spec.skip);
-  if (spec.limit && spec.limit > 0) cursor = cursor.limit(spec.limit);
-  const selected = cursor.all().map((view) => originals.get(view) ?? view);
+  const collation = isDocument(spec.collation) && typeof spec.collation.locale === 'string';
+  if (collation) cursor = cursor.collation(spec.collation as CollationSpec);
+  if (collation && sort && natural === undefined) cursor = cursor.sort(sort);
+  let selected = cursor.all().map((view) => originals.get(view) ?? view);
+  if (!collation && sort && natural === undefined) selected = sortDocuments(selected, sort);
+  const skip = spec.skip && spec.skip > 0 ? spec.skip : 0;
+  const limit = spec.limit && spec.limit > 0 ? spec.limit : undefined;
+  selected = selected.slice(skip, limit === undefined ? undefined : skip + limit);
   const projection = isDocument(spec.projection) ? numericView(spec.projection) : {};
   return Object.keys(projection).length > 0 ? find<Document>(selected, {}, projection).all() : selected;
 }
