@@ -24,6 +24,8 @@ const CONCURRENCY = 16;
 const FILL_CONCURRENCY = 32;
 const OPEN_LOOP_RATE = 500;
 const UNLOADED_SAMPLES = 1000;
+/** A request slower than this counts as failed (latency ∞), so a saturated server cannot stall the run. */
+const REQUEST_TIMEOUT_MS = 5000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
 const TARGETS = {
@@ -93,7 +95,11 @@ class Client {
     private readonly token: string,
   ) {}
 
-  post(query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  post(
+    query: string,
+    variables?: Record<string, unknown>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<Record<string, unknown>> {
     const body = JSON.stringify({ query, variables });
     return new Promise((resolve, reject) => {
       const req = request(
@@ -123,6 +129,7 @@ class Client {
           res.on('error', reject);
         },
       );
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
       req.on('error', reject);
       req.end(body);
     });
@@ -147,12 +154,13 @@ const stats = (latencies: number[], elapsedMs: number): Stats => ({
   count: latencies.length,
 });
 
-/** One request at a time, `samples` times: latency with no other load. */
+/** One request at a time, `samples` times (or for 2 × BENCH_SECONDS at most): latency with no other load. */
 async function unloaded(call: (i: number) => Promise<unknown>, samples = UNLOADED_SAMPLES): Promise<Stats> {
-  for (let i = 0; i < 100; i++) await call(i);
+  const warmUntil = performance.now() + WARMUP_MS;
+  for (let i = 0; i < 100 && performance.now() < warmUntil; i++) await call(i);
   const latencies: number[] = [];
   const started = performance.now();
-  for (let i = 0; i < samples; i++) {
+  for (let i = 0; i < samples && performance.now() - started < 2 * MEASURE_MS; i++) {
     const t = performance.now();
     await call(i);
     latencies.push(performance.now() - t);
@@ -184,7 +192,10 @@ async function closedLoop(clients: number, call: (i: number) => Promise<unknown>
   return stats(latencies, elapsed);
 }
 
-/** Requests sent at a fixed rate whatever the answers (open loop); latency from each one's scheduled time. */
+/**
+ * Requests sent at a fixed rate whatever the answers (open loop); latency from each one's scheduled
+ * time. A request that fails or times out counts as ∞, so p99 shows a saturated server as such.
+ */
 async function openLoop(rate: number, call: (i: number) => Promise<unknown>): Promise<Stats> {
   const interval = 1000 / rate;
   const total = Math.round((rate * MEASURE_MS) / 1000);
@@ -196,9 +207,14 @@ async function openLoop(rate: number, call: (i: number) => Promise<unknown>): Pr
     const wait = scheduled - performance.now();
     if (wait > 1) await sleep(wait);
     pending.push(
-      call(i).then(() => {
-        latencies.push(performance.now() - scheduled);
-      }),
+      call(i).then(
+        () => {
+          latencies.push(performance.now() - scheduled);
+        },
+        () => {
+          latencies.push(Number.POSITIVE_INFINITY);
+        },
+      ),
     );
   }
   await Promise.all(pending);
@@ -301,14 +317,29 @@ export const httpBenchmark: Benchmark = {
       const list = () => agent.post(LIST, LIST_VARIABLES);
       const byId = (i: number) => agent.post(BY_ID, { id: pick(i) });
 
+      /** Lets requests left over from an overloaded phase finish, so they do not burden the next one. */
+      const drain = async () => {
+        const until = performance.now() + REQUEST_TIMEOUT_MS * 2;
+        for (;;) {
+          const t = performance.now();
+          await trivial().catch(() => undefined);
+          if (performance.now() - t < 5 || performance.now() > until) return;
+          await sleep(100);
+        }
+      };
+
       log('unloaded latency');
       const trivialUnloaded = await unloaded(trivial);
-      const listUnloaded = await unloaded(list);
       const byIdUnloaded = await unloaded(byId);
+      const listUnloaded = await unloaded(list);
+      await drain();
       log(`open loop at ${OPEN_LOOP_RATE} req/s`);
       const trivialAt500 = await openLoop(OPEN_LOOP_RATE, trivial);
-      const listAt500 = await openLoop(OPEN_LOOP_RATE, list);
+      await drain();
       const byIdAt500 = await openLoop(OPEN_LOOP_RATE, byId);
+      await drain();
+      const listAt500 = await openLoop(OPEN_LOOP_RATE, list);
+      await drain();
       log(`closed loop with ${CONCURRENCY} clients`);
       const trivialConcurrent = await closedLoop(CONCURRENCY, trivial);
       let created = TICKETS;
