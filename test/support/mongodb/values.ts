@@ -110,6 +110,7 @@ export function renderValue(value: unknown): string {
   return `${name}(${JSON.stringify(String(value))})`;
 }
 
+/** Renders a document as the mongo shell prints it: `{ a: 1, b: "x" }`. */
 export function renderDocument(document: Document): string {
   const fields = Object.entries(document).map(([key, value]) => `${key}: ${renderValue(value)}`);
   return fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`;

@@ -38,6 +38,7 @@ export interface IncomingCommand {
  */
 const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false } as const;
 
+/** Reads the four little-endian int32 fields of the standard message header. */
 export function readHeader(buffer: Buffer): MessageHeader {
   return {
     messageLength: buffer.readInt32LE(0),

@@ -48,4 +48,5 @@ const aggregate: CommandHandler = (body, context) => {
   return { cursor: context.cursors.open(namespace, results, optionalCount(cursorOptions, 'batchSize')) };
 };
 
+/** The `aggregate` command (cursor form). */
 export const aggregateCommands: Record<string, CommandHandler> = { aggregate };
