@@ -61,7 +61,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => CreateTicketInputType }) input: CreateTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new CreateTicketCommand(principal, input));
+    return this.run(principal, input, () => new CreateTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
@@ -69,7 +69,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => AssignTicketInputType }) input: AssignTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new AssignTicketCommand(principal, input));
+    return this.run(principal, input, () => new AssignTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
@@ -77,7 +77,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => AddCommentInputType }) input: AddCommentInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new AddCommentCommand(principal, input));
+    return this.run(principal, input, () => new AddCommentCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
@@ -85,7 +85,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => ProposeSolutionInputType }) input: ProposeSolutionInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new ProposeSolutionCommand(principal, input));
+    return this.run(principal, input, () => new ProposeSolutionCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
@@ -93,7 +93,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => ReopenTicketInputType }) input: ReopenTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new ReopenTicketCommand(principal, input));
+    return this.run(principal, input, () => new ReopenTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
@@ -101,7 +101,7 @@ export class TicketMutationResolver {
     @Context('principal') principal: Principal,
     @Args('input', { type: () => CloseTicketInputType }) input: CloseTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, () => new CloseTicketCommand(principal, input));
+    return this.run(principal, input, () => new CloseTicketCommand(principal, input));
   }
 
   @Mutation(() => CouponRequestPayloadType)
@@ -123,9 +123,14 @@ export class TicketMutationResolver {
     return { ticket, request };
   }
 
-  private async run(principal: Principal, build: () => AnyTicketCommand): Promise<TicketPayload> {
-    const { ticket, result } = await this.execute(principal, build);
-    return { ticket, commandId: result.commandId };
+  /** Runs a command answering a TicketPayload; `commandId` echoes the client's own. */
+  private async run(
+    principal: Principal,
+    input: { commandId?: string | null },
+    build: () => AnyTicketCommand,
+  ): Promise<TicketPayload> {
+    const { ticket } = await this.execute(principal, build);
+    return { ticket, commandId: input.commandId ?? null };
   }
 
   private async execute(
