@@ -25,3 +25,20 @@ export async function openReadStore(config: Config): Promise<ReadStore> {
   if (config.mongodbUrl !== null) return createMongoReadStore(config.mongodbUrl, config.mongodbDb);
   return new EmbeddedReadStore();
 }
+
+/** Both stores of the configuration. */
+export interface Stores {
+  eventStore: EventStore;
+  readStore: ReadStore;
+}
+
+/** Opens both stores; if the read store cannot be opened, the event store is closed again (its lock released). */
+export async function openStores(config: Config): Promise<Stores> {
+  const eventStore = await openEventStore(config);
+  try {
+    return { eventStore, readStore: await openReadStore(config) };
+  } catch (error) {
+    await eventStore.close().catch(() => undefined);
+    throw error;
+  }
+}

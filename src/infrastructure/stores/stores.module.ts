@@ -14,13 +14,16 @@ import { READ_STORE, type ReadStore } from '../../application/ports/read-store.p
 import { TICKET_POLICY } from '../../application/ports/ticket-policy.port';
 import type { Config } from '../config/config';
 import { APP_CONFIG } from './app-config.token';
-import { openEventStore, openReadStore } from './store-selection';
+import { openStores, type Stores } from './store-selection';
+
+const STORES = Symbol('Stores');
 
 /** The ports every layer shares, resolved from the configuration. */
 const storeProviders = (config: Config): Provider[] => [
   { provide: APP_CONFIG, useValue: config },
-  { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-  { provide: READ_STORE, useFactory: () => openReadStore(config) },
+  { provide: STORES, useFactory: () => openStores(config) },
+  { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
+  { provide: READ_STORE, useFactory: (stores: Stores) => stores.readStore, inject: [STORES] },
   { provide: CLOCK, useValue: systemClock },
   { provide: IDS, useValue: uuidIds },
   { provide: TICKET_POLICY, useValue: config.policy },
