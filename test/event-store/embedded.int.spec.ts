@@ -243,6 +243,57 @@ describe('embedded event store', () => {
     }
   });
 
+  it('reads a log of many chunks from disk in both directions, from any byte position', async () => {
+    let store = await open();
+    for (let i = 0; i < 40; i++) {
+      await store.appendToStream(
+        `ticket-${i % 7}`,
+        Array.from({ length: 50 }, (_, n) => event('Noted', { i, n, pad: 'p'.repeat(400) })),
+      );
+    }
+    await store.close();
+    store = await open();
+    try {
+      const forwards = await collect(store.readAll());
+      expect(forwards).toHaveLength(2000);
+      const backwards = await collect(store.readAll({ direction: 'backwards' }));
+      expect(backwards.map((e) => e.id)).toEqual(forwards.map((e) => e.id).reverse());
+
+      const middle = forwards[1234];
+      const fromInside = await collect(store.readAll({ fromPosition: middle.position + 1n, maxCount: 1 }));
+      expect(fromInside[0].id).toBe(forwards[1235].id);
+      const backFromInside = await collect(
+        store.readAll({ direction: 'backwards', fromPosition: middle.position + 1n, maxCount: 1 }),
+      );
+      expect(backFromInside[0].id).toBe(middle.id);
+
+      const iterator = store.subscribeToAll({ fromPosition: middle.position })[Symbol.asyncIterator]();
+      const delivered: string[] = [];
+      for (;;) {
+        const { value } = await iterator.next();
+        if (value.kind === 'caughtUp') break;
+        if (value.kind === 'event') delivered.push(value.event.id);
+      }
+      expect(delivered).toEqual(forwards.slice(1235).map((e) => e.id));
+      await iterator.return!();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a read of $all from disk still under way when the store closes fails cleanly', async () => {
+    const writer = await open();
+    for (let i = 0; i < 10; i++) {
+      await writer.appendToStream('ticket-1', [event('Noted', { pad: 'p'.repeat(100_000) })]);
+    }
+    await writer.close();
+    const store = await open();
+    const reading = store.readAll()[Symbol.asyncIterator]();
+    await reading.next();
+    await store.close();
+    await expect(collect({ [Symbol.asyncIterator]: () => reading })).rejects.toThrow('closed');
+  });
+
   it('close ends live subscriptions, waits for pending appends, and refuses further calls', async () => {
     const store = await open();
     const iterator = store.subscribeToAll({ fromPosition: 'start' })[Symbol.asyncIterator]();

@@ -12,6 +12,7 @@ import {
   WrongExpectedVersion,
 } from '../../../application/ports/event-store.port';
 import { recordMatcher } from './all-filter';
+import { AllReader } from './all-reader';
 import { AllSubscription } from './all-subscription';
 import { decideAppend, StreamState } from './append-decision';
 import { DataDirLock } from './data-dir-lock';
@@ -61,6 +62,7 @@ export interface EmbeddedSubscribeOptions extends SubscribeToAllOptions {
 export class EmbeddedEventStore implements EventStore {
   private readonly subscriptions = new Set<AllSubscription>();
   private commitWaiters = new Set<() => void>();
+  private readonly all: AllReader;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -70,7 +72,9 @@ export class EmbeddedEventStore implements EventStore {
     private readonly reader: LogReader,
     private readonly lock: DataDirLock,
     private readonly checkpoint: DurableCheckpoint,
-  ) {}
+  ) {
+    this.all = new AllReader(log, reader, index);
+  }
 
   /**
    * Opens the store in `dir` (created if missing), taking its lock (refused while another
@@ -147,43 +151,13 @@ export class EmbeddedEventStore implements EventStore {
   /** Events of `$all` in position order, from a snapshot of the durable log taken at the first read. */
   async *readAll(options: EmbeddedReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
-    const matches = recordMatcher(options.filter, options.includeSystemStreams ?? false);
-    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const limit = this.log.durableEnd;
-    let count = 0;
-    const from = options.fromPosition;
-    if (options.direction === 'backwards') {
-      if (from === 'start') return;
-      let end = from === undefined || from === 'end' ? limit : await this.boundaryAfter(Number(from), limit);
-      while (end > LOG_HEADER_BYTES && count < maxCount) {
-        const { records, next } = await this.reader.readBackward(end, LOG_HEADER_BYTES);
-        for (const record of records) {
-          if (count >= maxCount) return;
-          if (matches(record.buffer, record.offset)) {
-            count++;
-            yield this.toRecordedEvent(record);
-          }
-        }
-        end = next;
-      }
-    } else {
-      if (from === 'end') return;
-      let position =
-        from === undefined || from === 'start'
-          ? LOG_HEADER_BYTES
-          : await this.boundaryAtOrAfter(Number(from), limit);
-      while (position < limit && count < maxCount) {
-        const { records, next } = await this.reader.readForward(position, limit);
-        for (const record of records) {
-          if (count >= maxCount) return;
-          if (matches(record.buffer, record.offset)) {
-            count++;
-            yield this.toRecordedEvent(record);
-          }
-        }
-        position = next;
-      }
-    }
+    const records = this.all.read({
+      direction: options.direction ?? 'forwards',
+      fromPosition: options.fromPosition,
+      maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      matches: recordMatcher(options.filter, options.includeSystemStreams ?? false),
+    });
+    for await (const record of records) yield this.toRecordedEvent(record);
   }
 
   /** Catch-up then live subscription to `$all`, starting after `fromPosition`. */
@@ -194,12 +168,12 @@ export class EmbeddedEventStore implements EventStore {
     const start =
       from === 'start'
         ? Promise.resolve(LOG_HEADER_BYTES)
-        : this.boundaryAtOrAfter(Number(from) + 1, this.log.durableEnd);
+        : this.all.boundaryAtOrAfter(Number(from) + 1, this.log.durableEnd);
     const subscription = new AllSubscription(
       {
         durableEnd: () => this.log.durableEnd,
         lastRecordPosition: () => this.log.lastRecordPosition,
-        readForward: (position, limit) => this.reader.readForward(position, limit),
+        readForward: (position, limit) => this.all.readForward(position, limit),
         onNextCommit: (wake) => {
           this.commitWaiters.add(wake);
           return () => this.commitWaiters.delete(wake);
@@ -317,23 +291,6 @@ export class EmbeddedEventStore implements EventStore {
     };
   }
 
-  /** First record start ≥ `target` among durable records (or `limit`). */
-  private boundaryAtOrAfter(target: number, limit: number): Promise<number> {
-    if (target <= LOG_HEADER_BYTES) return Promise.resolve(LOG_HEADER_BYTES);
-    if (target >= limit) return Promise.resolve(limit);
-    const from = this.index.boundaryAtOrBefore(target, LOG_HEADER_BYTES);
-    return this.reader.boundaryAtOrAfter(from, target, limit);
-  }
-
-  /** End of the record at `target` when one starts there, else the first record start after it. */
-  private async boundaryAfter(target: number, limit: number): Promise<number> {
-    if (target < LOG_HEADER_BYTES) return LOG_HEADER_BYTES;
-    if (target >= limit) return limit;
-    const boundary = await this.boundaryAtOrAfter(target, limit);
-    if (boundary !== target) return boundary;
-    return target + this.reader.readRecordSync(target).buffer.readUInt32LE(0);
-  }
-
   private committed(): void {
     const waiters = this.commitWaiters;
     this.commitWaiters = new Set();
@@ -347,7 +304,7 @@ export class EmbeddedEventStore implements EventStore {
   private async shutDown(): Promise<void> {
     await this.log.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
-    await this.reader.idle();
+    await this.reader.close();
     await this.checkpoint.close(this.log.failed ? undefined : this.log.durableEnd);
     fs.closeSync(this.fd);
     this.lock.release();

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { RecentWrites } from './recent-writes';
 
 /** One append waiting to be made durable: its records, already encoded, in one buffer. */
 interface PendingWrite {
@@ -28,6 +29,8 @@ export class GroupCommitLog {
   private failure: Error | undefined;
   /** Where the next appended record goes (queued records included). */
   private end: number;
+  /** The latest committed appends, for live readers. */
+  readonly recent = new RecentWrites(8 * 1024 * 1024);
 
   constructor(
     private readonly fd: number,
@@ -134,6 +137,7 @@ export class GroupCommitLog {
     fs.fdatasync(this.fd, (syncError) => {
       if (syncError) return this.fail(batch, syncError);
       this.inFlight = [];
+      for (const write of batch) this.recent.add(write.position, write.buffer);
       this.durable = position + length;
       this.lastDurableRecord = batch[batch.length - 1].lastRecordPosition;
       this.onCommitted();

@@ -22,11 +22,13 @@ const POINT_READ_BYTES = 4096;
 export class LogReader {
   private activeReads = 0;
   private idleWaiters: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly fd: number) {}
 
   /** The record starting at `position` (which must be a durable record start). */
   readRecordSync(position: number): RecordRef {
+    this.assertOpen();
     let buffer = Buffer.allocUnsafe(POINT_READ_BYTES);
     const got = fs.readSync(this.fd, buffer, 0, POINT_READ_BYTES, position);
     if (got < RECORD_OVERHEAD) throw new Error(`Event log truncated at ${position}`);
@@ -89,13 +91,19 @@ export class LogReader {
     return Math.min(position, limit);
   }
 
-  /** Resolves once no read is in progress. */
-  idle(): Promise<void> {
+  /** Refuses new reads and resolves once none is in progress, so the descriptor can be closed. */
+  close(): Promise<void> {
+    this.closed = true;
     if (this.activeReads === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+
   private read(position: number, length: number): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('The event store is closed'));
     this.activeReads++;
     return new Promise<Buffer>((resolve, reject) => {
       const buffer = Buffer.allocUnsafe(length);
