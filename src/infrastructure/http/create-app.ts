@@ -13,22 +13,22 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the whole app on Fastify for this configuration: stores opened, projections started, GraphQL
- * at POST /graphql, health at GET /health. The caller listens (and closes).
+ * Builds the whole app on Fastify for this configuration, with its stores open: GraphQL at POST /graphql,
+ * health at GET /health. The caller listens — which starts Apollo, the projections (catch-up, then
+ * live) and the auto-close policy — and closes.
  */
 export async function createApp(
   config: Config,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+  return NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
     bufferLogs: false,
   });
-  return app;
 }
 
-/** Listens on HOST:PORT (PORT 0: a free port) and answers the base URL the app serves. */
+/** Initialises the app and listens on HOST:PORT (port 0: a free one); answers the base URL it serves. */
 export async function listen(app: NestFastifyApplication, host: string, port: number): Promise<string> {
   await app.listen(port, host);
   const address = app.getHttpServer().address();
