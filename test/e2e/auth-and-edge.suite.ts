@@ -118,6 +118,13 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(await accepted.json()).toEqual({ data: { me: { id: who.agent.sub } } });
     });
 
+    it('refuses a batch of operations in one request', async () => {
+      const response = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]));
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    });
+
     it('answers a syntax error as GRAPHQL_PARSE_FAILED', async () => {
       const error = await agent.error('{ me { id ');
       expect(error.status).toBe(400);
