@@ -5,6 +5,7 @@ import { Benchmark, BenchTable } from './benchmark';
 const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }> = [
   { name: 'event-store', load: async () => (await import('./event-store.bench')).eventStoreBenchmark },
   { name: 'http', load: async () => (await import('./http.bench')).httpBenchmark },
+  { name: 'read-side', load: async () => (await import('./read-side.bench')).readSideBenchmark },
 ];
 
 function formatCell(value: string | number): string {

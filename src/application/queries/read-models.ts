@@ -26,11 +26,8 @@ export type TicketDocument = ReadDocument &
     /** TICKET_STATUSES order: NEW 0 … CLOSED 5, the ticket's life cycle. */
     statusRank: number;
     hasCouponRequests: boolean;
-    /**
-     * While AWAITING_REQUESTER the resolution clock is paused, so the ticket is overdue on resolution only
-     * if the deadline had already passed when the wait began (domain sla.ts: the pause does not turn it back).
-     */
-    resolutionMissedBeforeWait: boolean;
+    /** The instant after which the ticket is overdue unless something happens first (see overdue.ts). */
+    overdueFrom: string | null;
     /** When the auto-close clock started (SOLUTION_PROPOSED only), for the auto-close policy's candidates. */
     autoCloseClockStart: string | null;
   };
@@ -71,7 +68,7 @@ export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
       'pnr',
       'eTicketNumber',
       'hasCouponRequests',
-      'firstResponseDueAt',
+      'overdueFrom',
       'autoCloseClockStart',
     ].map(equalityIndex),
   ],

@@ -3,60 +3,21 @@
  * language. Requesters see only their own tickets; `overdue` is evaluated against `now` from the stored
  * due times; `search` text is only ever a value (words, a number, a PNR), never an operator.
  */
-import {
-  CHANNELS,
-  PRIORITIES,
-  SUPPORT_LINES,
-  TICKET_STATUSES,
-  type TicketStatus,
-} from '../../domain/ticket.types';
+import { CHANNELS, PRIORITIES, SUPPORT_LINES, TICKET_STATUSES } from '../../domain/ticket.types';
 import { canReadAllTickets } from '../access';
 import { Forbidden } from '../errors';
 import type { Filter } from '../ports/read-store.port';
 import type { Principal } from '../principal';
 import type { TicketFilterInput } from '../views';
 import { InputChecks, present } from './input-checks';
+import { overdueAt } from './overdue';
 import { searchWords } from './search-words';
-
-const RESOLUTION_PENDING: TicketStatus[] = ['NEW', 'ASSIGNED', 'IN_PROGRESS'];
 
 /** The caller's own tickets only, unless their role reads every ticket; callers with neither are refused. */
 export function visibleTickets(principal: Principal): Filter {
   if (canReadAllTickets(principal)) return {};
   if (principal.roles.includes('REQUESTER')) return { 'requester.id': principal.id };
   throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not read tickets`);
-}
-
-/**
- * Overdue at `now` (domain sla.ts `isOverdue`): the first response not given by its due time (unless
- * CLOSED), or the resolution not reached by its due time — while AWAITING_REQUESTER the clock is paused,
- * so only a deadline already missed when the wait began counts.
- */
-export function overdueBranches(now: Date): Filter[] {
-  const at = now.toISOString();
-  return [
-    { status: { $ne: 'CLOSED' }, firstRespondedAt: null, firstResponseDueAt: { $lt: at } },
-    { status: { $in: RESOLUTION_PENDING }, resolutionDueAt: { $lt: at } },
-    { status: 'AWAITING_REQUESTER', resolutionMissedBeforeWait: true },
-  ];
-}
-
-/** The same rule as an aggregation expression, for statistics. */
-export function overdueExpression(now: Date): Record<string, unknown> {
-  const at = now.toISOString();
-  return {
-    $or: [
-      {
-        $and: [
-          { $ne: ['$status', 'CLOSED'] },
-          { $eq: ['$firstRespondedAt', null] },
-          { $lt: ['$firstResponseDueAt', at] },
-        ],
-      },
-      { $and: [{ $in: ['$status', RESOLUTION_PENDING] }, { $lt: ['$resolutionDueAt', at] }] },
-      { $and: [{ $eq: ['$status', 'AWAITING_REQUESTER'] }, { $eq: ['$resolutionMissedBeforeWait', true] }] },
-    ],
-  };
 }
 
 /**
@@ -109,7 +70,7 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
   }
   if (present(f.overdue)) {
     const overdue = check.flag(f.overdue, 'filter.overdue');
-    clauses.push(overdue ? { $or: overdueBranches(now) } : { $nor: overdueBranches(now) });
+    clauses.push(overdue ? overdueAt(now) : { $nor: [overdueAt(now)] });
   }
   if (present(f.search) && String(f.search).trim() !== '') {
     clauses.push(searchFilter(check.text(f.search, 'filter.search')));

@@ -5,7 +5,8 @@ import { CLOCK, type Clock } from '../ports/clock.port';
 import { READ_STORE, type ReadStore } from '../ports/read-store.port';
 import type { StatsBucketView, StatsDimension } from '../views';
 import { TICKETS } from './read-models';
-import { overdueExpression, ticketFilter } from './ticket-filter';
+import { overdueExpression } from './overdue';
+import { ticketFilter } from './ticket-filter';
 import { TicketStatsQuery } from './ticket-queries';
 
 const DAY_MS = 86_400_000;

@@ -2,11 +2,14 @@
  * One collection of the embedded read store: documents by `_id`, their ordered indexes, guarded
  * replaces in plain code (mingo's update operators are ~30× slower), and finds that pick where to look:
  *
- * - candidates: an equality, `$in`, `$all` or range condition on an indexed field gives few documents,
- *   which are tested with mingo's compiled query and sorted;
+ * - candidates: an equality, `$in`, `$all` or range condition on an indexed field (or a `$or` whose
+ *   branches all have one) gives few documents, which are tested and sorted;
  * - walk: the sort matches an index, so the index is walked in order (from the keyset bound on its
  *   leading field), each document tested, stopping after `limit` matches;
  * - scan: neither applies, so every document is tested, then sorted.
+ *
+ * Documents are tested by the filter compiled to plain code where it can be (compiled-filter.ts), by
+ * mingo's compiled query otherwise.
  */
 import { Query } from 'mingo';
 import type {
@@ -15,8 +18,9 @@ import type {
   ReadDocument,
   SortSpec,
 } from '../../../application/ports/read-store.port';
+import { compileFilter } from './compiled-filter';
 import { type FieldCondition, indexableConditions } from './filter-conditions';
-import { OrderedIndex } from './ordered-index';
+import { OrderedIndex, type IndexSource } from './ordered-index';
 import { sortComparator } from './value-order';
 
 /** Candidate sets up to this size are tested and sorted rather than walking a sort index. */
@@ -24,15 +28,30 @@ const SMALL_CANDIDATE_SET = 2000;
 
 type Matcher = (doc: ReadDocument) => boolean;
 
-/** Documents an index narrows a filter to: how many entries, and their ids. */
+/** Documents an index narrows a filter to: how many entries, and a way to visit them. */
 interface Candidates {
   size: number;
-  collect(into: Set<string>): void;
+  /** True when no document is visited twice (one index, disjoint ranges). */
+  distinct: boolean;
+  /** True when every visited document satisfies the filter (nothing left to test). */
+  exact: boolean;
+  visit(each: (doc: ReadDocument) => void): void;
 }
 
-export class EmbeddedCollection {
+export class EmbeddedCollection implements IndexSource {
   readonly docs = new Map<string, ReadDocument>();
   private readonly indexes = new Map<string, OrderedIndex>();
+  private changeLog: string[] = [];
+  private logStart = 0;
+
+  get logEnd(): number {
+    return this.logStart + this.changeLog.length;
+  }
+
+  changesSince(from: number): readonly string[] | null {
+    if (from < this.logStart) return null;
+    return this.changeLog.slice(from - this.logStart);
+  }
 
   /** Declares an index (by name, default from its keys); an existing one is kept. */
   ensureIndex(spec: IndexSpec): void {
@@ -41,10 +60,7 @@ export class EmbeddedCollection {
       Object.entries(spec.key)
         .map(([field, dir]) => `${field}_${dir}`)
         .join('_');
-    if (this.indexes.has(name)) return;
-    const index = new OrderedIndex(spec);
-    for (const [id, doc] of this.docs) index.noteChange(id, doc);
-    this.indexes.set(name, index);
+    if (!this.indexes.has(name)) this.indexes.set(name, new OrderedIndex(spec, this));
   }
 
   /** Guarded replace: writes when the stored revision is `expectedRevision` (-1: only when absent). */
@@ -53,53 +69,54 @@ export class EmbeddedCollection {
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
     this.docs.set(doc._id, doc);
-    for (const index of this.indexes.values()) index.noteChange(doc._id, doc);
+    if (this.indexes.size > 0) this.changeLog.push(doc._id);
+    // An index left unread this long will sort everything anyway: forget the log rather than keep it.
+    if (this.changeLog.length > Math.max(1024, this.docs.size)) this.forgetChanges();
     return true;
+  }
+
+  private forgetChanges(): void {
+    for (const index of this.indexes.values()) index.seen = -1;
+    this.logStart = this.logEnd;
+    this.changeLog = [];
+  }
+
+  /** Brings every index up to date (after a bulk load, so the first reader does not pay for it). */
+  refreshIndexes(): void {
+    for (const index of this.indexes.values()) index.ordered();
+    this.trimLog();
   }
 
   /** Matching documents, sorted and limited. */
   find(filter: Record<string, unknown>, options: FindOptions = {}): ReadDocument[] {
-    const matches = compile(filter);
     const limit = options.limit ?? Infinity;
     if (limit <= 0) return [];
+    const matches = compile(filter);
     const { byField } = indexableConditions(filter);
     const narrowed = this.candidates(filter);
     const walk = options.sort ? this.sortIndex(options.sort) : null;
-    let result: ReadDocument[];
+    let result: ReadDocument[] = [];
     if (walk && (narrowed === null || narrowed.size > SMALL_CANDIDATE_SET)) {
       result = this.walk(walk.index, walk.reverse, byField, matches, limit);
     } else {
-      const source = narrowed === null ? this.docs.values() : this.lookup(idsOf(narrowed));
-      result = [];
-      for (const doc of source) if (matches(doc)) result.push(doc);
+      this.visitMatching(narrowed, matches, (doc) => result.push(doc));
       if (options.sort) result.sort(sortComparator(options.sort));
       if (result.length > limit) result.length = limit;
     }
+    this.trimLog();
     return options.projection
       ? result.map((doc) => project(doc, options.projection as Record<string, 1>))
       : result;
   }
 
-  /** How many documents match; equality-only filters on an index are counted from the index alone. */
+  /** How many documents match; a filter an index answers exactly is counted without testing documents. */
   count(filter: Record<string, unknown>): number {
-    const { byField, onlyEqualities } = indexableConditions(filter);
     if (Object.keys(filter).length === 0) return this.docs.size;
-    if (onlyEqualities && byField.size === 1) {
-      const [field, condition] = [...byField][0];
-      const index = this.indexOn(field);
-      const values = condition.equals ?? [];
-      if (index && (!index.multikey || values.length === 1)) {
-        return values.reduce<number>((sum, value) => {
-          const [start, end] = equalRange(index, value);
-          return sum + (end - start);
-        }, 0);
-      }
-    }
-    const matches = compile(filter);
     const narrowed = this.candidates(filter);
+    if (narrowed !== null && narrowed.exact && narrowed.distinct) return narrowed.size;
     let total = 0;
-    for (const doc of narrowed === null ? this.docs.values() : this.lookup(idsOf(narrowed)))
-      if (matches(doc)) total++;
+    this.visitMatching(narrowed, compile(filter), () => total++);
+    this.trimLog();
     return total;
   }
 
@@ -108,15 +125,37 @@ export class EmbeddedCollection {
     return [...this.docs.values()];
   }
 
-  /** Documents matching a filter in no particular order (a pipeline's leading `$match`). */
-  matching(filter: Record<string, unknown>): ReadDocument[] {
-    return this.find(filter);
+  /** Tests each candidate once (every document when there are none, or when they would be most of them). */
+  private visitMatching(
+    narrowed: Candidates | null,
+    matches: Matcher,
+    each: (doc: ReadDocument) => void,
+  ): void {
+    if (narrowed === null || narrowed.size >= this.docs.size) {
+      for (const doc of this.docs.values()) if (matches(doc)) each(doc);
+    } else if (narrowed.distinct) {
+      narrowed.visit((doc) => {
+        if (matches(doc)) each(doc);
+      });
+    } else {
+      const seen = new Set<ReadDocument>();
+      narrowed.visit((doc) => {
+        if (!seen.has(doc)) {
+          seen.add(doc);
+          if (matches(doc)) each(doc);
+        }
+      });
+    }
   }
 
-  private *lookup(ids: Iterable<string>): Iterable<ReadDocument> {
-    for (const id of ids) {
-      const doc = this.docs.get(id);
-      if (doc) yield doc;
+  /** Drops change-log entries every index has taken in. */
+  private trimLog(): void {
+    let consumed = this.logEnd;
+    for (const index of this.indexes.values())
+      consumed = Math.min(consumed, index.seen < 0 ? this.logEnd : index.seen);
+    if (consumed > this.logStart) {
+      this.changeLog = this.changeLog.slice(consumed - this.logStart);
+      this.logStart = consumed;
     }
   }
 
@@ -134,28 +173,49 @@ export class EmbeddedCollection {
    * range), or a top-level `$or` whose every branch is narrowed (the union of the branches).
    */
   private candidates(filter: Record<string, unknown>): Candidates | null {
-    const { byField, alternatives } = indexableConditions(filter);
+    const { byField, alternatives, onlyEqualities } = indexableConditions(filter);
+    const single = byField.size === 1 && alternatives.length === 0 && Object.keys(filter).length === 1;
     let best: Candidates | null = null;
     const consider = (option: Candidates | null): void => {
       if (option !== null && (best === null || option.size < best.size)) best = option;
     };
     for (const [field, condition] of byField) {
       if (field === '_id' && condition.equals) {
-        const ids = condition.equals.map(String);
-        consider({ size: ids.length, collect: (into) => ids.forEach((id) => into.add(id)) });
+        const docs = [...new Set(condition.equals.map(String))]
+          .map((id) => this.docs.get(id))
+          .filter((doc): doc is ReadDocument => doc !== undefined);
+        consider({ size: docs.length, distinct: true, exact: false, visit: (each) => docs.forEach(each) });
         continue;
       }
       const index = this.indexOn(field);
       if (!index) continue;
-      if (condition.equals)
+      const scalar = !index.multikey;
+      if (condition.equals) {
+        const values = [...new Set(condition.equals)];
+        const exact = single && onlyEqualities && (scalar || values.length === 1);
         consider(
           rangesOf(
             index,
-            condition.equals.map((value) => equalRange(index, value)),
+            values.map((value) => equalRange(index, value)),
+            scalar || values.length === 1,
+            exact,
           ),
         );
-      for (const value of condition.containsAll ?? []) consider(rangesOf(index, [equalRange(index, value)]));
-      if (condition.lower || condition.upper) consider(rangesOf(index, [boundedRange(index, condition)]));
+      }
+      for (const value of condition.containsAll ?? []) {
+        const exact = single && condition.containsAll?.length === 1 && !condition.equals;
+        consider(rangesOf(index, [equalRange(index, value)], true, exact));
+      }
+      if (condition.lower || condition.upper) {
+        const exact =
+          single &&
+          scalar &&
+          bracketed(condition) &&
+          !condition.equals &&
+          !condition.containsAll &&
+          isRangeOnly(filter, field);
+        consider(rangesOf(index, [boundedRange(index, condition)], scalar, exact));
+      }
     }
     for (const branches of alternatives) {
       const options = branches.map((branch) => this.candidates(branch));
@@ -163,7 +223,9 @@ export class EmbeddedCollection {
       const union = options as Candidates[];
       consider({
         size: union.reduce((sum, option) => sum + option.size, 0),
-        collect: (into) => union.forEach((option) => option.collect(into)),
+        distinct: false,
+        exact: false,
+        visit: (each) => union.forEach((option) => option.visit(each)),
       });
     }
     return best;
@@ -196,8 +258,8 @@ export class EmbeddedCollection {
     const result: ReadDocument[] = [];
     const step = reverse ? -1 : 1;
     for (let i = reverse ? end - 1 : start; reverse ? i >= start : i < end; i += step) {
-      const doc = this.docs.get(entries[i].id);
-      if (doc && matches(doc)) {
+      const doc = entries[i].doc;
+      if (matches(doc)) {
         result.push(doc);
         if (result.length >= limit) break;
       }
@@ -206,24 +268,37 @@ export class EmbeddedCollection {
   }
 }
 
+/** The plain-code matcher where it applies, mingo's compiled query for the rest. */
 function compile(filter: Record<string, unknown>): Matcher {
   if (Object.keys(filter).length === 0) return () => true;
-  const query = new Query(filter, { scriptEnabled: false });
-  return (doc) => query.test(doc);
+  let query: Query | null = null;
+  const mingo = (doc: ReadDocument): boolean =>
+    (query ??= new Query(filter, { scriptEnabled: false })).test(doc);
+  const fast = compileFilter(filter);
+  if (fast === null) return mingo;
+  return (doc) => fast(doc) ?? mingo(doc);
 }
 
-function idsOf(candidates: Candidates): Set<string> {
-  const ids = new Set<string>();
-  candidates.collect(ids);
-  return ids;
+/** A filter that is exactly one field's range operators (`{ f: { $gte, $lt } }`): an index range is its answer. */
+function isRangeOnly(filter: Record<string, unknown>, field: string): boolean {
+  const condition = filter[field];
+  if (condition === null || typeof condition !== 'object') return false;
+  return Object.keys(condition).every((op) => ['$gt', '$gte', '$lt', '$lte'].includes(op));
 }
 
-function rangesOf(index: OrderedIndex, ranges: [number, number][]): Candidates {
+function rangesOf(
+  index: OrderedIndex,
+  ranges: [number, number][],
+  distinct: boolean,
+  exact: boolean,
+): Candidates {
   return {
     size: ranges.reduce((sum, [start, end]) => sum + (end - start), 0),
-    collect: (into) => {
+    distinct,
+    exact,
+    visit: (each) => {
       const entries = index.ordered();
-      for (const [start, end] of ranges) for (let i = start; i < end; i++) into.add(entries[i].id);
+      for (const [start, end] of ranges) for (let i = start; i < end; i++) each(entries[i].doc);
     },
   };
 }
@@ -233,8 +308,13 @@ function equalRange(index: OrderedIndex, value: unknown): [number, number] {
   return boundedRange(index, { lower: bound, upper: bound });
 }
 
-/** Positions [start, end) of the entries whose leading key lies within the condition's bounds. */
-function boundedRange(index: OrderedIndex, { lower, upper }: FieldCondition): [number, number] {
+/**
+ * Positions [start, end) of the entries whose leading key lies within the bounds. A one-sided range
+ * stays within the bound's type, as MongoDB's does (`$lt: '2026'` never matches null or a number).
+ */
+function boundedRange(index: OrderedIndex, condition: FieldCondition): [number, number] {
+  const lower = condition.lower ?? typeFloor(condition.upper?.value);
+  const upper = condition.upper ?? typeCeiling(condition.lower?.value);
   const size = index.ordered().length;
   const ascending = index.directions[0] === 1;
   const first = ascending ? lower : upper;
@@ -242,6 +322,29 @@ function boundedRange(index: OrderedIndex, { lower, upper }: FieldCondition): [n
   const start = first ? index.boundary(first.value, first.inclusive) : 0;
   const end = last ? index.boundary(last.value, !last.inclusive) : size;
   return [start, Math.max(start, end)];
+}
+
+/** Whether the range's bounds are of a type with a floor and a ceiling, so an index range is exact. */
+const bracketed = (condition: FieldCondition): boolean =>
+  [condition.lower?.value, condition.upper?.value].every(
+    (value) =>
+      value === undefined || typeof value === 'string' || typeof value === 'number' || value instanceof Date,
+  );
+
+/** The smallest value of the value's type, when it has one that sorts (strings, numbers, dates). */
+function typeFloor(value: unknown): { value: unknown; inclusive: boolean } | undefined {
+  if (typeof value === 'string') return { value: '', inclusive: true };
+  if (typeof value === 'number') return { value: -Infinity, inclusive: true };
+  if (value instanceof Date) return { value: new Date(-8.64e15), inclusive: true };
+  return undefined;
+}
+
+/** Just above the largest value of the value's type: the type after it in MongoDB's order starts there. */
+function typeCeiling(value: unknown): { value: unknown; inclusive: boolean } | undefined {
+  if (typeof value === 'number') return { value: Infinity, inclusive: true };
+  if (value instanceof Date) return { value: new Date(8.64e15), inclusive: true };
+  if (typeof value === 'string') return { value: {}, inclusive: false };
+  return undefined;
 }
 
 function project(doc: ReadDocument, projection: Record<string, 1>): ReadDocument {

@@ -56,7 +56,7 @@ export class EmbeddedReadStore implements ReadStore {
     if (!source) return [];
     const [first, ...rest] = pipeline;
     const leadingMatch = first && Object.keys(first).length === 1 && '$match' in first;
-    const docs = leadingMatch ? source.matching(first.$match as Filter) : source.all();
+    const docs = leadingMatch ? source.find(first.$match as Filter) : source.all();
     const stages = leadingMatch ? rest : [...pipeline];
     if (stages.length === 0) return docs;
     const readOnly = stages.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)));
@@ -73,8 +73,10 @@ export class EmbeddedReadStore implements ReadStore {
     this.collections.delete(collection);
   }
 
+  /** The incoming collection's indexes are brought up to date first, so no reader pays for them. */
   async renameCollection(from: string, to: string): Promise<void> {
     const source = this.collection(from);
+    source.refreshIndexes();
     this.collections.delete(from);
     this.collections.set(to, source);
   }

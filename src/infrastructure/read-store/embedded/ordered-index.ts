@@ -2,18 +2,28 @@
  * An in-memory index: the collection's documents ordered by the index keys (then `_id`), so a page of a
  * sorted list walks a few entries instead of sorting everything, and an equality or range condition on
  * the leading key is a binary search. An array value makes it multikey: one entry per distinct element.
+ * Entries point at the documents, so counting or testing candidates needs no lookups.
  *
- * Writes only mark a document as changed; the index catches up when next read. A few changes are merged
- * one by one, many (a catch-up or a rebuild) by sorting once — the way a database builds an index after
- * a bulk load.
+ * Writes only append the document's id to the collection's change log; the index catches up when next
+ * read. A few changes are merged one by one, many (a catch-up or a rebuild) by one sort of everything —
+ * the way a database builds an index after a bulk load.
  */
 import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
 import { compareValues, valueAt } from './value-order';
 
-/** One index entry: the key values in index order and the document's id. */
+/** One index entry: the key values in index order, the document's id and the document. */
 export interface IndexEntry {
   key: unknown[];
   id: string;
+  doc: ReadDocument;
+}
+
+/** What an index reads from its collection: the documents and the log of ids written since. */
+export interface IndexSource {
+  readonly docs: ReadonlyMap<string, ReadDocument>;
+  /** Ids written at log positions [from, end), or null when the log no longer reaches back to `from`. */
+  changesSince(from: number): readonly string[] | null;
+  readonly logEnd: number;
 }
 
 /** Changes merged one by one below this share of the index size; above it, one full sort. */
@@ -24,10 +34,14 @@ export class OrderedIndex {
   readonly directions: (1 | -1)[];
   private entries: IndexEntry[] = [];
   private keysById = new Map<string, unknown[][]>();
-  private changed = new Map<string, ReadDocument | null>();
+  /** Change-log position up to which this index is current. */
+  seen = -1;
   private arrayValued = false;
 
-  constructor(readonly spec: IndexSpec) {
+  constructor(
+    readonly spec: IndexSpec,
+    private readonly source: IndexSource,
+  ) {
     this.fields = Object.keys(spec.key);
     this.directions = Object.values(spec.key);
   }
@@ -38,19 +52,17 @@ export class OrderedIndex {
     return this.arrayValued;
   }
 
-  /** Records that a document was written (`doc`) or removed (null). */
-  noteChange(id: string, doc: ReadDocument | null): void {
-    this.changed.set(id, doc);
-  }
-
-  /** The entries in index order (after merging pending changes). */
+  /** The entries in index order (after catching up with the change log). */
   ordered(): readonly IndexEntry[] {
     this.refresh();
     return this.entries;
   }
 
   /** Orders two entries: by key in index directions, then by id. */
-  readonly compareEntries = (a: IndexEntry, b: IndexEntry): number => {
+  readonly compareEntries = (
+    a: Pick<IndexEntry, 'key' | 'id'>,
+    b: Pick<IndexEntry, 'key' | 'id'>,
+  ): number => {
     for (let i = 0; i < this.directions.length; i++) {
       const order = compareValues(a.key[i], b.key[i]);
       if (order !== 0) return order * this.directions[i];
@@ -87,38 +99,47 @@ export class OrderedIndex {
   }
 
   private refresh(): void {
-    if (this.changed.size === 0) return;
-    const changes = this.changed;
-    this.changed = new Map();
-    if (changes.size > Math.max(64, this.entries.length * MERGE_RATIO)) {
-      for (const [id, doc] of changes) {
-        if (doc) this.keysById.set(id, this.keysOf(doc));
-        else this.keysById.delete(id);
-      }
-      this.entries = [];
-      for (const [id, keys] of this.keysById) for (const key of keys) this.entries.push({ key, id });
-      this.entries.sort(this.compareEntries);
+    const end = this.source.logEnd;
+    if (this.seen === end) return;
+    const changed = this.seen < 0 ? null : this.source.changesSince(this.seen);
+    this.seen = end;
+    if (changed === null || changed.length > Math.max(64, this.entries.length * MERGE_RATIO)) {
+      this.rebuildAll();
       return;
     }
-    for (const [id, doc] of changes) this.merge(id, doc);
+    for (const id of new Set(changed)) this.merge(id, this.source.docs.get(id) ?? null);
+  }
+
+  private rebuildAll(): void {
+    this.keysById = new Map();
+    this.entries = [];
+    for (const [id, doc] of this.source.docs) {
+      const keys = this.keysOf(doc);
+      this.keysById.set(id, keys);
+      for (const key of keys) this.entries.push({ key, id, doc });
+    }
+    this.entries.sort(this.compareEntries);
   }
 
   private merge(id: string, doc: ReadDocument | null): void {
     const before = this.keysById.get(id) ?? [];
     const after = doc ? this.keysOf(doc) : [];
-    if (sameKeys(before, after)) return;
+    if (doc && sameKeys(before, after)) {
+      for (const key of before) this.entries[this.position({ key, id })].doc = doc;
+      return;
+    }
     for (const key of before) {
       const at = this.position({ key, id });
       if (at < this.entries.length && this.compareEntries(this.entries[at], { key, id }) === 0) {
         this.entries.splice(at, 1);
       }
     }
-    for (const key of after) this.entries.splice(this.position({ key, id }), 0, { key, id });
+    if (doc) for (const key of after) this.entries.splice(this.position({ key, id }), 0, { key, id, doc });
     if (doc) this.keysById.set(id, after);
     else this.keysById.delete(id);
   }
 
-  private position(entry: IndexEntry): number {
+  private position(entry: Pick<IndexEntry, 'key' | 'id'>): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
