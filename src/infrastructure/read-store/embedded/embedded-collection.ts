@@ -40,6 +40,7 @@ interface Candidates {
 
 export class EmbeddedCollection implements IndexSource {
   readonly docs = new Map<string, ReadDocument>();
+  private readonly sequence = new Map<string, number>();
   private readonly indexes = new Map<string, OrderedIndex>();
   private changeLog: string[] = [];
   private logStart = 0;
@@ -51,6 +52,10 @@ export class EmbeddedCollection implements IndexSource {
   changesSince(from: number): readonly string[] | null {
     if (from < this.logStart) return null;
     return this.changeLog.slice(from - this.logStart);
+  }
+
+  seqOf(id: string): number {
+    return this.sequence.get(id) ?? -1;
   }
 
   /** Declares an index (by name, default from its keys); an existing one is kept. */
@@ -68,6 +73,7 @@ export class EmbeddedCollection implements IndexSource {
     const current = this.docs.get(doc._id);
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
+    if (current === undefined) this.sequence.set(doc._id, this.sequence.size);
     this.docs.set(doc._id, doc);
     if (this.indexes.size > 0) this.changeLog.push(doc._id);
     // An index left unread this long will sort everything anyway: forget the log rather than keep it.

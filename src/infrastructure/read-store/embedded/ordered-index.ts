@@ -11,16 +11,21 @@
 import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
 import { compareValues, valueAt } from './value-order';
 
-/** One index entry: the key values in index order, the document's id and the document. */
+/** One index entry: the key values in index order, the document's insertion sequence and the document. */
 export interface IndexEntry {
   key: unknown[];
-  id: string;
+  seq: number;
   doc: ReadDocument;
 }
 
+type EntryKey = Pick<IndexEntry, 'key' | 'seq'>;
+
 /** What an index reads from its collection: the documents and the log of ids written since. */
 export interface IndexSource {
+  /** The documents, iterated in insertion order (= sequence order). */
   readonly docs: ReadonlyMap<string, ReadDocument>;
+  /** The document's insertion sequence: equal keys stay in this order, so a bulk build needs a stable sort only. */
+  seqOf(id: string): number;
   /** Ids written at log positions [from, end), or null when the log no longer reaches back to `from`. */
   changesSince(from: number): readonly string[] | null;
   readonly logEnd: number;
@@ -58,17 +63,17 @@ export class OrderedIndex {
     return this.entries;
   }
 
-  /** Orders two entries: by key in index directions, then by id. */
-  readonly compareEntries = (
-    a: Pick<IndexEntry, 'key' | 'id'>,
-    b: Pick<IndexEntry, 'key' | 'id'>,
-  ): number => {
+  /** Orders two entries by key, in index directions. */
+  private readonly compareKeys = (a: EntryKey, b: EntryKey): number => {
     for (let i = 0; i < this.directions.length; i++) {
-      const order = compareValues(a.key[i], b.key[i]);
+      const order = quickCompare(a.key[i], b.key[i]);
       if (order !== 0) return order * this.directions[i];
     }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return 0;
   };
+
+  /** Orders two entries: by key in index directions, then by insertion sequence. */
+  readonly compareEntries = (a: EntryKey, b: EntryKey): number => this.compareKeys(a, b) || a.seq - b.seq;
 
   /**
    * The first position whose leading key is not before `value` (`inclusive`) or is after it
@@ -81,7 +86,7 @@ export class OrderedIndex {
     let hi = entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const order = compareValues(entries[mid].key[0], value) * direction;
+      const order = quickCompare(entries[mid].key[0], value) * direction;
       if (order < 0 || (order === 0 && !inclusive)) lo = mid + 1;
       else hi = mid;
     }
@@ -110,36 +115,39 @@ export class OrderedIndex {
     for (const id of new Set(changed)) this.merge(id, this.source.docs.get(id) ?? null);
   }
 
+  /** Entries are made in sequence order and sorted stably by key: (key, sequence) order, cheaply. */
   private rebuildAll(): void {
     this.keysById = new Map();
     this.entries = [];
     for (const [id, doc] of this.source.docs) {
       const keys = this.keysOf(doc);
+      const seq = this.source.seqOf(id);
       this.keysById.set(id, keys);
-      for (const key of keys) this.entries.push({ key, id, doc });
+      for (const key of keys) this.entries.push({ key, seq, doc });
     }
-    this.entries.sort(this.compareEntries);
+    this.entries.sort(this.compareKeys);
   }
 
   private merge(id: string, doc: ReadDocument | null): void {
+    const seq = this.source.seqOf(id);
     const before = this.keysById.get(id) ?? [];
     const after = doc ? this.keysOf(doc) : [];
     if (doc && sameKeys(before, after)) {
-      for (const key of before) this.entries[this.position({ key, id })].doc = doc;
+      for (const key of before) this.entries[this.position({ key, seq })].doc = doc;
       return;
     }
     for (const key of before) {
-      const at = this.position({ key, id });
-      if (at < this.entries.length && this.compareEntries(this.entries[at], { key, id }) === 0) {
+      const at = this.position({ key, seq });
+      if (at < this.entries.length && this.compareEntries(this.entries[at], { key, seq }) === 0) {
         this.entries.splice(at, 1);
       }
     }
-    if (doc) for (const key of after) this.entries.splice(this.position({ key, id }), 0, { key, id, doc });
+    if (doc) for (const key of after) this.entries.splice(this.position({ key, seq }), 0, { key, seq, doc });
     if (doc) this.keysById.set(id, after);
     else this.keysById.delete(id);
   }
 
-  private position(entry: Pick<IndexEntry, 'key' | 'id'>): number {
+  private position(entry: EntryKey): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
@@ -149,6 +157,13 @@ export class OrderedIndex {
     }
     return lo;
   }
+}
+
+/** compareValues with the common cases (two strings, two numbers) first. */
+function quickCompare(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return compareValues(a, b);
 }
 
 function sameKeys(a: unknown[][], b: unknown[][]): boolean {
