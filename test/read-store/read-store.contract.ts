@@ -130,6 +130,13 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         ],
         ['$ne', { status: { $ne: 'NEW' } }, (d) => d.status !== 'NEW'],
         ['no match', { _id: { $in: [] } }, () => false],
+        ['$nin', { status: { $nin: ['NEW', 'CLOSED'] } }, (d) => !['NEW', 'CLOSED'].includes(d.status)],
+        ['$in with null', { 'owner.line': { $in: [null, 'SECOND'] } }, (d) => d.owner.line !== 'FIRST'],
+        ['$exists false', { missing: { $exists: false } }, () => true],
+        ['number range, null excluded', { score: { $lt: 100 } }, (d) => d.score !== null && d.score < 100],
+        ['string range never matches null', { 'owner.line': { $gte: 'A' } }, (d) => d.owner.line !== null],
+        ['array element equality', { words: 'мили' }, (d) => d.words.includes('мили')],
+        ['array element range', { words: { $gt: 'r' } }, (d) => d.words.some((w) => w > 'r')],
       ];
 
       it.each(cases)('%s: find and count agree with the documents', async (_name, filter, predicate) => {
