@@ -14,7 +14,11 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/application' },
       to: {
-        pathNot: ['^src/(domain|application)', '^node_modules/@nestjs/(common|cqrs)', '^node_modules/(rxjs|reflect-metadata)'],
+        pathNot: [
+          '^src/(domain|application)',
+          '^node_modules/@nestjs/(common|cqrs)',
+          '^node_modules/(rxjs|reflect-metadata)',
+        ],
         dependencyTypesNot: ['core'],
       },
     },
@@ -23,7 +27,11 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/projections' },
       to: {
-        pathNot: ['^src/(domain|application|projections)', '^node_modules/@nestjs/(common|cqrs)', '^node_modules/(rxjs|reflect-metadata)'],
+        pathNot: [
+          '^src/(domain|application|projections)',
+          '^node_modules/@nestjs/(common|cqrs)',
+          '^node_modules/(rxjs|reflect-metadata)',
+        ],
         dependencyTypesNot: ['core'],
       },
     },

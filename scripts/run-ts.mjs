@@ -3,10 +3,14 @@
 import { spawn } from 'node:child_process';
 
 const [entry, ...args] = process.argv.slice(2);
-const child = spawn(process.execPath, ['-r', '@swc-node/register', '-r', 'reflect-metadata', entry, ...args], {
-  stdio: 'inherit',
-  env: { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? 'tsconfig.json' },
-});
+const child = spawn(
+  process.execPath,
+  ['-r', '@swc-node/register', '-r', 'reflect-metadata', entry, ...args],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? 'tsconfig.json' },
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }
