@@ -79,8 +79,9 @@ function combine(rounds: Round[]): Measurement {
 
 /**
  * The physical ceiling: writers queue 300-byte buffers; one loop writes everything queued with
- * one positioned write and one fdatasync, then resolves them (the same group commit as the
- * store, minus everything the store does per event).
+ * one positioned write and one fdatasync, then resolves them. It schedules its flushes as the
+ * store does (the queue at once after a sync, else after the current tick), so the two differ
+ * only in what the store does per event.
  */
 class RawGroupCommit {
   private queue: Array<{ buffer: Buffer; resolve: () => void }> = [];
@@ -92,8 +93,13 @@ class RawGroupCommit {
   append(buffer: Buffer): Promise<void> {
     return new Promise((resolve) => {
       this.queue.push({ buffer, resolve });
-      if (!this.flushing) this.flush();
+      if (!this.flushing) this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    this.flushing = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -101,7 +107,6 @@ class RawGroupCommit {
       this.flushing = false;
       return;
     }
-    this.flushing = true;
     const batch = this.queue;
     this.queue = [];
     const bytes = Buffer.concat(batch.map((item) => item.buffer));
@@ -111,7 +116,8 @@ class RawGroupCommit {
       fs.fdatasync(this.fd, (syncError) => {
         if (syncError) throw syncError;
         for (const item of batch) item.resolve();
-        this.flush();
+        if (this.queue.length > 0) this.flush();
+        else this.scheduleFlush();
       });
     });
   }

@@ -255,13 +255,13 @@ export class EmbeddedEventStore implements EventStore {
       lastRevision,
       hasIdAt: (revision, id) =>
         this.index.idHashOf(streamId, revision) === hashEventId(id) && this.idAt(streamId, revision) === id,
-      findRecentId: (id) => {
-        const hash = hashEventId(id);
-        const oldest = Math.max(0, lastRevision - IDEMPOTENCY_WINDOW + 1);
-        const candidates = this.index.revisionsWithHash(streamId, hash, oldest);
-        for (const revision of candidates) if (this.idAt(streamId, revision) === id) return revision;
-        return -1;
-      },
+      findRecentId: (id) =>
+        this.index.findRevision(
+          streamId,
+          hashEventId(id),
+          Math.max(0, lastRevision - IDEMPOTENCY_WINDOW + 1),
+          (revision) => this.idAt(streamId, revision) === id,
+        ),
     };
   }
 

@@ -57,14 +57,22 @@ export class StreamIndex {
     return this.streams.get(streamId)![revision * 2 + 1];
   }
 
-  /** Revisions from `oldest` up whose id fingerprint is `hash`, newest first. */
-  revisionsWithHash(streamId: string, hash: number, oldest: number): number[] {
+  /**
+   * The newest revision from `oldest` up whose id fingerprint is `hash` and for which
+   * `confirm(revision)` holds, or -1.
+   */
+  findRevision(
+    streamId: string,
+    hash: number,
+    oldest: number,
+    confirm: (revision: number) => boolean,
+  ): number {
     const entries = this.streams.get(streamId);
-    const found: number[] = [];
-    if (entries === undefined) return found;
-    for (let i = entries.length - 1; i >= oldest * 2 + 1; i -= 2)
-      if (entries[i] === hash) found.push((i - 1) / 2);
-    return found;
+    if (entries === undefined) return -1;
+    for (let i = entries.length - 1; i >= oldest * 2 + 1; i -= 2) {
+      if (entries[i] === hash && confirm((i - 1) / 2)) return (i - 1) / 2;
+    }
+    return -1;
   }
 
   /** The greatest sampled record start ≤ `position` (the log's first record when none). */
