@@ -267,14 +267,17 @@ export class EmbeddedEventStore implements EventStore {
 
   private idAt(streamId: string, revision: number): string {
     const position = this.index.positionOf(streamId, revision);
-    const unwritten = this.log.unwrittenRecord(position);
-    if (unwritten !== undefined) return readEventId(unwritten.buffer, unwritten.offset);
-    const record = this.reader.readRecordSync(position);
+    const record = this.log.unwrittenRecord(position) ?? this.recordAt(position);
     return readEventId(record.buffer, record.offset);
   }
 
+  /** A durable record, from memory when it is recent. */
+  private recordAt(position: number): RecordRef {
+    return this.log.recent.recordAt(position) ?? this.reader.readRecordSync(position);
+  }
+
   private readRevision(streamId: string, revision: number): RecordedEvent {
-    return this.toRecordedEvent(this.reader.readRecordSync(this.index.positionOf(streamId, revision)));
+    return this.toRecordedEvent(this.recordAt(this.index.positionOf(streamId, revision)));
   }
 
   private toRecordedEvent(record: RecordRef): RecordedEvent {

@@ -82,11 +82,11 @@ export class GroupCommitLog {
   }
 
   /** The bytes of a queued or in-flight record at `position`, if it is not yet on disk. */
-  unwrittenRecord(position: number): { buffer: Buffer; offset: number } | undefined {
+  unwrittenRecord(position: number): { buffer: Buffer; offset: number; position: number } | undefined {
     for (const list of [this.inFlight, this.queue]) {
       for (const write of list) {
         if (position >= write.position && position < write.position + write.buffer.length) {
-          return { buffer: write.buffer, offset: position - write.position };
+          return { buffer: write.buffer, offset: position - write.position, position };
         }
       }
     }

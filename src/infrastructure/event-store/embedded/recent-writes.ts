@@ -2,8 +2,8 @@ import { RecordRef } from './log-reader';
 
 /**
  * The last few megabytes of committed appends, kept as the buffers that were written, so live
- * subscribers (projections) get new events without a disk read: the wake-up after a commit
- * finds them here.
+ * subscribers (projections) and reads of recently written streams (the command runner reading
+ * a ticket it just changed) get them without a disk read.
  */
 export class RecentWrites {
   private writes: Array<{ position: number; buffer: Buffer }> = [];
@@ -47,6 +47,14 @@ export class RecentWrites {
       index++;
     }
     return { records, next: position };
+  }
+
+  /** The record starting at `position`, if it is still held here. */
+  recordAt(position: number): RecordRef | undefined {
+    const index = this.find(position);
+    if (index < 0) return undefined;
+    const write = this.writes[index];
+    return { buffer: write.buffer, offset: position - write.position, position };
   }
 
   /** Index of the write holding `position`, or -1. */
