@@ -130,6 +130,18 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         ],
         ['$ne', { status: { $ne: 'NEW' } }, (d) => d.status !== 'NEW'],
         ['no match', { _id: { $in: [] } }, () => false],
+        [
+          'conjunction of indexed conditions',
+          {
+            status: { $in: ['NEW', 'CLOSED'] },
+            'owner.id': { $in: ['owner-3', 'owner-4'] },
+            createdAt: { $gte: '2026-06-01' },
+          },
+          (d) =>
+            ['NEW', 'CLOSED'].includes(d.status) &&
+            ['owner-3', 'owner-4'].includes(d.owner.id) &&
+            d.createdAt >= '2026-06-01',
+        ],
         ['$nin', { status: { $nin: ['NEW', 'CLOSED'] } }, (d) => !['NEW', 'CLOSED'].includes(d.status)],
         ['$in with null', { 'owner.line': { $in: [null, 'SECOND'] } }, (d) => d.owner.line !== 'FIRST'],
         ['$exists false', { missing: { $exists: false } }, () => true],

@@ -87,9 +87,15 @@ export class EmbeddedCollection implements IndexSource {
     this.changeLog = [];
   }
 
-  /** Brings every index up to date (after a bulk load, so the first reader does not pay for it). */
-  refreshIndexes(): void {
-    for (const index of this.indexes.values()) index.ordered();
+  /**
+   * Brings the indexes up to date one at a time in the background (after a bulk load, so readers seldom
+   * pay for it); a reader that comes first builds the index it needs itself.
+   */
+  async warmIndexes(): Promise<void> {
+    for (const index of [...this.indexes.values()]) {
+      await new Promise((resolve) => setImmediate(resolve));
+      index.ordered();
+    }
     this.trimLog();
   }
 
@@ -115,14 +121,59 @@ export class EmbeddedCollection implements IndexSource {
       : result;
   }
 
-  /** How many documents match; a filter an index answers exactly is counted without testing documents. */
+  /**
+   * How many documents match. A filter the indexes answer exactly is counted without reading documents:
+   * one index range, or a conjunction of indexed conditions (the documents in every condition's ranges).
+   */
   count(filter: Record<string, unknown>): number {
     if (Object.keys(filter).length === 0) return this.docs.size;
     const narrowed = this.candidates(filter);
     if (narrowed !== null && narrowed.exact && narrowed.distinct) return narrowed.size;
+    const intersected = this.countIntersection(filter);
+    if (intersected !== null) return intersected;
     let total = 0;
     this.visitMatching(narrowed, compile(filter), () => total++);
     this.trimLog();
+    return total;
+  }
+
+  /**
+   * Counts a conjunction of equality, `$in`, `$all` and bracketed range conditions, each on its own
+   * index, by tallying each document's sequence number once per condition it meets. Null when the
+   * filter is anything else.
+   */
+  private countIntersection(filter: Record<string, unknown>): number | null {
+    const { byField, complete } = indexableConditions(filter);
+    if (!complete || byField.size === 0) return null;
+    const conditions: { index: OrderedIndex; ranges: [number, number][] }[] = [];
+    for (const [field, condition] of byField) {
+      const index = this.indexOn(field);
+      if (!index || field === '_id') return null;
+      const kinds = [condition.equals, condition.containsAll, condition.lower ?? condition.upper].filter(
+        Boolean,
+      );
+      if (kinds.length !== 1) return null;
+      if (condition.equals) {
+        const values = [...new Set(condition.equals)];
+        if (index.multikey && values.length > 1) return null;
+        conditions.push({ index, ranges: values.map((value) => equalRange(index, value)) });
+      } else if (condition.containsAll) {
+        for (const value of new Set(condition.containsAll))
+          conditions.push({ index, ranges: [equalRange(index, value)] });
+      } else {
+        if (index.multikey || !bracketed(condition)) return null;
+        conditions.push({ index, ranges: [boundedRange(index, condition)] });
+      }
+    }
+    const tally = new Uint8Array(this.sequence.size);
+    const needed = conditions.length;
+    let total = 0;
+    for (const { index, ranges } of conditions) {
+      const entries = index.ordered();
+      for (const [start, end] of ranges) {
+        for (let i = start; i < end; i++) if (++tally[entries[i].seq] === needed) total++;
+      }
+    }
     return total;
   }
 

@@ -73,10 +73,13 @@ export class EmbeddedReadStore implements ReadStore {
     this.collections.delete(collection);
   }
 
-  /** The incoming collection's indexes are brought up to date first, so no reader pays for them. */
+  /**
+   * The switch itself is immediate; the incoming collection's in-memory indexes are then built in the
+   * background (like an index build after a bulk load), and a query that comes first builds what it needs.
+   */
   async renameCollection(from: string, to: string): Promise<void> {
     const source = this.collection(from);
-    source.refreshIndexes();
+    void source.warmIndexes();
     this.collections.delete(from);
     this.collections.set(to, source);
   }

@@ -24,6 +24,8 @@ export interface IndexableConditions {
   alternatives: Record<string, unknown>[][];
   /** True when these conditions are the whole filter and hold only equalities (counts may skip testing). */
   onlyEqualities: boolean;
+  /** True when `byField` says everything the filter does (a conjunction of indexable conditions, nothing else). */
+  complete: boolean;
 }
 
 const isPlainValue = (value: unknown): boolean =>
@@ -45,6 +47,7 @@ export function indexableConditions(filter: Record<string, unknown>): IndexableC
   const byField = new Map<string, FieldCondition>();
   const alternatives: Record<string, unknown>[][] = [];
   let onlyEqualities = true;
+  let complete = true;
   const visit = (clauses: Record<string, unknown>): void => {
     for (const [field, value] of Object.entries(clauses)) {
       if (field === '$and' && Array.isArray(value)) {
@@ -54,17 +57,18 @@ export function indexableConditions(filter: Record<string, unknown>): IndexableC
       if (field === '$or' && Array.isArray(value)) alternatives.push(value as Record<string, unknown>[]);
       if (field.startsWith('$')) {
         onlyEqualities = false;
+        complete = false;
         continue;
       }
       const condition = byField.get(field) ?? {};
-      if (byField.has(field)) onlyEqualities = false;
-      if (!readCondition(value, condition)) onlyEqualities = false;
+      if (byField.has(field)) onlyEqualities = complete = false;
+      if (!readCondition(value, condition)) onlyEqualities = complete = false;
       if (condition.lower || condition.upper || condition.containsAll) onlyEqualities = false;
       if (Object.keys(condition).length > 0) byField.set(field, condition);
     }
   };
   visit(filter);
-  return { byField, alternatives, onlyEqualities };
+  return { byField, alternatives, onlyEqualities, complete };
 }
 
 /** Adds what an index can use to `into`; false when part of the condition is left to mingo alone. */
@@ -76,6 +80,7 @@ function readCondition(value: unknown, into: FieldCondition): boolean {
   if (!isOperatorDocument(value)) return false;
   let complete = true;
   for (const [op, operand] of Object.entries(value)) {
+    if ((op === '$eq' || op === '$in') && into.equals) complete = false;
     if (op === '$eq' && isPlainValue(operand)) into.equals = [operand];
     else if (op === '$in' && Array.isArray(operand) && operand.every(isPlainValue)) into.equals = operand;
     else if (op === '$all' && Array.isArray(operand) && operand.length > 0 && operand.every(isPlainValue)) {
