@@ -107,13 +107,22 @@ export class EmbeddedCollection implements IndexSource {
     const { byField } = indexableConditions(filter);
     const narrowed = this.candidates(filter);
     const walk = options.sort ? this.sortIndex(options.sort) : null;
-    let result: ReadDocument[] = [];
-    if (walk && (narrowed === null || narrowed.size > SMALL_CANDIDATE_SET)) {
-      result = this.walk(walk.index, walk.reverse, byField, matches, limit);
-    } else {
-      this.visitMatching(narrowed, matches, (doc) => result.push(doc));
-      if (options.sort) result.sort(sortComparator(options.sort));
-      if (result.length > limit) result.length = limit;
+    const fewCandidates =
+      narrowed !== null && narrowed.size <= Math.max(SMALL_CANDIDATE_SET, this.docs.size / 8);
+    let result: ReadDocument[] | null = null;
+    if (walk && !fewCandidates) {
+      // A walk can be long when the sort order and the filter are correlated (newest first, filtered on
+      // an old month): past the candidates' size it stops, and the candidates are tested instead.
+      const budget = narrowed === null ? Infinity : narrowed.size;
+      result = this.walk(walk.index, walk.reverse, byField, matches, limit, budget);
+    }
+    if (result === null) {
+      const top = options.sort ? new TopK(limit, sortComparator(options.sort)) : null;
+      const all: ReadDocument[] = [];
+      this.visitMatching(narrowed, matches, (doc) =>
+        top ? top.offer(doc) : all.length < limit && all.push(doc),
+      );
+      result = top ? top.sorted() : all;
     }
     this.trimLog();
     return options.projection
@@ -307,14 +316,17 @@ export class EmbeddedCollection implements IndexSource {
     byField: Map<string, FieldCondition>,
     matches: Matcher,
     limit: number,
-  ): ReadDocument[] {
+    budget: number,
+  ): ReadDocument[] | null {
     const entries = index.ordered();
     const leading = byField.get(index.fields[0]);
     const [start, end] =
       leading && (leading.lower || leading.upper) ? boundedRange(index, leading) : [0, entries.length];
     const result: ReadDocument[] = [];
     const step = reverse ? -1 : 1;
+    let visited = 0;
     for (let i = reverse ? end - 1 : start; reverse ? i >= start : i < end; i += step) {
+      if (++visited > budget) return null;
       const doc = entries[i].doc;
       if (matches(doc)) {
         result.push(doc);
@@ -322,6 +334,34 @@ export class EmbeddedCollection implements IndexSource {
       }
     }
     return result;
+  }
+}
+
+/** The `k` first documents in a sort order, kept while visiting many (no sort of everything). */
+class TopK {
+  private readonly kept: ReadDocument[] = [];
+
+  constructor(
+    private readonly k: number,
+    private readonly compare: (a: unknown, b: unknown) => number,
+  ) {}
+
+  offer(doc: ReadDocument): void {
+    const kept = this.kept;
+    if (kept.length >= this.k && this.compare(doc, kept[kept.length - 1]) >= 0) return;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(kept[mid], doc) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, doc);
+    if (kept.length > this.k) kept.pop();
+  }
+
+  sorted(): ReadDocument[] {
+    return this.kept;
   }
 }
 
