@@ -26,6 +26,9 @@ import { sortComparator } from './value-order';
 /** Candidate sets up to this size are tested and sorted rather than walking a sort index. */
 const SMALL_CANDIDATE_SET = 2000;
 
+/** Sorted finds with a limit up to this keep only the first `limit` while visiting (pages are ≤ 101). */
+const TOP_K_LIMIT = 1000;
+
 type Matcher = (doc: ReadDocument) => boolean;
 
 /** Documents an index narrows a filter to: how many entries, and a way to visit them. */
@@ -117,12 +120,17 @@ export class EmbeddedCollection implements IndexSource {
       result = this.walk(walk.index, walk.reverse, byField, matches, limit, budget);
     }
     if (result === null) {
-      const top = options.sort ? new TopK(limit, sortComparator(options.sort)) : null;
-      const all: ReadDocument[] = [];
-      this.visitMatching(narrowed, matches, (doc) =>
-        top ? top.offer(doc) : all.length < limit && all.push(doc),
-      );
-      result = top ? top.sorted() : all;
+      const order = options.sort ? sortComparator(options.sort) : null;
+      if (order && limit <= TOP_K_LIMIT) {
+        const top = new TopK(limit, order);
+        this.visitMatching(narrowed, matches, (doc) => top.offer(doc));
+        result = top.sorted();
+      } else {
+        const all: ReadDocument[] = [];
+        this.visitMatching(narrowed, matches, (doc) => all.push(doc));
+        if (order) all.sort(order);
+        result = all.length > limit ? all.slice(0, limit) : all;
+      }
     }
     this.trimLog();
     return options.projection
