@@ -22,7 +22,7 @@ import { LogReader, RecordRef } from './log-reader';
 import { encodeAppend } from './append-encoder';
 import { decodeRecord, hashEventId, LOG_HEADER_BYTES, MAX_REVISION, readEventId } from './log-record';
 import { recoverLog } from './log-recovery';
-import { StreamIndex } from './stream-index';
+import { findRevisionIn, lastRevisionIn, StreamEntries, StreamIndex } from './stream-index';
 
 const LOG_FILE = 'events.log';
 const LOCK_FILE = 'events.lock';
@@ -212,7 +212,8 @@ export class EmbeddedEventStore implements EventStore {
     if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
       throw new RangeError(`Expected revision must be a non-negative integer, got ${expected}`);
     }
-    const last = this.index.lastRevision(streamId);
+    const entries = this.index.entriesOf(streamId);
+    const last = lastRevisionIn(entries);
     // The common cases (a new stream, or the exact expected revision) need no id lookups.
     const plainWrite =
       events.length > 0 &&
@@ -221,7 +222,7 @@ export class EmbeddedEventStore implements EventStore {
       const decision = decideAppend(
         expected,
         events.map((event) => event.id),
-        this.streamState(streamId, last),
+        this.streamState(streamId, entries),
       );
       if (decision.kind === 'wrongExpectedVersion') {
         throw new WrongExpectedVersion(streamId, expected, last < 0 ? 'no_stream' : last);
@@ -232,8 +233,10 @@ export class EmbeddedEventStore implements EventStore {
     if (last + events.length > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
     const encoded = encodeAppend(streamId, events, last + 1, Date.now());
     const start = this.log.nextPosition;
+    let stream = entries;
     for (let i = 0; i < events.length; i++) {
-      this.index.add(streamId, start + encoded.recordOffsets[i], encoded.idHashes[i]);
+      this.index.addTo(streamId, stream, start + encoded.recordOffsets[i], encoded.idHashes[i]);
+      stream ??= this.index.entriesOf(streamId);
     }
     const lastRecordOffset = encoded.recordOffsets[events.length - 1];
     return this.log.enqueue(encoded.buffer, lastRecordOffset, {
@@ -250,14 +253,15 @@ export class EmbeddedEventStore implements EventStore {
     return { nextExpectedRevision: revision, position: BigInt(position) };
   }
 
-  private streamState(streamId: string, lastRevision: number): StreamState {
+  private streamState(streamId: string, entries: StreamEntries | undefined): StreamState {
+    const lastRevision = lastRevisionIn(entries);
     return {
       lastRevision,
       hasIdAt: (revision, id) =>
-        this.index.idHashOf(streamId, revision) === hashEventId(id) && this.idAt(streamId, revision) === id,
+        entries![revision * 2 + 1] === hashEventId(id) && this.idAt(streamId, revision) === id,
       findRecentId: (id) =>
-        this.index.findRevision(
-          streamId,
+        findRevisionIn(
+          entries,
           hashEventId(id),
           Math.max(0, lastRevision - IDEMPOTENCY_WINDOW + 1),
           (revision) => this.idAt(streamId, revision) === id,

@@ -1,27 +1,64 @@
 /** How far apart (in bytes) the sampled record starts are that let a read find a record boundary. */
 const SAMPLE_EVERY_BYTES = 64 * 1024;
 
+/** One stream's index: [position of revision 0, id hash of revision 0, position of revision 1, ...]. */
+export type StreamEntries = number[];
+
+/** The last revision held in a stream's entries, or -1. */
+export function lastRevisionIn(entries: StreamEntries | undefined): number {
+  return entries === undefined ? -1 : entries.length / 2 - 1;
+}
+
+/**
+ * The newest revision from `oldest` up whose id fingerprint is `hash` and for which
+ * `confirm(revision)` holds, or -1.
+ */
+export function findRevisionIn(
+  entries: StreamEntries | undefined,
+  hash: number,
+  oldest: number,
+  confirm: (revision: number) => boolean,
+): number {
+  if (entries === undefined) return -1;
+  for (let i = entries.length - 1; i >= oldest * 2 + 1; i -= 2) {
+    if (entries[i] === hash && confirm((i - 1) / 2)) return (i - 1) / 2;
+  }
+  return -1;
+}
+
 /**
  * The in-memory index of the log: for each stream, the position and id fingerprint of each
  * revision, and a sparse list of record starts for `$all`. Events themselves stay on disk, so
  * memory grows by ~16 bytes per event plus one small array per stream.
  */
 export class StreamIndex {
-  /** Stream name → [position of revision 0, id hash of revision 0, position of revision 1, ...]. */
-  private readonly streams = new Map<string, number[]>();
+  private readonly streams = new Map<string, StreamEntries>();
   private readonly samples: number[] = [];
   private nextSampleAt = 0;
 
   /** Records the next revision of `streamId`; returns that revision. */
   add(streamId: string, position: number, idHash: number): number {
-    let entries = this.streams.get(streamId);
-    if (entries === undefined) {
-      entries = [];
-      this.streams.set(streamId, entries);
+    return this.addTo(streamId, this.streams.get(streamId), position, idHash);
+  }
+
+  /**
+   * A stream's entries ([position, id hash] per revision), for callers that look at a stream
+   * several times per append and want a single map lookup; undefined when the stream is new.
+   */
+  entriesOf(streamId: string): StreamEntries | undefined {
+    return this.streams.get(streamId);
+  }
+
+  /** `add` for a stream whose entries were just looked up (undefined: a new stream). */
+  addTo(streamId: string, entries: StreamEntries | undefined, position: number, idHash: number): number {
+    let list = entries;
+    if (list === undefined) {
+      list = [];
+      this.streams.set(streamId, list);
     }
-    entries.push(position, idHash);
+    list.push(position, idHash);
     this.noteRecordStart(position);
-    return entries.length / 2 - 1;
+    return list.length / 2 - 1;
   }
 
   /** Remembers that a record starts at `position` (keeps one every SAMPLE_EVERY_BYTES). */
@@ -50,29 +87,6 @@ export class StreamIndex {
   /** Position of a revision known to exist. */
   positionOf(streamId: string, revision: number): number {
     return this.streams.get(streamId)![revision * 2];
-  }
-
-  /** Id fingerprint of a revision known to exist. */
-  idHashOf(streamId: string, revision: number): number {
-    return this.streams.get(streamId)![revision * 2 + 1];
-  }
-
-  /**
-   * The newest revision from `oldest` up whose id fingerprint is `hash` and for which
-   * `confirm(revision)` holds, or -1.
-   */
-  findRevision(
-    streamId: string,
-    hash: number,
-    oldest: number,
-    confirm: (revision: number) => boolean,
-  ): number {
-    const entries = this.streams.get(streamId);
-    if (entries === undefined) return -1;
-    for (let i = entries.length - 1; i >= oldest * 2 + 1; i -= 2) {
-      if (entries[i] === hash && confirm((i - 1) / 2)) return (i - 1) / 2;
-    }
-    return -1;
   }
 
   /** The greatest sampled record start ≤ `position` (the log's first record when none). */
