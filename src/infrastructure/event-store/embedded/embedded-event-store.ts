@@ -231,15 +231,18 @@ export class EmbeddedEventStore implements EventStore {
       if (events.length === 0) return this.whenDurable(streamId, last);
     }
     if (last + events.length > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
-    const encoded = encodeAppend(streamId, events, last + 1, Date.now());
+    const buffer = encodeAppend(streamId, events, last + 1, Date.now());
     const start = this.log.nextPosition;
     let stream = entries;
+    let offset = 0;
+    let lastRecordOffset = 0;
     for (let i = 0; i < events.length; i++) {
-      this.index.addTo(streamId, stream, start + encoded.recordOffsets[i], encoded.idHashes[i]);
+      lastRecordOffset = offset;
+      this.index.addTo(streamId, stream, start + offset, hashEventId(events[i].id));
       stream ??= this.index.entriesOf(streamId);
+      offset += buffer.readUInt32LE(offset);
     }
-    const lastRecordOffset = encoded.recordOffsets[events.length - 1];
-    return this.log.enqueue(encoded.buffer, lastRecordOffset, {
+    return this.log.enqueue(buffer, lastRecordOffset, {
       nextExpectedRevision: last + events.length,
       position: BigInt(start + lastRecordOffset),
     });
