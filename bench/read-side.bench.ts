@@ -209,6 +209,7 @@ export const readSideBenchmark: Benchmark = {
       let eventCount = 0;
       let rawBest = 0;
       let rebuildBest = 0;
+      let warmBest = Infinity;
       for (let round = 0; round < 3; round++) {
         const rawStarted = performance.now();
         let n = 0;
@@ -219,7 +220,10 @@ export const readSideBenchmark: Benchmark = {
         eventCount = n;
         const rebuildStarted = performance.now();
         await projection.rebuild();
-        rebuildBest = Math.max(rebuildBest, n / ((performance.now() - rebuildStarted) / 1000));
+        const switched = performance.now();
+        rebuildBest = Math.max(rebuildBest, n / ((switched - rebuildStarted) / 1000));
+        await store.indexesReady();
+        warmBest = Math.min(warmBest, performance.now() - switched);
       }
       const rebuild: BenchTable = {
         title: `Projection rebuild, ${eventCount.toLocaleString('en-US')} ticket events (events/s, best of 3)`,
@@ -235,6 +239,8 @@ export const readSideBenchmark: Benchmark = {
         ],
         notes: [
           `Targets: ≥ ${TARGET_REBUILD_EVENTS_PER_SECOND.toLocaleString('en-US')} events/s and ≥ 50% of raw.`,
+          `After the switch-over the in-memory indexes are built in the background: ${Math.round(warmBest)} ms ` +
+            '(a query arriving sooner builds the index it needs).',
         ],
       };
       return [latency, rebuild];

@@ -22,6 +22,7 @@ const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip'
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection>();
   private readonly checkpoints = new Map<string, bigint>();
+  private warming: Promise<void> = Promise.resolve();
 
   async replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
     return this.collection(collection).replace(doc, guard.expectedRevision);
@@ -79,9 +80,15 @@ export class EmbeddedReadStore implements ReadStore {
    */
   async renameCollection(from: string, to: string): Promise<void> {
     const source = this.collection(from);
-    void source.warmIndexes();
+    const warmed = source.warmIndexes();
+    this.warming = Promise.all([this.warming, warmed]).then(() => undefined);
     this.collections.delete(from);
     this.collections.set(to, source);
+  }
+
+  /** Resolves once the indexes being built in the background after a switch-over are ready (benchmarks). */
+  indexesReady(): Promise<void> {
+    return this.warming;
   }
 
   async getCheckpoint(name: string): Promise<bigint | null> {

@@ -1,19 +1,20 @@
 /**
- * An in-memory index: the collection's documents ordered by the index keys (then `_id`), so a page of a
- * sorted list walks a few entries instead of sorting everything, and an equality or range condition on
- * the leading key is a binary search. An array value makes it multikey: one entry per distinct element.
- * Entries point at the documents, so counting or testing candidates needs no lookups.
+ * An in-memory index: the collection's documents ordered by the index keys (then by insertion sequence),
+ * so a page of a sorted list walks a few entries instead of sorting everything, and an equality or range
+ * condition on the leading key is a binary search. An array value makes it multikey: one entry per
+ * distinct element. Entries point at the documents, so counting or testing candidates needs no lookups.
  *
  * Writes only append the document's id to the collection's change log; the index catches up when next
- * read. A few changes are merged one by one, many (a catch-up or a rebuild) by one sort of everything —
- * the way a database builds an index after a bulk load.
+ * read. A few changes are merged one by one, many (a catch-up or a rebuild) by one stable sort of
+ * everything — the way a database builds an index after a bulk load. Keys are kept as plain values for
+ * one-field indexes and as arrays for compound ones, so a build allocates little.
  */
 import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
 import { compareValues, valueAt } from './value-order';
 
-/** One index entry: the key values in index order, the document's insertion sequence and the document. */
+/** One index entry: its key (the value, or the values for a compound index), sequence and document. */
 export interface IndexEntry {
-  key: unknown[];
+  key: unknown;
   seq: number;
   doc: ReadDocument;
 }
@@ -22,7 +23,7 @@ type EntryKey = Pick<IndexEntry, 'key' | 'seq'>;
 
 /** What an index reads from its collection: the documents and the log of ids written since. */
 export interface IndexSource {
-  /** The documents, iterated in insertion order (= sequence order). */
+  /** The documents, iterated in insertion order: the i-th has sequence i (documents are never removed). */
   readonly docs: ReadonlyMap<string, ReadDocument>;
   /** The document's insertion sequence: equal keys stay in this order, so a bulk build needs a stable sort only. */
   seqOf(id: string): number;
@@ -31,15 +32,22 @@ export interface IndexSource {
   readonly logEnd: number;
 }
 
+/** The keys of a document that has several (an array under the indexed field). */
+class Several {
+  constructor(readonly keys: unknown[]) {}
+}
+
 /** Changes merged one by one below this share of the index size; above it, one full sort. */
 const MERGE_RATIO = 0.05;
 
 export class OrderedIndex {
   readonly fields: string[];
   readonly directions: (1 | -1)[];
+  private readonly compound: boolean;
   private entries: IndexEntry[] = [];
-  private keysById = new Map<string, unknown[][]>();
-  /** Change-log position up to which this index is current. */
+  /** Each document's key(s) as indexed, by sequence: what to remove when it changes. */
+  private keysBySeq: unknown[] = [];
+  /** Change-log position up to which this index is current; -1: never built. */
   seen = -1;
   private arrayValued = false;
 
@@ -49,6 +57,7 @@ export class OrderedIndex {
   ) {
     this.fields = Object.keys(spec.key);
     this.directions = Object.values(spec.key);
+    this.compound = this.fields.length > 1;
   }
 
   /** True once some document had an array under an indexed field: then the index cannot serve sorts. */
@@ -63,10 +72,18 @@ export class OrderedIndex {
     return this.entries;
   }
 
+  /** The leading key of an entry. */
+  leading(entry: IndexEntry): unknown {
+    return this.compound ? (entry.key as unknown[])[0] : entry.key;
+  }
+
   /** Orders two entries by key, in index directions. */
   private readonly compareKeys = (a: EntryKey, b: EntryKey): number => {
+    if (!this.compound) return quickCompare(a.key, b.key) * this.directions[0];
+    const x = a.key as unknown[];
+    const y = b.key as unknown[];
     for (let i = 0; i < this.directions.length; i++) {
-      const order = quickCompare(a.key[i], b.key[i]);
+      const order = quickCompare(x[i], y[i]);
       if (order !== 0) return order * this.directions[i];
     }
     return 0;
@@ -86,21 +103,28 @@ export class OrderedIndex {
     let hi = entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const order = quickCompare(entries[mid].key[0], value) * direction;
+      const order = quickCompare(this.leading(entries[mid]), value) * direction;
       if (order < 0 || (order === 0 && !inclusive)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  private keysOf(doc: ReadDocument): unknown[][] {
+  /** The document's key: a value, an array of values (compound), or Several (multikey). */
+  private keyOf(doc: ReadDocument): unknown {
+    if (!this.compound) {
+      const value = valueAt(doc, this.fields[0]);
+      if (!Array.isArray(value)) return value;
+      this.arrayValued = true;
+      return value.length === 0 ? undefined : new Several([...new Set(value)]);
+    }
     const values = this.fields.map((field) => valueAt(doc, field));
     const arrayAt = values.findIndex((value) => Array.isArray(value));
-    if (arrayAt < 0) return [values];
+    if (arrayAt < 0) return values;
     this.arrayValued = true;
     const elements = [...new Set(values[arrayAt] as unknown[])];
-    if (elements.length === 0) return [values.map((v, i) => (i === arrayAt ? undefined : v))];
-    return elements.map((element) => values.map((v, i) => (i === arrayAt ? element : v)));
+    if (elements.length === 0) return values.map((v, i) => (i === arrayAt ? undefined : v));
+    return new Several(elements.map((element) => values.map((v, i) => (i === arrayAt ? element : v))));
   }
 
   private refresh(): void {
@@ -117,34 +141,47 @@ export class OrderedIndex {
 
   /** Entries are made in sequence order and sorted stably by key: (key, sequence) order, cheaply. */
   private rebuildAll(): void {
-    this.keysById = new Map();
-    this.entries = [];
-    for (const [id, doc] of this.source.docs) {
-      const keys = this.keysOf(doc);
-      const seq = this.source.seqOf(id);
-      this.keysById.set(id, keys);
-      for (const key of keys) this.entries.push({ key, seq, doc });
+    const entries: IndexEntry[] = [];
+    const keysBySeq: unknown[] = [];
+    let seq = 0;
+    for (const doc of this.source.docs.values()) {
+      const key = this.keyOf(doc);
+      keysBySeq.push(key);
+      if (key instanceof Several) for (const one of key.keys) entries.push({ key: one, seq, doc });
+      else entries.push({ key, seq, doc });
+      seq++;
     }
-    this.entries.sort(this.compareKeys);
+    entries.sort(this.compareKeys);
+    this.entries = entries;
+    this.keysBySeq = keysBySeq;
   }
 
   private merge(id: string, doc: ReadDocument | null): void {
     const seq = this.source.seqOf(id);
-    const before = this.keysById.get(id) ?? [];
-    const after = doc ? this.keysOf(doc) : [];
-    if (doc && sameKeys(before, after)) {
-      for (const key of before) this.entries[this.position({ key, seq })].doc = doc;
+    const before = this.keysBySeq[seq];
+    const hadEntries = seq < this.keysBySeq.length;
+    const after = doc ? this.keyOf(doc) : undefined;
+    const listed = (key: unknown): unknown[] => (key instanceof Several ? key.keys : [key]);
+    if (doc && hadEntries && sameKeys(listed(before), listed(after))) {
+      for (const key of listed(before)) {
+        const entry = this.entries[this.position({ key, seq })];
+        if (entry && entry.seq === seq) entry.doc = doc;
+      }
       return;
     }
-    for (const key of before) {
-      const at = this.position({ key, seq });
-      if (at < this.entries.length && this.compareEntries(this.entries[at], { key, seq }) === 0) {
-        this.entries.splice(at, 1);
+    if (hadEntries) {
+      for (const key of listed(before)) {
+        const at = this.position({ key, seq });
+        if (at < this.entries.length && this.compareEntries(this.entries[at], { key, seq }) === 0) {
+          this.entries.splice(at, 1);
+        }
       }
     }
-    if (doc) for (const key of after) this.entries.splice(this.position({ key, seq }), 0, { key, seq, doc });
-    if (doc) this.keysById.set(id, after);
-    else this.keysById.delete(id);
+    if (doc) {
+      for (const key of listed(after)) this.entries.splice(this.position({ key, seq }), 0, { key, seq, doc });
+      while (this.keysBySeq.length < seq) this.keysBySeq.push(undefined);
+      this.keysBySeq[seq] = after;
+    }
   }
 
   private position(entry: EntryKey): number {
@@ -166,10 +203,8 @@ function quickCompare(a: unknown, b: unknown): number {
   return compareValues(a, b);
 }
 
-function sameKeys(a: unknown[][], b: unknown[][]): boolean {
+function sameKeys(a: unknown[], b: unknown[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < a[i].length; j++) if (compareValues(a[i][j], b[i][j]) !== 0) return false;
-  }
+  for (let i = 0; i < a.length; i++) if (compareValues(a[i], b[i]) !== 0) return false;
   return true;
 }
