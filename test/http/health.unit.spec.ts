@@ -12,10 +12,18 @@ interface Answer {
 
 async function healthOf(
   projection: ProjectionHealth,
-  stores: { eventStore?: () => Promise<unknown>; readStore?: () => Promise<unknown> } = {},
+  stores: {
+    eventStore?: () => Promise<unknown>;
+    readStore?: () => Promise<unknown>;
+    /** An event store that follows its connection and subscriptions (EventStoreDB's `health()`). */
+    eventStoreConnection?: () => { connected: boolean; reason?: string };
+  } = {},
 ): Promise<Answer> {
   const projections = { health: () => projection } as unknown as ProjectionStatus;
-  const eventStore = { readStream: stores.eventStore ?? (async () => []) } as unknown as EventStore;
+  const eventStore = {
+    readStream: stores.eventStore ?? (async () => []),
+    ...(stores.eventStoreConnection ? { health: stores.eventStoreConnection } : {}),
+  } as unknown as EventStore;
   const readStore = { getCheckpoint: stores.readStore ?? (async () => null) } as unknown as ReadStore;
   const answer: Answer = { status: 0, body: {} };
   const reply = {
@@ -64,5 +72,33 @@ describe('HealthController', () => {
     expect(down.body).toMatchObject({ reason: 'event store unreachable', eventStore: 'unreachable' });
     const readDown = await healthOf(OK, { readStore: () => Promise.reject(new Error('ECONNREFUSED')) });
     expect(readDown.body).toMatchObject({ reason: 'read store unreachable', readStore: 'unreachable' });
+  });
+
+  it("answers 503 with the event store's own reason while its subscription is down, even if reads answer", async () => {
+    let connection: { connected: boolean; reason?: string } = {
+      connected: false,
+      reason: 'EventStoreDB subscription dropped: Connection dropped',
+    };
+    const down = await healthOf(OK, { eventStoreConnection: () => connection });
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({
+      reason: 'event store unreachable: EventStoreDB subscription dropped: Connection dropped',
+      eventStore: 'unreachable',
+    });
+    connection = { connected: true };
+    const back = await healthOf(OK, { eventStoreConnection: () => connection });
+    expect(back).toMatchObject({ status: 200, body: { status: 'ok', eventStore: 'ok' } });
+  });
+
+  it('consults the event store connection after the probe, which refreshes it', async () => {
+    let connected = false;
+    const answer = await healthOf(OK, {
+      eventStore: async () => {
+        connected = true;
+        return [];
+      },
+      eventStoreConnection: () => (connected ? { connected } : { connected, reason: 'a failed append' }),
+    });
+    expect(answer.status).toBe(200);
   });
 });

@@ -32,17 +32,22 @@ export class HealthController {
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
     const readStoreConnection = connectionOf(this.readStore);
-    const [eventStore, readStore] = await Promise.all([
+    const [eventStoreProbe, readStore] = await Promise.all([
       probe(() => this.eventStore.readStream(PROBE_STREAM, { maxCount: 1 })),
       // A store that follows its own connection (MongoDB) says at once that it is away.
       readStoreConnection?.connected === false
         ? ('unreachable' as const)
         : probe(() => this.readStore.getCheckpoint(PROBE_STREAM)),
     ]);
+    // Read after the probe, which refreshes it: an event store that follows its connection and
+    // subscriptions (EventStoreDB) is away while a subscription is down, even if reads answer.
+    const eventStoreConnection = connectionOf(this.eventStore);
+    const eventStore =
+      eventStoreProbe === 'ok' && eventStoreConnection?.connected !== false ? 'ok' : 'unreachable';
     const projections = this.projections.health();
     const reason =
       eventStore !== 'ok'
-        ? 'event store unreachable'
+        ? `event store unreachable${eventStoreConnection?.reason ? `: ${eventStoreConnection.reason}` : ''}`
         : readStore !== 'ok'
           ? `read store unreachable${readStoreConnection?.reason ? `: ${readStoreConnection.reason}` : ''}`
           : projections.status === 'failed'
