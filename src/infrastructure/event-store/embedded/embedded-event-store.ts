@@ -21,7 +21,7 @@ import { GroupCommitLog } from './group-commit-log';
 import { LogReader, RecordRef } from './log-reader';
 import { encodeAppend } from './append-encoder';
 import { decodeRecord, hashEventId, LOG_HEADER_BYTES, MAX_REVISION, readEventId } from './log-record';
-import { recoverLog } from './log-recovery';
+import { openLogFile, recoverLog } from './log-recovery';
 import { findRevisionIn, lastRevisionIn, StreamEntries, StreamIndex } from './stream-index';
 
 const LOG_FILE = 'events.log';
@@ -87,9 +87,7 @@ export class EmbeddedEventStore implements EventStore {
     let checkpoint: DurableCheckpoint | undefined;
     try {
       const file = path.join(dir, LOG_FILE);
-      const created = !fs.existsSync(file);
-      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
-      if (created) syncDirectory(dir);
+      fd = openLogFile(file);
       checkpoint = DurableCheckpoint.open(path.join(dir, CHECKPOINT_FILE));
       const recovered = recoverLog(fd, file, checkpoint.value);
       if (recovered.cutBytes > 0) {
@@ -288,17 +286,7 @@ export class EmbeddedEventStore implements EventStore {
   }
 
   private toRecordedEvent(record: RecordRef): RecordedEvent {
-    const decoded = decodeRecord(record.buffer, record.offset);
-    return {
-      streamId: decoded.streamId,
-      id: decoded.id,
-      type: decoded.type,
-      revision: decoded.revision,
-      position: BigInt(record.position),
-      data: decoded.data,
-      metadata: decoded.metadata,
-      created: new Date(decoded.created),
-    };
+    return decodeRecord(record.buffer, record.offset, record.position);
   }
 
   private committed(): void {
@@ -318,15 +306,5 @@ export class EmbeddedEventStore implements EventStore {
     await this.checkpoint.close(this.log.failed ? undefined : this.log.durableEnd);
     fs.closeSync(this.fd);
     this.lock.release();
-  }
-}
-
-/** Makes a newly created file's directory entry durable. */
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

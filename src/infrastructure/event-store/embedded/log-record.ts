@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { RecordedEvent } from '../../../application/ports/event-store.port';
 
 /**
  * The on-disk format of one event in the append-only log (all integers little-endian):
@@ -181,19 +182,8 @@ export function readEventId(buf: Buffer, offset: number): string {
   return buf.toString('utf8', at, at + buf.readUInt16LE(offset + 12));
 }
 
-/** A fully decoded record. */
-export interface DecodedRecord {
-  streamId: string;
-  id: string;
-  type: string;
-  revision: number;
-  created: number;
-  data: unknown;
-  metadata: unknown;
-}
-
-/** Decodes the record at `offset`, parsing its JSON. */
-export function decodeRecord(buf: Buffer, offset: number): DecodedRecord {
+/** Decodes the record at `offset` (found at log `position`) into the port's shape, parsing its JSON. */
+export function decodeRecord(buf: Buffer, offset: number, position: number): RecordedEvent {
   const flags = buf[offset + 8];
   const streamBytes = buf.readUInt16LE(offset + 10);
   const idBytes = buf.readUInt16LE(offset + 12);
@@ -213,8 +203,9 @@ export function decodeRecord(buf: Buffer, offset: number): DecodedRecord {
     id,
     type,
     revision: buf.readUInt32LE(offset + 16),
-    created: buf.readDoubleLE(offset + 20),
+    position: BigInt(position),
     data,
     metadata,
+    created: new Date(buf.readDoubleLE(offset + 20)),
   };
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   LOG_HEADER_BYTES,
   LOG_MAGIC,
@@ -10,6 +11,21 @@ import {
 import { StreamIndex } from './stream-index';
 
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Opens (creating if needed) the log file for reading and writing; a new file's directory entry is made durable. */
+export function openLogFile(file: string): number {
+  const created = !fs.existsSync(file);
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
+  if (created) {
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  }
+  return fd;
+}
 
 /** The state of a log after its open-time scan. */
 export interface RecoveredLog {
