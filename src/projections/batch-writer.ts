@@ -10,14 +10,27 @@ import type { ProjectionStore } from './projector';
 export class BatchWriter implements ProjectionStore {
   private pending = new Map<string, Map<string, ReplaceOne>>();
 
+  /** Target names by collection, so a rebuild does not build the same string twice per event. */
+  private readonly targets = new Map<string, string>();
+
   constructor(
     private readonly store: ReadStore,
-    private readonly target: (collection: string) => string = (collection) => collection,
+    private readonly rename: (collection: string) => string = (collection) => collection,
   ) {}
 
+  private target(collection: string): string {
+    let name = this.targets.get(collection);
+    if (name === undefined) {
+      name = this.rename(collection);
+      this.targets.set(collection, name);
+    }
+    return name;
+  }
+
   async get(collection: string, id: string): Promise<ReadDocument | null> {
-    const buffered = this.pending.get(this.target(collection))?.get(id);
-    return buffered ? buffered.doc : this.store.get(this.target(collection), id);
+    const name = this.target(collection);
+    const buffered = this.pending.get(name)?.get(id);
+    return buffered ? buffered.doc : this.store.get(name, id);
   }
 
   /** Buffers the write; a second write of the same document in the batch is guarded against the first. */
