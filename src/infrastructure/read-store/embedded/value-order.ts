@@ -58,12 +58,29 @@ export function valueAt(doc: unknown, path: string): unknown {
 
 /** A comparator for a MongoDB sort document, ending with `_id` so equal keys keep one stable order. */
 export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: unknown) => number {
-  const fields = Object.entries(sort);
+  const fields = Object.entries(sort).map(([path, direction]) => ({ get: getter(path), direction }));
   return (a, b) => {
-    for (const [path, direction] of fields) {
-      const order = compareValues(valueAt(a, path), valueAt(b, path));
+    for (const { get, direction } of fields) {
+      const x = get(a);
+      const y = get(b);
+      const order =
+        typeof x === 'number' && typeof y === 'number'
+          ? x - y
+          : typeof x === 'string' && typeof y === 'string'
+            ? x < y
+              ? -1
+              : x > y
+                ? 1
+                : 0
+            : compareValues(x, y);
       if (order !== 0) return order * direction;
     }
     return compareValues(valueAt(a, '_id'), valueAt(b, '_id'));
   };
+}
+
+/** A reader for one path, with the one-field case kept direct. */
+function getter(path: string): (doc: unknown) => unknown {
+  if (path.includes('.')) return (doc) => valueAt(doc, path);
+  return (doc) => (doc as Record<string, unknown> | null | undefined)?.[path];
 }
