@@ -79,9 +79,10 @@ function combine(rounds: Round[]): Measurement {
 
 /**
  * The physical ceiling: writers queue 300-byte buffers; one loop writes everything queued with
- * one positioned write and one fdatasync, then resolves them. It schedules its flushes as the
- * store does (the queue at once after a sync, else after the current tick), so the two differ
- * only in what the store does per event.
+ * one positioned write (synchronous, into the page cache) and one fdatasync (in the thread
+ * pool), then resolves them. It schedules its flushes as the store does (the queue at once
+ * after a sync, else after the current tick), so the two differ only in what the store does
+ * per event.
  */
 class RawGroupCommit {
   private queue: Array<{ buffer: Buffer; resolve: () => void }> = [];
@@ -110,15 +111,13 @@ class RawGroupCommit {
     const batch = this.queue;
     this.queue = [];
     const bytes = Buffer.concat(batch.map((item) => item.buffer));
-    fs.write(this.fd, bytes, 0, bytes.length, this.end, (writeError) => {
-      if (writeError) throw writeError;
-      this.end += bytes.length;
-      fs.fdatasync(this.fd, (syncError) => {
-        if (syncError) throw syncError;
-        for (const item of batch) item.resolve();
-        if (this.queue.length > 0) this.flush();
-        else this.scheduleFlush();
-      });
+    fs.writeSync(this.fd, bytes, 0, bytes.length, this.end);
+    this.end += bytes.length;
+    fs.fdatasync(this.fd, (syncError) => {
+      if (syncError) throw syncError;
+      for (const item of batch) item.resolve();
+      if (this.queue.length > 0) this.flush();
+      else this.scheduleFlush();
     });
   }
 }
