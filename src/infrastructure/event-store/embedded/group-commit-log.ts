@@ -139,11 +139,16 @@ export class GroupCommitLog {
             batch.map((write) => write.buffer),
             length,
           );
-    this.synced(batch, position, length, this.writeFully(bytes, position));
+    this.syncAndAcknowledge(batch, position, length, this.writeFully(bytes, position));
   }
 
   /** After the batch's write: sync it, then acknowledge it and start the next flush. */
-  private synced(batch: PendingWrite[], position: number, length: number, writeError: Error | null): void {
+  private syncAndAcknowledge(
+    batch: PendingWrite[],
+    position: number,
+    length: number,
+    writeError: Error | null,
+  ): void {
     if (writeError) return this.fail(batch, writeError);
     fs.fdatasync(this.fd, (syncError) => {
       if (syncError) return this.fail(batch, syncError);
