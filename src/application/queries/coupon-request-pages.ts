@@ -40,12 +40,12 @@ export function couponRequestFilter(principal: Principal, input: CouponRequestFi
   if (present(f.pnr)) clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().toUpperCase() });
   if (present(f.scenario))
     clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'filter.scenario') } });
-  if (present(f.registeredFrom)) {
-    clauses.push({ registeredAt: { $gte: check.instant(f.registeredFrom, 'filter.registeredFrom') } });
-  }
-  if (present(f.registeredTo)) {
-    clauses.push({ registeredAt: { $lt: check.instant(f.registeredTo, 'filter.registeredTo') } });
-  }
+  clauses.push(
+    check.timeRange('registeredAt', f.registeredFrom, f.registeredTo, [
+      'filter.registeredFrom',
+      'filter.registeredTo',
+    ]),
+  );
   if (present(f.salesControlViolation)) {
     clauses.push({
       salesControlViolation: check.flag(f.salesControlViolation, 'filter.salesControlViolation'),

@@ -40,6 +40,22 @@ export class InputChecks {
     return value.toISOString();
   }
 
+  /**
+   * One clause for a half-open time range (`from` inclusive, `to` exclusive), or none when both are
+   * absent: a single clause per field lets an index answer the range exactly.
+   */
+  timeRange(
+    field: string,
+    from: Date | null | undefined,
+    to: Date | null | undefined,
+    paths: [string, string],
+  ): Record<string, unknown> {
+    const range: Record<string, string> = {};
+    if (from !== null && from !== undefined) range.$gte = this.instant(from, paths[0]);
+    if (to !== null && to !== undefined) range.$lt = this.instant(to, paths[1]);
+    return Object.keys(range).length === 0 ? {} : { [field]: range };
+  }
+
   /** `first`: 0 to `max`. */
   pageSize(value: unknown, max: number): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {

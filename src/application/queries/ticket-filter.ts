@@ -57,14 +57,12 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
     clauses.push({ 'requester.validatorNumber': check.text(f.validatorNumber, 'filter.validatorNumber') });
   }
   if (present(f.assigneeId)) clauses.push({ 'assignee.id': check.text(f.assigneeId, 'filter.assigneeId') });
-  if (present(f.createdFrom))
-    clauses.push({ createdAt: { $gte: check.instant(f.createdFrom, 'filter.createdFrom') } });
-  if (present(f.createdTo))
-    clauses.push({ createdAt: { $lt: check.instant(f.createdTo, 'filter.createdTo') } });
-  if (present(f.updatedFrom))
-    clauses.push({ updatedAt: { $gte: check.instant(f.updatedFrom, 'filter.updatedFrom') } });
-  if (present(f.updatedTo))
-    clauses.push({ updatedAt: { $lt: check.instant(f.updatedTo, 'filter.updatedTo') } });
+  clauses.push(
+    check.timeRange('createdAt', f.createdFrom, f.createdTo, ['filter.createdFrom', 'filter.createdTo']),
+  );
+  clauses.push(
+    check.timeRange('updatedAt', f.updatedFrom, f.updatedTo, ['filter.updatedFrom', 'filter.updatedTo']),
+  );
   if (present(f.hasCouponRequests)) {
     clauses.push({ hasCouponRequests: check.flag(f.hasCouponRequests, 'filter.hasCouponRequests') });
   }
