@@ -20,7 +20,9 @@ import type {
 } from '../../../application/ports/read-store.port';
 import { compileFilter } from './compiled-filter';
 import { type FieldCondition, indexableConditions } from './filter-conditions';
+import { boundedRange, bracketed, equalRange, isRangeOnly, rangesOf, type Candidates } from './index-ranges';
 import { OrderedIndex, type IndexSource } from './ordered-index';
+import { TopK } from './top-k';
 import { sortComparator } from './value-order';
 
 /** Candidate sets up to this size are tested and sorted rather than walking a sort index. */
@@ -30,16 +32,6 @@ const SMALL_CANDIDATE_SET = 2000;
 const TOP_K_LIMIT = 1000;
 
 type Matcher = (doc: ReadDocument) => boolean;
-
-/** Documents an index narrows a filter to: how many entries, and a way to visit them. */
-interface Candidates {
-  size: number;
-  /** True when no document is visited twice (one index, disjoint ranges). */
-  distinct: boolean;
-  /** True when every visited document satisfies the filter (nothing left to test). */
-  exact: boolean;
-  visit(each: (doc: ReadDocument) => void): void;
-}
 
 export class EmbeddedCollection implements IndexSource {
   readonly docs = new Map<string, ReadDocument>();
@@ -345,34 +337,6 @@ export class EmbeddedCollection implements IndexSource {
   }
 }
 
-/** The `k` first documents in a sort order, kept while visiting many (no sort of everything). */
-class TopK {
-  private readonly kept: ReadDocument[] = [];
-
-  constructor(
-    private readonly k: number,
-    private readonly compare: (a: unknown, b: unknown) => number,
-  ) {}
-
-  offer(doc: ReadDocument): void {
-    const kept = this.kept;
-    if (kept.length >= this.k && this.compare(doc, kept[kept.length - 1]) >= 0) return;
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(kept[mid], doc) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    kept.splice(lo, 0, doc);
-    if (kept.length > this.k) kept.pop();
-  }
-
-  sorted(): ReadDocument[] {
-    return this.kept;
-  }
-}
-
 /** The plain-code matcher where it applies, mingo's compiled query for the rest. */
 function compile(filter: Record<string, unknown>): Matcher {
   if (Object.keys(filter).length === 0) return () => true;
@@ -382,74 +346,6 @@ function compile(filter: Record<string, unknown>): Matcher {
   const fast = compileFilter(filter);
   if (fast === null) return mingo;
   return (doc) => fast(doc) ?? mingo(doc);
-}
-
-/** A filter that is exactly one field's range operators (`{ f: { $gte, $lt } }`): an index range is its answer. */
-function isRangeOnly(filter: Record<string, unknown>, field: string): boolean {
-  const condition = filter[field];
-  if (condition === null || typeof condition !== 'object') return false;
-  return Object.keys(condition).every((op) => ['$gt', '$gte', '$lt', '$lte'].includes(op));
-}
-
-function rangesOf(
-  index: OrderedIndex,
-  ranges: [number, number][],
-  distinct: boolean,
-  exact: boolean,
-): Candidates {
-  return {
-    size: ranges.reduce((sum, [start, end]) => sum + (end - start), 0),
-    distinct,
-    exact,
-    visit: (each) => {
-      const entries = index.ordered();
-      for (const [start, end] of ranges) for (let i = start; i < end; i++) each(entries[i].doc);
-    },
-  };
-}
-
-function equalRange(index: OrderedIndex, value: unknown): [number, number] {
-  const bound = { value, inclusive: true };
-  return boundedRange(index, { lower: bound, upper: bound });
-}
-
-/**
- * Positions [start, end) of the entries whose leading key lies within the bounds. A one-sided range
- * stays within the bound's type, as MongoDB's does (`$lt: '2026'` never matches null or a number).
- */
-function boundedRange(index: OrderedIndex, condition: FieldCondition): [number, number] {
-  const lower = condition.lower ?? typeFloor(condition.upper?.value);
-  const upper = condition.upper ?? typeCeiling(condition.lower?.value);
-  const size = index.ordered().length;
-  const ascending = index.directions[0] === 1;
-  const first = ascending ? lower : upper;
-  const last = ascending ? upper : lower;
-  const start = first ? index.boundary(first.value, first.inclusive) : 0;
-  const end = last ? index.boundary(last.value, !last.inclusive) : size;
-  return [start, Math.max(start, end)];
-}
-
-/** Whether the range's bounds are of a type with a floor and a ceiling, so an index range is exact. */
-const bracketed = (condition: FieldCondition): boolean =>
-  [condition.lower?.value, condition.upper?.value].every(
-    (value) =>
-      value === undefined || typeof value === 'string' || typeof value === 'number' || value instanceof Date,
-  );
-
-/** The smallest value of the value's type, when it has one that sorts (strings, numbers, dates). */
-function typeFloor(value: unknown): { value: unknown; inclusive: boolean } | undefined {
-  if (typeof value === 'string') return { value: '', inclusive: true };
-  if (typeof value === 'number') return { value: -Infinity, inclusive: true };
-  if (value instanceof Date) return { value: new Date(-8.64e15), inclusive: true };
-  return undefined;
-}
-
-/** Just above the largest value of the value's type: the type after it in MongoDB's order starts there. */
-function typeCeiling(value: unknown): { value: unknown; inclusive: boolean } | undefined {
-  if (typeof value === 'number') return { value: Infinity, inclusive: true };
-  if (value instanceof Date) return { value: new Date(8.64e15), inclusive: true };
-  if (typeof value === 'string') return { value: {}, inclusive: false };
-  return undefined;
 }
 
 function project(doc: ReadDocument, projection: Record<string, 1>): ReadDocument {
