@@ -2,7 +2,7 @@
  * What queries return: plain data shaped like the GraphQL contract's types (times as ISO-8601 strings).
  * The read models store documents close to these; the GraphQL layer serves them as they are.
  */
-import type { CouponStatusChangeRequestedData } from '../domain/ticket.events';
+import type { TicketComment, TicketCouponRequest } from '../domain/ticket';
 import type {
   Actor,
   Assignee,
@@ -15,24 +15,11 @@ import type {
   TicketStatus,
 } from '../domain/ticket.types';
 
-export interface CommentView {
-  id: string;
-  author: Actor;
-  body: string;
-  internal: boolean;
-  requestsReply: boolean;
-  createdAt: string;
-}
+/** A comment as the caller may see it: the domain's recorded comment. */
+export type CommentView = TicketComment;
 
-export type CouponRequestView = Omit<
-  CouponStatusChangeRequestedData,
-  'occurredAt' | 'actor' | 'registrationSeq'
-> & {
-  ticketId: string;
-  ticketNumber: number;
-  requestedBy: Actor;
-  registeredAt: string;
-};
+/** A coupon status change request as recorded on its ticket (with retention fields). */
+export type CouponRequestView = TicketCouponRequest;
 
 export interface TicketView {
   id: string;
