@@ -12,7 +12,13 @@ import {
   type TicketDocument,
 } from '../application/queries/read-models';
 import type { CouponStatusChangeRequestedData } from '../domain/ticket.events';
-import { OutOfOrderEvent, ticketIdOf, type ProjectionStore, type Projector } from './projector';
+import {
+  OutOfOrderEvent,
+  ticketIdOf,
+  type LoadedProjectionStore,
+  type ProjectionStore,
+  type Projector,
+} from './projector';
 
 export const couponRequestsProjector: Projector = {
   name: 'coupon-requests',
@@ -20,21 +26,31 @@ export const couponRequestsProjector: Projector = {
   collections: { [COUPON_REQUESTS]: READ_MODEL_INDEXES[COUPON_REQUESTS] },
 
   async apply(event: RecordedEvent, store: ProjectionStore): Promise<void> {
-    const data = event.data as CouponStatusChangeRequestedData;
-    const ticketId = ticketIdOf(event);
-    const ticket = (await store.get(TICKETS, ticketId)) as TicketDocument | null;
-    if (ticket === null || ticket.revision < event.revision) {
-      throw new OutOfOrderEvent(event, ticket?.revision ?? null);
-    }
-    const request = ticket.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);
-    if (!request) throw new Error(`Ticket ${ticketId} does not record request ${data.registrationNumber}`);
-    const doc: CouponRequestDocument = {
-      ...request,
-      _id: `${ticketId}:${event.revision}`,
-      revision: event.revision,
-      requesterId: ticket.requester.id,
-      registrationSeq: data.registrationSeq,
-    };
-    await store.replace(COUPON_REQUESTS, doc, { expectedRevision: -1 });
+    const ticket = (await store.get(TICKETS, ticketIdOf(event))) as TicketDocument | null;
+    await store.replace(COUPON_REQUESTS, requestDocument(event, ticket), { expectedRevision: -1 });
   },
+
+  applyNow(event: RecordedEvent, store: LoadedProjectionStore): void {
+    const ticket = store.get(TICKETS, ticketIdOf(event)) as TicketDocument | null;
+    store.replace(COUPON_REQUESTS, requestDocument(event, ticket), { expectedRevision: -1 });
+  },
+
+  reads: (event) => [{ collection: TICKETS, id: ticketIdOf(event) }],
 };
+
+function requestDocument(event: RecordedEvent, ticket: TicketDocument | null): CouponRequestDocument {
+  const data = event.data as CouponStatusChangeRequestedData;
+  const ticketId = ticketIdOf(event);
+  if (ticket === null || ticket.revision < event.revision) {
+    throw new OutOfOrderEvent(event, ticket?.revision ?? null);
+  }
+  const request = ticket.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);
+  if (!request) throw new Error(`Ticket ${ticketId} does not record request ${data.registrationNumber}`);
+  return {
+    ...request,
+    _id: `${ticketId}:${event.revision}`,
+    revision: event.revision,
+    requesterId: ticket.requester.id,
+    registrationSeq: data.registrationSeq,
+  };
+}

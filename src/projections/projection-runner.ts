@@ -21,6 +21,7 @@ import {
 } from '../application/ports/event-store.port';
 import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
 import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
+import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
 import { READ_MODEL_FILTER, type Projector } from './projector';
 import { rebuildReadModels } from './rebuild';
@@ -70,6 +71,9 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private waiters = new Set<Waiter>();
   private rebuilding: Promise<void> | null = null;
   private generation = 0;
+  private readonly routes: ProjectorRoutes;
+  /** The live loop's writer: what it holds is dropped at a rebuild's switch-over (see rebuild()). */
+  private writer: BatchWriter | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -78,6 +82,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     @Optional() @Inject(PROJECTION_RUNNER_OPTIONS) options?: Partial<ProjectionRunnerOptions> | null,
   ) {
     this.options = { ...DEFAULT_RUNNER_OPTIONS, ...(options ?? {}) };
+    this.routes = new ProjectorRoutes(projectors);
   }
 
   onApplicationBootstrap(): Promise<void> {
@@ -145,7 +150,13 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       generation: ++this.generation,
       batchSize: this.options.batchSize,
       apply: (event, writer) => this.applyWithRetry(event, writer),
-      switchOver: (swap) => this.lock.run(swap),
+      // Everything the live writer buffered or loaded is older than what the fresh collections hold (the
+      // rebuild applied every durable event), so it is dropped rather than written over them.
+      switchOver: (swap) =>
+        this.lock.run(async () => {
+          await swap();
+          this.writer?.discard();
+        }),
     }).finally(() => {
       this.rebuilding = null;
     });
@@ -154,13 +165,14 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
   private async follow(subscription: Subscription): Promise<void> {
     const writer = new BatchWriter(this.store);
+    this.writer = writer;
     let applied = 0;
     let last: bigint | null = null;
     try {
       for await (const message of subscription) {
         if (this.stopped) break;
         if (message.kind === 'event') {
-          await this.lock.run(() => this.applyWithRetry(message.event, writer));
+          await this.apply(message.event, writer);
           last = message.event.position;
           applied++;
           if (this.caughtUp || applied >= this.options.batchSize) {
@@ -189,6 +201,17 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     });
     if (this.position === null || position > this.position) this.position = position;
     for (const waiter of this.waiters) if (waiter.position <= position) this.settle(waiter, true);
+  }
+
+  /**
+   * Applies one event: in plain code when its projectors allow and no switch-over is under way (one
+   * await at most, to load what they read), else on the async road with retries.
+   */
+  private async apply(event: RecordedEvent, writer: BatchWriter): Promise<void> {
+    const reads = this.routes.reads(event);
+    if (reads !== null && !writer.holds(reads)) await writer.load(reads);
+    if (reads !== null && this.lock.idle && this.routes.applyNow(event, writer)) return;
+    await this.lock.run(() => this.applyWithRetry(event, writer));
   }
 
   /** Applies one event with every projector that handles it, retrying with backoff before giving up. */

@@ -16,6 +16,21 @@ export interface ProjectionStore {
   replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean>;
 }
 
+/**
+ * The same, synchronously, for the fast path: every document `applyNow` reads must be at hand (a
+ * rebuild's writer holds all it wrote; a catch-up writer loads what `reads` names first).
+ */
+export interface LoadedProjectionStore {
+  get(collection: string, id: string): ReadDocument | null;
+  replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean;
+}
+
+/** A document a projector reads while applying an event. */
+export interface DocumentRef {
+  collection: string;
+  id: string;
+}
+
 export interface Projector {
   readonly name: string;
   /** Event types it applies; others pass it by. */
@@ -24,6 +39,13 @@ export interface Projector {
   readonly collections: Readonly<Record<string, readonly IndexSpec[]>>;
   /** Applies one event; must be idempotent (applying it again changes nothing). */
   apply(event: RecordedEvent, store: ProjectionStore): Promise<void>;
+  /**
+   * Optional plain-code form of `apply` (same effect), used for catch-up and rebuilds, where one await
+   * per event and projector costs more than computing the document.
+   */
+  applyNow?(event: RecordedEvent, store: LoadedProjectionStore): void;
+  /** The documents `applyNow` reads for this event (none when absent). */
+  reads?(event: RecordedEvent): readonly DocumentRef[];
 }
 
 /** Only ticket streams feed the read models. */

@@ -7,6 +7,7 @@
  */
 import type { EventStore, RecordedEvent } from '../application/ports/event-store.port';
 import { rebuildCollectionName, type ReadStore } from '../application/ports/read-store.port';
+import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
 import { READ_MODEL_FILTER, type Projector } from './projector';
 
@@ -17,7 +18,7 @@ export interface RebuildPlan {
   /** Makes the fresh collections' names unique. */
   generation: number;
   batchSize: number;
-  /** Applies one event with every projector (with the runner's retries). */
+  /** Applies one event with every projector (with the runner's retries): when the plain-code road cannot. */
   apply(event: RecordedEvent, writer: BatchWriter): Promise<void>;
   /** Runs the swap while the live projection is held. */
   switchOver(swap: () => Promise<void>): Promise<void>;
@@ -31,11 +32,13 @@ export async function rebuildReadModels(plan: RebuildPlan): Promise<void> {
     await store.dropCollection(fresh(collection));
     await store.ensureIndexes(fresh(collection), indexes);
   }
-  const writer = new BatchWriter(store, fresh);
+  // The fresh collections are empty and only this writer fills them, so it answers every read itself.
+  const writer = new BatchWriter(store, { rename: fresh, complete: true });
+  const routes = new ProjectorRoutes(projectors);
   try {
-    let last = await applyFrom(plan, writer, null);
+    let last = await applyFrom(plan, routes, writer, null);
     await plan.switchOver(async () => {
-      last = await applyFrom(plan, writer, last);
+      last = await applyFrom(plan, routes, writer, last);
       for (const [collection] of collections) await store.renameCollection(fresh(collection), collection);
     });
   } catch (error) {
@@ -47,6 +50,7 @@ export async function rebuildReadModels(plan: RebuildPlan): Promise<void> {
 /** Applies every ticket event after `after` (all of them when null); resolves the last position applied. */
 async function applyFrom(
   plan: RebuildPlan,
+  routes: ProjectorRoutes,
   writer: BatchWriter,
   after: bigint | null,
 ): Promise<bigint | null> {
@@ -55,7 +59,7 @@ async function applyFrom(
   const all = plan.events.readAll({ fromPosition: after ?? 'start', filter: READ_MODEL_FILTER });
   for await (const event of all) {
     if (after !== null && event.position <= after) continue;
-    await plan.apply(event, writer);
+    if (!routes.applyNow(event, writer)) await plan.apply(event, writer);
     last = event.position;
     if (++pending >= plan.batchSize) {
       await writer.flush();

@@ -21,6 +21,7 @@ import {
   asTicketEvent,
   metaOf,
   ticketIdOf,
+  type LoadedProjectionStore,
   type ProjectionStore,
   type Projector,
 } from './projector';
@@ -110,6 +111,21 @@ export function stateOf(doc: TicketDocument): TicketState {
   };
 }
 
+/**
+ * The next document for the event, or null when the document already reflects it (revision guard).
+ * Throws OutOfOrderEvent when an earlier event of the stream is missing.
+ */
+export function nextTicketDocument(
+  event: RecordedEvent,
+  previous: TicketDocument | null,
+): TicketDocument | null {
+  const expectedRevision = previous?.revision ?? -1;
+  if (event.revision <= expectedRevision) return null;
+  if (event.revision !== expectedRevision + 1) throw new OutOfOrderEvent(event, previous?.revision ?? null);
+  const state = evolve(previous ? stateOf(previous) : null, asTicketEvent(event), metaOf(event));
+  return ticketDocument(state, previous);
+}
+
 export const ticketProjector: Projector = {
   name: 'tickets',
   handles: TICKET_EVENT_TYPES,
@@ -117,10 +133,15 @@ export const ticketProjector: Projector = {
 
   async apply(event: RecordedEvent, store: ProjectionStore): Promise<void> {
     const previous = (await store.get(TICKETS, ticketIdOf(event))) as TicketDocument | null;
-    const expectedRevision = previous?.revision ?? -1;
-    if (event.revision <= expectedRevision) return;
-    if (event.revision !== expectedRevision + 1) throw new OutOfOrderEvent(event, previous?.revision ?? null);
-    const state = evolve(previous ? stateOf(previous) : null, asTicketEvent(event), metaOf(event));
-    await store.replace(TICKETS, ticketDocument(state, previous), { expectedRevision });
+    const next = nextTicketDocument(event, previous);
+    if (next !== null) await store.replace(TICKETS, next, { expectedRevision: previous?.revision ?? -1 });
   },
+
+  applyNow(event: RecordedEvent, store: LoadedProjectionStore): void {
+    const previous = store.get(TICKETS, ticketIdOf(event)) as TicketDocument | null;
+    const next = nextTicketDocument(event, previous);
+    if (next !== null) store.replace(TICKETS, next, { expectedRevision: previous?.revision ?? -1 });
+  },
+
+  reads: (event) => [{ collection: TICKETS, id: ticketIdOf(event) }],
 };
