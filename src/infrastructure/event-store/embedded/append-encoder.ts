@@ -11,7 +11,8 @@ let slabUsed = 0;
  * one flagged as the end of the append) and returns them as one buffer; each record starts
  * with its length, so callers walk it to find them. Each event's JSON is produced exactly
  * once; a bad event (not serialisable, a name too long) throws before the caller changes any
- * state. Small appends share slabs, so the hot path allocates no buffer memory of its own.
+ * state. Small appends share slabs, so the hot path allocates no buffer memory of its own, and
+ * appends encoded one after another sit back to back in memory as they will on disk.
  */
 export function encodeAppend(
   streamId: string,
@@ -38,7 +39,8 @@ export function encodeAppend(
   for (let i = 0; i < count; i++) {
     offset += writeRecord(target, offset, streamId, prepared[i], firstRevision + i, created, i === count - 1);
   }
-  // Keep the next append 8-byte aligned in the slab.
-  if (shared) slabUsed = (offset + 7) & ~7;
+  // The next append follows right behind, so the log can write a run of queued appends
+  // straight out of the slab without copying them together.
+  if (shared) slabUsed = offset;
   return target.subarray(start, offset);
 }

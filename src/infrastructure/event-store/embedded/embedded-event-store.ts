@@ -212,11 +212,9 @@ export class EmbeddedEventStore implements EventStore {
     }
     const entries = this.index.entriesOf(streamId);
     const last = lastRevisionIn(entries);
-    // The common cases (a new stream, or the exact expected revision) need no id lookups.
-    const plainWrite =
-      events.length > 0 &&
-      (expected === last || (last < 0 && (expected === 'no_stream' || expected === 'any')));
-    if (!plainWrite) {
+    const count = events.length;
+    const firstHash = count > 0 ? hashEventId(events[0].id) : 0;
+    if (!this.isPlainWrite(entries, last, count, expected, firstHash)) {
       const decision = decideAppend(
         expected,
         events.map((event) => event.id),
@@ -226,24 +224,46 @@ export class EmbeddedEventStore implements EventStore {
         throw new WrongExpectedVersion(streamId, expected, last < 0 ? 'no_stream' : last);
       }
       if (decision.kind === 'idempotent') return this.whenDurable(streamId, decision.lastRevision);
-      if (events.length === 0) return this.whenDurable(streamId, last);
+      if (count === 0) return this.whenDurable(streamId, last);
     }
-    if (last + events.length > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
+    if (last + count > MAX_REVISION) throw new RangeError(`Stream ${streamId} is full`);
     const buffer = encodeAppend(streamId, events, last + 1, Date.now());
     const start = this.log.nextPosition;
     let stream = entries;
     let offset = 0;
     let lastRecordOffset = 0;
-    for (let i = 0; i < events.length; i++) {
+    for (let i = 0; i < count; i++) {
       lastRecordOffset = offset;
-      this.index.addTo(streamId, stream, start + offset, hashEventId(events[i].id));
+      this.index.addTo(streamId, stream, start + offset, i === 0 ? firstHash : hashEventId(events[i].id));
       stream ??= this.index.entriesOf(streamId);
       offset += buffer.readUInt32LE(offset);
     }
     return this.log.enqueue(buffer, lastRecordOffset, {
-      nextExpectedRevision: last + events.length,
+      nextExpectedRevision: last + count,
       position: BigInt(start + lastRecordOffset),
     });
+  }
+
+  /**
+   * Whether the append is certainly written as it is, decided without allocating: a new
+   * stream, the exact expected revision, or `any`/`stream_exists` on an existing stream whose
+   * recent events carry no id with the first event's fingerprint (then `decideAppend` would
+   * find no repeat either, as it looks for the first id only among those fingerprints).
+   */
+  private isPlainWrite(
+    entries: StreamEntries | undefined,
+    last: number,
+    count: number,
+    expected: ExpectedRevision,
+    firstHash: number,
+  ): boolean {
+    if (count === 0) return false;
+    if (expected === last) return true;
+    if (last < 0) return expected === 'no_stream' || expected === 'any';
+    if (expected !== 'any' && expected !== 'stream_exists') return false;
+    const oldest = Math.max(0, last - IDEMPOTENCY_WINDOW + 1) * 2 + 1;
+    for (let i = entries!.length - 1; i >= oldest; i -= 2) if (entries![i] === firstHash) return false;
+    return true;
   }
 
   /** The result of an append that writes nothing, once what it refers to is durable. */

@@ -129,32 +129,31 @@ export class GroupCommitLog {
     this.queue = [];
     this.inFlight = batch;
     const position = batch[0].position;
-    const length = batch[batch.length - 1].position + batch[batch.length - 1].buffer.length - position;
-    // One write of every queued append. Copying them into one buffer is cheaper than a gathered
-    // write of many small buffers (which costs a trip through the binding per buffer).
-    const bytes =
-      batch.length === 1
-        ? batch[0].buffer
-        : Buffer.concat(
-            batch.map((write) => write.buffer),
-            length,
-          );
-    this.syncAndAcknowledge(batch, position, length, this.writeFully(bytes, position));
+    const runs = contiguousRuns(batch);
+    // One write of every queued append. Appends encoded back to back in one slab are written
+    // straight from it; only when the batch spans slabs are the runs copied into one buffer,
+    // which is cheaper than a gathered write (a trip through the binding per buffer).
+    const bytes = runs.length === 1 ? runs[0] : Buffer.concat(runs);
+    this.syncAndAcknowledge(batch, position, runs, this.writeFully(bytes, position));
   }
 
   /** After the batch's write: sync it, then acknowledge it and start the next flush. */
   private syncAndAcknowledge(
     batch: PendingWrite[],
     position: number,
-    length: number,
+    runs: Buffer[],
     writeError: Error | null,
   ): void {
     if (writeError) return this.fail(batch, writeError);
     fs.fdatasync(this.fd, (syncError) => {
       if (syncError) return this.fail(batch, syncError);
       this.inFlight = [];
-      for (const write of batch) this.recent.add(write.position, write.buffer);
-      this.durable = position + length;
+      let at = position;
+      for (const run of runs) {
+        this.recent.add(at, run);
+        at += run.length;
+      }
+      this.durable = at;
       this.lastDurableRecord = batch[batch.length - 1].lastRecordPosition;
       this.onCommitted();
       for (const write of batch) write.resolve(write.result);
@@ -206,4 +205,26 @@ export class GroupCommitLog {
       this.flush();
     });
   }
+}
+
+/**
+ * The batch's bytes as few buffers as possible: consecutive appends that lie back to back in
+ * the same memory (one encoding slab) become one view of it, with no copy.
+ */
+function contiguousRuns(batch: PendingWrite[]): Buffer[] {
+  const runs: Buffer[] = [];
+  let first = batch[0].buffer;
+  let length = first.length;
+  for (let i = 1; i < batch.length; i++) {
+    const next = batch[i].buffer;
+    if (next.buffer === first.buffer && next.byteOffset === first.byteOffset + length) {
+      length += next.length;
+    } else {
+      runs.push(Buffer.from(first.buffer, first.byteOffset, length));
+      first = next;
+      length = next.length;
+    }
+  }
+  runs.push(Buffer.from(first.buffer, first.byteOffset, length));
+  return runs;
 }
