@@ -31,6 +31,19 @@ describe('depthLimitRule', () => {
     const query = `{ node { ...A } } fragment A on Node { child { ...A } }`;
     expect(errors(query, depthLimitRule(5))).toEqual(['Query is nested deeper than 5 levels']);
   });
+
+  it('leaves a fragment that spreads itself at the same level to graphql-js (no stack overflow)', () => {
+    for (const query of [
+      '{ ...A } fragment A on Query { node { id } ...A }',
+      '{ ...A } fragment A on Query { ...B } fragment B on Query { node { id } ...A }',
+    ]) {
+      const messages = validate(schema, parse(query), [depthLimitRule(5), complexityLimitRule(100)]).map(
+        (e) => e.message,
+      );
+      expect(messages).toEqual([]);
+      expect(validate(schema, parse(query)).map((e) => e.message)[0]).toMatch(/Cannot spread fragment "A"/);
+    }
+  });
 });
 
 describe('complexityLimitRule', () => {

@@ -21,14 +21,16 @@ export interface SelectedField {
 
 /**
  * Calls `visit` for each field selected directly in `set` on `parent`, looking through fragment
- * spreads and inline fragments. Callers bound their own recursion (by depth), so a fragment cycle,
- * which graphql-js reports separately, cannot loop forever.
+ * spreads and inline fragments. Callers bound their own recursion by field depth; a fragment that
+ * spreads itself (directly or through others) is entered once per path, so such a cycle — which
+ * graphql-js reports as its own validation error — cannot loop here (validation rules run side by side).
  */
 export function forEachField(
   context: ValidationContext,
   set: SelectionSetNode,
   parent: GraphQLCompositeType | null,
   visit: (field: SelectedField) => void,
+  entered: ReadonlySet<string> = new Set(),
 ): void {
   const schema = context.getSchema();
   for (const selection of set.selections) {
@@ -41,8 +43,16 @@ export function forEachField(
       visit({ node: selection, definition, returns: named && isCompositeType(named) ? named : null });
       continue;
     }
-    const fragment =
-      selection.kind === Kind.INLINE_FRAGMENT ? selection : context.getFragment(selection.name.value);
+    let fragment;
+    let path = entered;
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      fragment = selection;
+    } else {
+      const name = selection.name.value;
+      if (entered.has(name)) continue;
+      fragment = context.getFragment(name);
+      path = new Set(entered).add(name);
+    }
     if (!fragment) continue;
     const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
     forEachField(
@@ -50,6 +60,7 @@ export function forEachField(
       fragment.selectionSet,
       condition && isCompositeType(condition) ? condition : null,
       visit,
+      path,
     );
   }
 }
