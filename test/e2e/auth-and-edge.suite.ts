@@ -195,6 +195,18 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(literal.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     });
 
+    it('lists every value GraphQL refuses in one BAD_USER_INPUT error, paths relative to the variable', async () => {
+      const response = await agent.send(
+        'mutation($i: RequestCouponStatusChangeInput!) { requestCouponStatusChange(input: $i) { request { remark } } }',
+        { i: { ticketId: '00000000-0000-4000-8000-000000000000', scenario: 'FOO', fromStatus: 'NOPE' } },
+      );
+      expect(response.status).toBe(400);
+      expect(response.errors).toHaveLength(1);
+      const [error] = response.errors ?? [];
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['fromStatus', 'scenario']);
+    });
+
     it('refuses input past the edge bounds with every bad field listed', async () => {
       const error = await agent.error(CREATE_TICKET, {
         input: { ...milesTicket(), subject: 's'.repeat(1001), commandId: 'c'.repeat(201) },

@@ -13,6 +13,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { API_OPTIONS, type ApiOptions } from './api-options';
 import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
+import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
 import { InputValidationPipe } from './inputs/input-validation.pipe';
 import { complexityLimitRule } from './limits/complexity-limit.rule';
@@ -56,6 +57,7 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
       options.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
+      mergeInputErrorsPlugin(),
     ],
     includeStacktraceInErrorResponses: false,
     context: requestContextFactory(options.jwtSecret),

@@ -84,12 +84,14 @@ function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | 
 }
 
 /**
- * `extensions.fields` for GraphQL's own input errors, from the path graphql-js names:
- * `Variable "$input" got invalid value "x" at "input.nearestDepartureAt"; …` → `nearestDepartureAt`.
+ * `extensions.fields` for GraphQL's own input errors, from the path graphql-js names, relative to the
+ * variable (as the domain's paths are relative to `input`):
+ * `Variable "$i" got invalid value "x" at "i.nearestDepartureAt"; …` → `nearestDepartureAt`.
  */
 function fieldsOf(message: string): FieldError[] {
   const at = /at "([^"]+)"/.exec(message)?.[1];
   const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  const path = (at ?? variable ?? '').replace(/^input\./, '');
+  if (variable === undefined) return [{ path: at ?? '', message }];
+  const path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');
   return [{ path, message }];
 }
