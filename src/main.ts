@@ -9,8 +9,11 @@ import { createApp, listen } from './infrastructure/http/create-app';
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
-  // Warnings and errors only: start-up is one line, below.
-  const app = await createApp(config, { logger: ['fatal', 'error', 'warn'] });
+  // While the app is built, a failure (the data directory locked by another process, a store out of
+  // reach) is reported as the one "Start-up failed" line below, not as Nest's stack trace as well.
+  const app = await createApp(config, { logger: ['fatal', 'warn'] });
+  // Serving: warnings and errors only (start-up itself is the one line below).
+  app.useLogger(['fatal', 'error', 'warn']);
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   const url = await listen(app, config.host, config.port);
   process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);

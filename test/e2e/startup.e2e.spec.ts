@@ -87,4 +87,18 @@ describe('start-up (src/main.ts)', () => {
       expect(result.stderr).not.toMatch(/error/i);
     }
   });
+
+  it('refuses a second engine on the same DATA_DIR with one line saying why', async () => {
+    const env = { PORT: String(await freePort()), DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET };
+    const first = startMain(env);
+    const firstExited = exitOf(first);
+    await firstLine(first);
+    const second = await exitOf(startMain({ ...env, PORT: String(await freePort()) }));
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Start-up failed: The event store in .* is already open by process \d+/),
+    ]);
+    first.kill('SIGTERM');
+    await firstExited;
+  });
 });

@@ -25,6 +25,8 @@ export async function createApp(
   return NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
     bufferLogs: false,
+    // Throw instead of exiting the process, so the caller reports why (one line) and closes what it opened.
+    abortOnError: false,
   });
 }
 
