@@ -81,12 +81,15 @@ export function pnr(errors: FieldErrors, path: string, value: string): string | 
   return upper;
 }
 
+/** A document number as stored: without the spaces and hyphens agents often type (`421-2345678901`). */
+export const documentNumber = (value: string): string => value.replace(/[\s-]/g, '');
+
 /**
- * A 13-digit document number (e-ticket, MCO). Spaces and hyphens, as agents often type them
- * (`421-2345678901`), are dropped before the check; the digits alone are stored.
+ * A 13-digit document number (e-ticket, MCO). Spaces and hyphens are dropped before the check; the
+ * digits alone are stored, so searches normalise their text the same way (documentNumber).
  */
 export function thirteenDigits(errors: FieldErrors, path: string, value: string): string | null {
-  const digits = value.replace(/[\s-]/g, '');
+  const digits = documentNumber(value);
   if (!/^\d{13}$/.test(digits)) {
     errors.add(path, 'must be 13 digits');
     return null;

@@ -72,6 +72,7 @@ describe('coupon requests and their retention', () => {
     expect(await count({ ticketId: annas })).toBe(2);
     expect(await count({ pnr: 'xyz987' })).toBe(2);
     expect(await count({ eTicketNumber: '5550000000001' })).toBe(2);
+    expect(await count({ eTicketNumber: '555-0000000001' })).toBe(2);
     expect(await count({ scenario: ['ERRONEOUS_REFUND'] })).toBe(1);
     expect(await count({ salesControlViolation: true })).toBe(1);
     expect(

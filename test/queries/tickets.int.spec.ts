@@ -226,6 +226,9 @@ describe('ticket lookups and lists', () => {
       expect(await search('a1b2c3')).toEqual([ids.refund]);
       expect(await search('жж1234')).toEqual([ids.coupon]);
       expect(await search('4212345678901')).toEqual([ids.coupon]);
+      // as agents type it, with hyphens or spaces: the stored digits are found
+      expect(await search('421-2345678901')).toEqual([ids.coupon]);
+      expect(await search('421 2345678901')).toEqual([ids.coupon]);
       const tech = (await q.get(AGENT, { id: ids.tech }))!;
       expect(await search(String(tech.number))).toEqual([ids.tech]);
     });

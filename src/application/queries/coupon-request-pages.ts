@@ -2,6 +2,7 @@
  * Coupon request lists: the caller's visibility (requesters: their own tickets' requests), the
  * CouponRequestFilter as a filter document, and keyset pages newest first (by registration number k).
  */
+import { documentNumber } from '../../domain/field-checks';
 import { COUPON_SCENARIOS } from '../../domain/ticket.types';
 import { canReadAllTickets } from '../access';
 import { Forbidden } from '../errors';
@@ -35,7 +36,7 @@ export function couponRequestFilter(principal: Principal, input: CouponRequestFi
   const clauses: Filter[] = [visibleRequests(principal)];
   if (present(f.ticketId)) clauses.push({ ticketId: check.text(f.ticketId, 'filter.ticketId') });
   if (present(f.eTicketNumber)) {
-    clauses.push({ eTicketNumber: check.text(f.eTicketNumber, 'filter.eTicketNumber').trim() });
+    clauses.push({ eTicketNumber: documentNumber(check.text(f.eTicketNumber, 'filter.eTicketNumber')) });
   }
   if (present(f.pnr)) clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().toUpperCase() });
   if (present(f.scenario))

@@ -3,6 +3,7 @@
  * language. Requesters see only their own tickets; `overdue` is evaluated against `now` from the stored
  * due times; `search` text is only ever a value (words, a number, a PNR), never an operator.
  */
+import { documentNumber } from '../../domain/field-checks';
 import { CHANNELS, PRIORITIES, SUPPORT_LINES, TICKET_STATUSES } from '../../domain/ticket.types';
 import { canReadAllTickets } from '../access';
 import { Forbidden } from '../errors';
@@ -31,7 +32,8 @@ export function searchFilter(text: string): Filter {
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
   if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
   if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ pnr: trimmed.toUpperCase() });
-  if (/^\d{13}$/.test(trimmed)) branches.push({ eTicketNumber: trimmed });
+  const digits = documentNumber(trimmed);
+  if (/^\d{13}$/.test(digits)) branches.push({ eTicketNumber: digits });
   if (branches.length === 0) return { _id: { $in: [] } };
   return branches.length === 1 ? branches[0] : { $or: branches };
 }
