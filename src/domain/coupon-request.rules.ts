@@ -188,11 +188,14 @@ function refuseImpossibleChange(form: CouponRequestForm): void {
 
 function couponNumbers(errors: FieldErrors, value: number[] | null | undefined): number[] | null {
   if (!value || value.length === 0) return errors.reject('couponNumbers', 'is required: one to four coupons');
-  if (value.length > 4) return errors.reject('couponNumbers', 'must list at most four coupons');
+  // Every problem of the list in one message, so the agent fixes it in one go.
+  const problems: string[] = [];
+  if (value.length > 4) problems.push('must list at most four coupons');
   if (!value.every((n) => Number.isInteger(n) && n >= 1 && n <= 4)) {
-    return errors.reject('couponNumbers', 'must be coupon numbers from 1 to 4');
+    problems.push('must be coupon numbers from 1 to 4');
   }
-  if (new Set(value).size !== value.length) return errors.reject('couponNumbers', 'must not repeat a coupon');
+  if (new Set(value).size !== value.length) problems.push('must not repeat a coupon');
+  if (problems.length > 0) return errors.reject('couponNumbers', problems.join('; '));
   return [...value];
 }
 

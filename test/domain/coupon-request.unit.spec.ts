@@ -1,4 +1,5 @@
-import { isSystemFailureOnly } from '../../src/domain/coupon-request.rules';
+import { acceptCouponRequest, isSystemFailureOnly } from '../../src/domain/coupon-request.rules';
+import { InvalidInput } from '../../src/domain/domain.errors';
 import { foldEntries } from '../../src/domain/ticket';
 import {
   AGENT,
@@ -207,6 +208,23 @@ describe('§3 required fields, every one reported at once', () => {
         .thenInvalidInput(['couponNumbers']);
     },
   );
+
+  it('§3 couponNumbers: every problem of the list is named at once ([0, 5, 1, 1, 2])', () => {
+    let thrown: unknown;
+    try {
+      acceptCouponRequest(couponForm({ couponNumbers: [0, 5, 1, 1, 2] }), 1, now);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidInput);
+    expect((thrown as InvalidInput).fields).toEqual([
+      {
+        path: 'couponNumbers',
+        message:
+          'must list at most four coupons; must be coupon numbers from 1 to 4; must not repeat a coupon',
+      },
+    ]);
+  });
 
   it('§3 couponNumbers: only the segments that need it, e.g. [4] or all four', () => {
     expect(accept(couponForm({ couponNumbers: [4] })).couponNumbers).toEqual([4]);
