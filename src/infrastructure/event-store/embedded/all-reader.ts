@@ -28,22 +28,25 @@ export class AllReader {
     private readonly index: StreamIndex,
   ) {}
 
-  /** Matching records of a snapshot of the durable log, in the requested order. */
-  async *read(request: AllReadRequest): AsyncGenerator<RecordRef> {
+  /**
+   * Matching records of a snapshot of the durable log, in the requested order, a chunk at a
+   * time (one await per chunk rather than per record). While the caller works through a chunk
+   * read from the file, the next one is already being read.
+   */
+  async *read(request: AllReadRequest): AsyncGenerator<RecordRef[]> {
     const limit = this.log.durableEnd;
     const from = request.fromPosition;
-    let count = 0;
-    if (request.maxCount <= 0) return;
+    let left = request.maxCount;
+    if (left <= 0) return;
     if (request.direction === 'backwards') {
       if (from === 'start') return;
       let end = from === undefined || from === 'end' ? limit : await this.boundaryAfter(Number(from), limit);
       while (end > LOG_HEADER_BYTES) {
         const { records, next } = await this.reader.readBackward(end, LOG_HEADER_BYTES);
-        for (const record of records) {
-          if (!request.matches(record.buffer, record.offset)) continue;
-          yield record;
-          if (++count >= request.maxCount) return;
-        }
+        const matching = keepMatching(records, request.matches, left);
+        left -= matching.length;
+        if (matching.length > 0) yield matching;
+        if (left <= 0) return;
         end = next;
       }
       return;
@@ -53,14 +56,15 @@ export class AllReader {
       from === undefined || from === 'start'
         ? LOG_HEADER_BYTES
         : await this.boundaryAtOrAfter(Number(from), limit);
-    while (position < limit) {
-      const { records, next } = await this.readForward(position, limit);
-      for (const record of records) {
-        if (!request.matches(record.buffer, record.offset)) continue;
-        yield record;
-        if (++count >= request.maxCount) return;
-      }
+    let chunk = position < limit ? this.readAhead(position, limit) : undefined;
+    while (chunk !== undefined) {
+      const { records, next } = await chunk;
       position = next;
+      chunk = position < limit ? this.readAhead(position, limit) : undefined;
+      const matching = keepMatching(records, request.matches, left);
+      left -= matching.length;
+      if (matching.length > 0) yield matching;
+      if (left <= 0) return;
     }
   }
 
@@ -68,6 +72,16 @@ export class AllReader {
   readForward(from: number, limit: number): Promise<{ records: RecordRef[]; next: number }> {
     const recent = this.log.recent.records(from, limit, RECENT_CHUNK_BYTES);
     return recent === undefined ? this.reader.readForward(from, limit) : Promise.resolve(recent);
+  }
+
+  /**
+   * `readForward` started before its result is wanted: a reader that stops early (maxCount,
+   * or a `break` out of its loop) never awaits it, so its failure must not go unhandled.
+   */
+  private readAhead(from: number, limit: number): Promise<{ records: RecordRef[]; next: number }> {
+    const chunk = this.readForward(from, limit);
+    chunk.catch(() => undefined);
+    return chunk;
   }
 
   /** The first record start ≥ `target` among durable records (or `limit`). */
@@ -86,4 +100,16 @@ export class AllReader {
     if (boundary !== target) return boundary;
     return target + this.reader.readRecordSync(target).buffer.readUInt32LE(0);
   }
+}
+
+/** The records `matches` keeps, at most `max` of them (the array itself when it keeps all). */
+function keepMatching(records: RecordRef[], matches: RecordMatcher, max: number): RecordRef[] {
+  let kept = 0;
+  while (kept < records.length && kept < max && matches(records[kept].buffer, records[kept].offset)) kept++;
+  if (kept === records.length) return records;
+  const matching = records.slice(0, kept);
+  for (let i = kept + 1; i < records.length && matching.length < max; i++) {
+    if (matches(records[i].buffer, records[i].offset)) matching.push(records[i]);
+  }
+  return matching;
 }

@@ -155,7 +155,9 @@ export class EmbeddedEventStore implements EventStore {
       maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
       matches: recordMatcher(options.filter, options.includeSystemStreams ?? false),
     });
-    for await (const record of records) yield this.toRecordedEvent(record);
+    for await (const chunk of records) {
+      for (let i = 0; i < chunk.length; i++) yield this.toRecordedEvent(chunk[i]);
+    }
   }
 
   /** Catch-up then live subscription to `$all`, starting after `fromPosition`. */
