@@ -6,10 +6,11 @@
  * - a list page (filters + sort) and a ticket by id: p50/p99 unloaded and at a fixed 500 req/s
  *   (open loop: latency counts from the scheduled send time, so a stall is not hidden);
  * - createTicket with 16 concurrent clients: mutations/s and p99.
+ * Profile the server with BENCH_SERVER_NODE_ARGS (node flags for it).
  * Size and time: BENCH_TICKETS (default 20,000; the target data set is 100,000), BENCH_SECONDS (default 3).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -145,13 +146,27 @@ interface Stats {
   p50: number;
   p99: number;
   count: number;
+  /** The server's CPU time (all its threads) per request, in µs; NaN when not measured. */
+  serverCpuUs: number;
 }
+
+/** CPU seconds the process has used (user + system, from /proc; NaN where there is none). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const stats = (latencies: number[], elapsedMs: number): Stats => ({
   perSecond: (latencies.length * 1000) / elapsedMs,
   p50: quantile(latencies, 0.5),
   p99: quantile(latencies, 0.99),
   count: latencies.length,
+  serverCpuUs: Number.NaN,
 });
 
 /** One request at a time, `samples` times (or for 2 × BENCH_SECONDS at most): latency with no other load. */
@@ -169,7 +184,11 @@ async function unloaded(call: (i: number) => Promise<unknown>, samples = UNLOADE
 }
 
 /** `clients` loops sending back to back for MEASURE_MS after a warm-up (closed loop). */
-async function closedLoop(clients: number, call: (i: number) => Promise<unknown>): Promise<Stats> {
+async function closedLoop(
+  clients: number,
+  call: (i: number) => Promise<unknown>,
+  serverPid?: number,
+): Promise<Stats> {
   let measuring = false;
   let stopped = false;
   let next = 0;
@@ -184,12 +203,14 @@ async function closedLoop(clients: number, call: (i: number) => Promise<unknown>
   const loops = Array.from({ length: clients }, loop);
   await sleep(WARMUP_MS);
   measuring = true;
+  const cpuBefore = cpuSeconds(serverPid);
   const started = performance.now();
   await sleep(MEASURE_MS);
   const elapsed = performance.now() - started;
+  const cpuUsed = cpuSeconds(serverPid) - cpuBefore;
   stopped = true;
   await Promise.all(loops);
-  return stats(latencies, elapsed);
+  return { ...stats(latencies, elapsed), serverCpuUs: (cpuUsed * 1e6) / latencies.length };
 }
 
 /**
@@ -243,7 +264,15 @@ async function startServer(
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', '-r', 'reflect-metadata', join(__dirname, '..', 'src', 'main.ts')],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '-r',
+      '@swc-node/register',
+      '-r',
+      'reflect-metadata',
+      join(__dirname, '..', 'src', 'main.ts'),
+    ],
     {
       env: {
         ...process.env,
@@ -341,10 +370,12 @@ export const httpBenchmark: Benchmark = {
       const listAt500 = await openLoop(OPEN_LOOP_RATE, list);
       await drain();
       log(`closed loop with ${CONCURRENCY} clients`);
-      const trivialConcurrent = await closedLoop(CONCURRENCY, trivial);
+      const trivialConcurrent = await closedLoop(CONCURRENCY, trivial, child.pid);
       let created = TICKETS;
-      const createConcurrent = await closedLoop(CONCURRENCY, () =>
-        requester.post(CREATE, { input: ticketInput(created++) }),
+      const createConcurrent = await closedLoop(
+        CONCURRENCY,
+        () => requester.post(CREATE, { input: ticketInput(created++) }),
+        child.pid,
       );
 
       const row = (name: string, s: Stats, baseline: Stats): (string | number)[] => [
@@ -372,18 +403,27 @@ export const httpBenchmark: Benchmark = {
       const share = createConcurrent.perSecond / trivialConcurrent.perSecond;
       const writeTable: BenchTable = {
         title: `createTicket over HTTP, ${CONCURRENCY} concurrent clients`,
-        columns: ['measurement', 'per second', 'p50 ms', 'p99 ms'],
+        columns: ['measurement', 'per second', 'p50 ms', 'p99 ms', 'server CPU µs/req'],
         rows: [
-          ['createTicket', createConcurrent.perSecond, createConcurrent.p50, createConcurrent.p99],
+          [
+            'createTicket',
+            createConcurrent.perSecond,
+            createConcurrent.p50,
+            createConcurrent.p99,
+            createConcurrent.serverCpuUs,
+          ],
           [
             'trivial query { me { id } }',
             trivialConcurrent.perSecond,
             trivialConcurrent.p50,
             trivialConcurrent.p99,
+            trivialConcurrent.serverCpuUs,
           ],
         ],
         notes: [
           `createTicket at ${(share * 100).toFixed(0)}% of the trivial query's rate`,
+          'server CPU µs/req: the server process (all threads) over the measured seconds, per answered request ' +
+            '(steadier than rates when the machine is shared)',
           `target >= ${TARGETS.createPerSecond}/s: ${mark(createConcurrent.perSecond >= TARGETS.createPerSecond)}; ` +
             `p99 <= ${TARGETS.createP99} ms: ${mark(createConcurrent.p99 <= TARGETS.createP99)}; ` +
             `>= ${TARGETS.createShareOfTrivial * 100}% of trivial: ${mark(share >= TARGETS.createShareOfTrivial)}`,

@@ -18,25 +18,41 @@ export interface SequenceNumbersReservedData {
 /** How many times a reservation is tried against writers in other processes before giving up. */
 const MAX_RESERVE_ATTEMPTS = 30;
 
+/** At most this many numbers are reserved ahead of the callers waiting (so a restart skips at most this many). */
+export const MAX_RESERVED_AHEAD = 64;
+
 interface Waiter {
   resolve(n: number): void;
   reject(error: unknown): void;
 }
 
 /**
- * Hands out numbers that are unique and increasing, across concurrent callers, processes and restarts.
+ * Hands out numbers that are unique across concurrent callers, processes and restarts, and increasing in
+ * the order this process's callers ask for them.
  *
  * The sequence is a stream whose events record reserved ranges; a reservation is an append with the
  * expected revision of the last one, so two allocators (two processes, or EventStoreDB clients) can
  * never take the same range: the loser re-reads the stream and tries again. Callers waiting in this
- * process are served together by one append reserving exactly as many numbers as are waiting.
- * A number that a failed command took is not given back: gaps are allowed, repeats never.
+ * process are served together by one append, which also reserves a block ahead: as many numbers as were
+ * handed out since the previous reservation (at most MAX_RESERVED_AHEAD). While the block lasts, a
+ * number costs no append — so a steady stream of creates pays one durable write per ticket, not two.
+ *
+ * What that means (gaps are allowed, repeats never — domain.md §1):
+ * - a restart skips the numbers left in the block (at most MAX_RESERVED_AHEAD);
+ * - a number that a failed command took is not given back;
+ * - with several processes on one store, each hands out from its own blocks: numbers stay unique, and
+ *   increase within each process, but a ticket created later in one process may get a smaller number
+ *   than one created earlier in another (numbers then order tickets only roughly by creation time).
  */
 export class SequenceAllocator {
   /** The last number reserved and the stream revision that recorded it; null means "read the stream". */
   private known: { last: number; revision: ExpectedRevision } | null = null;
   private waiting: Waiter[] = [];
   private reserving = false;
+  /** Reserved numbers not yet handed out: `next..last` (empty when next > last). */
+  private block = { next: 1, last: 0 };
+  /** Numbers handed out since the last reservation: the demand the next block is sized on. */
+  private handedOut = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -45,6 +61,10 @@ export class SequenceAllocator {
 
   /** The next number of the sequence (the first one is 1). */
   next(): Promise<number> {
+    if (this.waiting.length === 0 && this.block.next <= this.block.last) {
+      this.handedOut++;
+      return Promise.resolve(this.block.next++);
+    }
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       if (!this.reserving) void this.serveWaiting();
@@ -55,10 +75,19 @@ export class SequenceAllocator {
     this.reserving = true;
     try {
       while (this.waiting.length > 0) {
+        // Numbers of the block come first; they are lower than any reserved from here on.
+        while (this.waiting.length > 0 && this.block.next <= this.block.last) {
+          this.handedOut++;
+          (this.waiting.shift() as Waiter).resolve(this.block.next++);
+        }
+        if (this.waiting.length === 0) break;
         const batch = this.waiting.splice(0);
         try {
-          const first = await this.reserve(batch.length);
+          const ahead = Math.min(MAX_RESERVED_AHEAD, this.handedOut);
+          const first = await this.reserve(batch.length + ahead);
+          this.handedOut = batch.length;
           batch.forEach((waiter, i) => waiter.resolve(first + i));
+          this.block = { next: first + batch.length, last: first + batch.length + ahead - 1 };
         } catch (error) {
           batch.forEach((waiter) => waiter.reject(error));
         }
