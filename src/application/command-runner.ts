@@ -72,10 +72,12 @@ const PLACEHOLDER_NUMBER = 1;
  * - Idempotency: if the stream already holds events of the command's `commandId`, nothing is appended
  *   and the first result is returned. Event ids derive from the commandId, so even two duplicates
  *   racing in different processes are stored once (the store ignores an id it holds).
- * - Sequence numbers: a NumberedCommand is first decided with a placeholder (the dry run). Only if
- *   that yields events is a real number allocated, then the command is decided again and appended.
- *   A refused command thus burns no number; the number is kept across conflict retries, and is lost
- *   (a gap, which domain.md allows) only if a retry then refuses the command.
+ * - Sequence numbers: when the allocator's reserved block has a number at hand, a NumberedCommand is
+ *   decided once with it, and a refused command gives it back. Otherwise it is first decided with a
+ *   placeholder (the dry run); only if that yields events is a real number allocated, then the command
+ *   is decided again and appended. A refused command thus burns no number; the number is kept across
+ *   conflict retries, and is lost (a gap, which domain.md allows) only if a retry then refuses the
+ *   command.
  */
 @Injectable()
 export class TicketCommandRunner {
@@ -123,19 +125,17 @@ export class TicketCommandRunner {
       }
 
       const context: DecideContext = { now: request.now ?? this.clock.now(), actor, policy: this.policy };
-      let command: TicketCommand;
-      if (isNumbered(request.command)) {
-        if (allocated === null) {
-          const dryRun = decide(request.command.build(PLACEHOLDER_NUMBER), state, context);
-          if (dryRun.length === 0) return unchanged(ticketId, state, last, commandId);
-          allocated = await request.command.sequence.next();
-        }
-        command = request.command.build(allocated);
+      let events: TicketEvent[];
+      if (!isNumbered(request.command)) {
+        events = decide(request.command, state, context);
+      } else if (allocated !== null) {
+        events = decide(request.command.build(allocated), state, context);
       } else {
-        command = request.command;
+        const decided = await this.decideNumbered(request.command, state, context);
+        if (decided === null) return unchanged(ticketId, state, last, commandId);
+        allocated = decided.number;
+        events = decided.events;
       }
-
-      const events = decide(command, state, context);
       if (events.length === 0) return unchanged(ticketId, state, last, commandId);
 
       const metadata: TicketEventMetadata = { actor, commandId, policy: policyName };
@@ -167,6 +167,37 @@ export class TicketCommandRunner {
         await sleep(backoffDelay(attempt));
       }
     }
+  }
+
+  /**
+   * Decides a numbered command and takes its number; null when it changes nothing. With a number of the
+   * reserved block at hand, it is decided once with that number (given back if the command is refused);
+   * otherwise it is first decided with a placeholder, so a refused command reserves nothing.
+   */
+  private async decideNumbered(
+    command: NumberedCommand,
+    state: TicketState | null,
+    context: DecideContext,
+  ): Promise<{ number: number; events: TicketEvent[] } | null> {
+    const inHand = command.sequence.take();
+    if (inHand !== null) {
+      let events: TicketEvent[];
+      try {
+        events = decide(command.build(inHand), state, context);
+      } catch (error) {
+        command.sequence.giveBack(inHand);
+        throw error;
+      }
+      if (events.length === 0) {
+        command.sequence.giveBack(inHand);
+        return null;
+      }
+      return { number: inHand, events };
+    }
+    const dryRun = decide(command.build(PLACEHOLDER_NUMBER), state, context);
+    if (dryRun.length === 0) return null;
+    const number = await command.sequence.next();
+    return { number, events: decide(command.build(number), state, context) };
   }
 
   /** The result the command had the first time, if the stream holds its events. */

@@ -71,6 +71,24 @@ export class SequenceAllocator {
     });
   }
 
+  /** A number of the reserved block, at once, or null when it is empty or callers wait (then use next()). */
+  take(): number | null {
+    if (this.waiting.length > 0 || this.block.next > this.block.last) return null;
+    this.handedOut++;
+    return this.block.next++;
+  }
+
+  /**
+   * Gives back a number that nothing recorded (its command was refused), when no number was handed out
+   * after it: the next caller gets it, so a refusal leaves no gap. Otherwise it stays a gap.
+   */
+  giveBack(n: number): void {
+    if (n === this.block.next - 1 && this.waiting.length === 0) {
+      this.block.next = n;
+      this.handedOut--;
+    }
+  }
+
   private async serveWaiting(): Promise<void> {
     this.reserving = true;
     try {
