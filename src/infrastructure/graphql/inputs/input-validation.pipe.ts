@@ -2,17 +2,20 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
+import { plainInputCheck } from './plain-input-check';
 
 /**
  * Runs the class-validator checks of an argument's input class and fails with the domain's own
  * InvalidInput, so the client sees one error shape (`extensions.fields`) whoever found the problem.
- * The argument passes on unchanged: commands and queries receive plain data.
+ * The argument passes on unchanged: commands and queries receive plain data. An argument the plain
+ * pre-check (plain-input-check.ts) finds valid skips class-validator.
  */
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
     if (!metatype || !isInputClass(metatype) || value === null || typeof value !== 'object') return value;
+    if (plainInputCheck(metatype)?.(value as Record<string, unknown>)) return value;
     const errors = await validate(plainToInstance(metatype, value) as object);
     if (errors.length === 0) return value;
     // Fields of `input` are named as the commands name them (`agent.lastName`); other arguments keep their name.

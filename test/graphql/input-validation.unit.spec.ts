@@ -1,0 +1,56 @@
+import { InvalidInput } from '../../src/domain/domain.errors';
+import { InputValidationPipe } from '../../src/infrastructure/graphql/inputs/input-validation.pipe';
+import { plainInputCheck } from '../../src/infrastructure/graphql/inputs/plain-input-check';
+import {
+  AssignTicketInputType,
+  CreateTicketInputType,
+} from '../../src/infrastructure/graphql/inputs/ticket-command.inputs';
+import { TicketFilterInputType } from '../../src/infrastructure/graphql/inputs/ticket-query.inputs';
+
+const pipe = new InputValidationPipe();
+const asInput = (metatype: new () => object) => ({ type: 'body' as const, metatype, data: 'input' });
+
+const create = (fields: Record<string, unknown> = {}) => ({
+  module: 'BONUS',
+  category: 'MILES',
+  type: 'MILES_ACCRUAL',
+  subject: 'Мили не начислены',
+  description: 'Рейс SU100',
+  ...fields,
+});
+
+describe('InputValidationPipe with its plain pre-check', () => {
+  it('passes a valid argument on unchanged, with or without the pre-check deciding', async () => {
+    const input = create();
+    expect(plainInputCheck(CreateTicketInputType)?.(input)).toBe(true);
+    await expect(pipe.transform(input, asInput(CreateTicketInputType))).resolves.toBe(input);
+    const withRequester = create({ requester: { id: 'kassir_1', name: 'Анна' } });
+    expect(plainInputCheck(CreateTicketInputType)?.(withRequester)).toBe(false);
+    await expect(pipe.transform(withRequester, asInput(CreateTicketInputType))).resolves.toBe(withRequester);
+  });
+
+  it('leaves every violation to class-validator, which names the fields', async () => {
+    const input = create({ subject: 'x'.repeat(5000), pnr: 'y'.repeat(5000) });
+    expect(plainInputCheck(CreateTicketInputType)?.(input)).toBe(false);
+    const error = await pipe.transform(input, asInput(CreateTicketInputType)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).fields.map((f) => f.path).sort()).toEqual(['pnr', 'subject']);
+  });
+
+  it('a required field that is missing, or a list that is too long, is not passed by the pre-check', async () => {
+    const { subject: _subject, ...withoutSubject } = create();
+    expect(plainInputCheck(CreateTicketInputType)?.(withoutSubject)).toBe(false);
+    expect(plainInputCheck(AssignTicketInputType)?.({ assigneeId: 'agent_1' })).toBe(false);
+    const longList = { module: Array.from({ length: 1000 }, () => 'BONUS') };
+    expect(plainInputCheck(TicketFilterInputType)?.(longList)).toBe(false);
+    await expect(pipe.transform(longList, asInput(TicketFilterInputType))).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
+    expect(plainInputCheck(TicketFilterInputType)?.({ status: ['NEW'], module: ['BONUS'] })).toBe(true);
+    const longName = { module: ['BONUS', 'x'.repeat(5000)] };
+    expect(plainInputCheck(TicketFilterInputType)?.(longName)).toBe(false);
+    await expect(pipe.transform(longName, asInput(TicketFilterInputType))).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
+  });
+});
