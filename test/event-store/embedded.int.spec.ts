@@ -281,6 +281,35 @@ describe('embedded event store', () => {
     }
   });
 
+  it('filters a many-chunk read from disk exactly, and a reader that stops early leaves the store closable', async () => {
+    let store = await open();
+    for (let i = 0; i < 30; i++) {
+      await store.appendToStream(
+        i % 3 === 0 ? `other-${i}` : `ticket-${i}`,
+        Array.from({ length: 40 }, (_, n) => event('Noted', { i, n, pad: 'p'.repeat(400) })),
+      );
+    }
+    await store.close();
+    store = await open();
+    try {
+      const all = await collect(store.readAll());
+      const tickets = await collect(store.readAll({ filter: { streamPrefixes: ['ticket-'] } }));
+      expect(tickets.map((e) => e.id)).toEqual(
+        all.filter((e) => e.streamId.startsWith('ticket-')).map((e) => e.id),
+      );
+      const firstFive = await collect(store.readAll({ filter: { streamPrefixes: ['other-'] }, maxCount: 5 }));
+      expect(firstFive.map((e) => e.id)).toEqual(all.slice(0, 5).map((e) => e.id));
+
+      let seen = 0;
+      for await (const recorded of store.readAll()) {
+        expect(recorded.id).toBe(all[seen].id);
+        if (++seen === 700) break;
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a read of $all from disk still under way when the store closes fails cleanly', async () => {
     const writer = await open();
     for (let i = 0; i < 10; i++) {
