@@ -25,8 +25,8 @@ import { OrderedIndex, type IndexSource } from './ordered-index';
 import { TopK } from './top-k';
 import { sortComparator } from './value-order';
 
-/** Candidate sets up to this size are tested and sorted rather than walking a sort index. */
-const SMALL_CANDIDATE_SET = 2000;
+/** Candidate sets up to this size are always tested and sorted (cheap either way). */
+const TINY_CANDIDATE_SET = 64;
 
 /** Sorted finds with a limit up to this keep only the first `limit` while visiting (pages are ≤ 101). */
 const TOP_K_LIMIT = 1000;
@@ -102,8 +102,12 @@ export class EmbeddedCollection implements IndexSource {
     const { byField } = indexableConditions(filter);
     const narrowed = this.candidates(filter);
     const walk = options.sort ? this.sortIndex(options.sort) : null;
+    // Walking the sort index visits about limit ÷ (the candidates' share of the collection) documents
+    // before it has a page; testing the candidates visits each of them. The cheaper one goes first.
+    const walkVisits =
+      narrowed === null ? 0 : (limit * this.docs.size) / Math.max(1, Math.min(narrowed.size, this.docs.size));
     const fewCandidates =
-      narrowed !== null && narrowed.size <= Math.max(SMALL_CANDIDATE_SET, this.docs.size / 8);
+      narrowed !== null && (narrowed.size <= TINY_CANDIDATE_SET || narrowed.size <= walkVisits);
     let result: ReadDocument[] | null = null;
     if (walk && !fewCandidates) {
       // A walk can be long when the sort order and the filter are correlated (newest first, filtered on
