@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInput } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
 import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
@@ -116,8 +118,9 @@ export class TicketCommandRunner {
       if (state !== null) request.authorize?.(state);
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
+      const fingerprint = commandId === null ? null : commandFingerprint(request);
       if (commandId !== null) {
-        const earlier = this.earlierOutcome(ticketId, stream, commandId);
+        const earlier = this.earlierOutcome(ticketId, stream, commandId, fingerprint);
         if (earlier) return earlier;
       }
       if (expectedVersion !== null && expectedVersion !== version) {
@@ -138,7 +141,12 @@ export class TicketCommandRunner {
       }
       if (events.length === 0) return unchanged(ticketId, state, last, commandId);
 
-      const metadata: TicketEventMetadata = { actor, commandId, policy: policyName };
+      const metadata: TicketEventMetadata = {
+        actor,
+        commandId,
+        ...(fingerprint === null ? {} : { commandFingerprint: fingerprint }),
+        policy: policyName,
+      };
       const toStore: EventData[] = events.map((event, index) => ({
         id: commandId === null ? this.ids.newId() : this.ids.fromCommandId(commandId, `${streamId}:${index}`),
         type: event.type,
@@ -200,19 +208,53 @@ export class TicketCommandRunner {
     return { number, events: decide(command.build(number), state, context) };
   }
 
-  /** The result the command had the first time, if the stream holds its events. */
+  /**
+   * The result the command had the first time, if the stream holds its events. The same commandId with
+   * a different command (or actor) is refused: answering it with the first command's result would
+   * tell the client its change was made when it was not.
+   */
   private earlierOutcome(
     ticketId: string,
     stream: readonly RecordedEvent[],
     commandId: string,
+    fingerprint: string | null,
   ): TicketCommandOutcome | null {
     const own = stream.filter((e) => metadataOf(e)?.commandId === commandId);
     const lastOwn = own.at(-1);
     if (lastOwn === undefined) return null;
+    const recorded = metadataOf(lastOwn)?.commandFingerprint;
+    if (typeof recorded === 'string' && recorded !== fingerprint) {
+      throw new InvalidInput([
+        { path: 'commandId', message: 'was already used for a different command on this ticket' },
+      ]);
+    }
     const upTo = stream.filter((e) => e.revision <= lastOwn.revision);
     const state = foldEntries(upTo.map(toEntry)) as TicketState;
     return outcome(ticketId, state, lastOwn.revision, lastOwn.position, commandId, own.map(toEvent));
   }
+}
+
+/**
+ * A digest of what the command asks and who asks it. What the application makes rather than the client
+ * asks — sequence numbers, comment ids — is left out.
+ */
+function commandFingerprint(request: TicketCommandRequest): string {
+  const built = isNumbered(request.command) ? request.command.build(PLACEHOLDER_NUMBER) : request.command;
+  const command = built.kind === 'AddComment' ? { ...built, commentId: undefined } : built;
+  const canonical = canonicalJson({ actor: request.actor.id, role: request.actor.role, command });
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
+}
+
+/** JSON with object keys sorted and undefined dropped, so equal commands give equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function isNumbered(command: TicketCommand | NumberedCommand): command is NumberedCommand {

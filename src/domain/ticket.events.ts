@@ -120,6 +120,11 @@ export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
 export interface TicketEventMetadata {
   actor: Actor;
   commandId: string | null;
+  /**
+   * With a commandId: a digest of the command and its actor, so that the same commandId sent with a
+   * different command is refused instead of answered with the first command's result.
+   */
+  commandFingerprint?: string | null;
   /** For system actions: the policy that fired, e.g. `auto-close-after-7-days`. */
   policy: string | null;
 }

@@ -67,7 +67,12 @@ describe('TicketCommandRunner on the embedded event store', () => {
 
     const [event] = await stream();
     expect(event.type).toBe('TicketCreated');
-    expect(event.metadata).toEqual({ actor: REQUESTER, commandId: 'cmd-create', policy: null });
+    expect(event.metadata).toEqual({
+      actor: REQUESTER,
+      commandId: 'cmd-create',
+      commandFingerprint: expect.any(String),
+      policy: null,
+    });
     expect(result).toMatchObject({ ticketId, version: 0, position: event.position, commandId: 'cmd-create' });
     expect(result.state).toMatchObject({ id: ticketId, status: 'NEW', version: 0 });
   });
@@ -187,6 +192,37 @@ describe('TicketCommandRunner on the embedded event store', () => {
     expect(again).toMatchObject({ version: first.version, position: first.position, commandId: 'c-1' });
     expect(again.state.version).toBe(1);
     expect(await stream()).toHaveLength(3);
+  });
+
+  it('refuses a commandId already used for a different command or by another actor, appending nothing', async () => {
+    await created();
+    await runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('once') });
+    const before = (await stream()).length;
+    const refusal = (run: Promise<unknown>) =>
+      run.then(
+        () => null,
+        (error: unknown) => error,
+      );
+    for (const attempt of [
+      runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('something else') }),
+      runner.run({
+        ticketId,
+        actor: AGENT,
+        commandId: 'c-1',
+        command: { kind: 'ProposeSolution', solution: 'x' },
+      }),
+      runner.run({
+        ticketId,
+        actor: { ...AGENT, id: 'agent-2' },
+        commandId: 'c-1',
+        command: comment('once'),
+      }),
+    ]) {
+      const error = await refusal(attempt);
+      expect(error).toBeInstanceOf(InvalidInput);
+      expect((error as InvalidInput).fields.map((f) => f.path)).toEqual(['commandId']);
+    }
+    expect(await stream()).toHaveLength(before);
   });
 
   it('repeating a commandId with a now stale pinned version still returns the first result', async () => {
