@@ -179,6 +179,24 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
     expect(await stream(ticket.ticketId)).toHaveLength(1);
   });
 
+  it('an agent taking a ticket without giving a name is recorded under their own name; others as given', async () => {
+    const { ticketId } = await create();
+    await bus.execute(new AssignTicketCommand(AGENT_PRINCIPAL, { ticketId, assigneeId: 'agent_1' }));
+    await bus.execute(
+      new AssignTicketCommand(SUPERVISOR_PRINCIPAL, {
+        ticketId,
+        assigneeId: 'agent_2',
+        line: 'SECOND',
+        reason: 'GDS',
+      }),
+    );
+    const assigned = (await stream(ticketId)).filter((e) => e.type === 'TicketAssigned');
+    expect(assigned.map((e) => (e.data as { assignee: unknown }).assignee)).toEqual([
+      { id: 'agent_1', name: 'Ирина Агентова', line: 'FIRST' },
+      { id: 'agent_2', name: null, line: 'SECOND' },
+    ]);
+  });
+
   it('takes a ticket through assignment, comments, a solution, confirmation and a reopen', async () => {
     const { ticketId } = await create();
     const step = (result: Promise<CommandResult>) => result.then((r) => r.version);

@@ -42,7 +42,9 @@ export class AssignTicketHandler implements ICommandHandler<AssignTicketCommand>
   constructor(private readonly runner: TicketCommandRunner) {}
 
   execute({ principal, input }: AssignTicketCommand): Promise<CommandResult> {
-    const { assigneeId, assigneeName, line, reason } = input;
+    const { assigneeId, line, reason } = input;
+    // Taking a ticket oneself ("assign to me") without a name: the name is the caller's own.
+    const assigneeName = input.assigneeName ?? (assigneeId === principal.id ? principal.name : null);
     return change(this.runner, principal, input, {
       kind: 'AssignTicket',
       assigneeId,
