@@ -3,14 +3,8 @@
  * GraphQL input type (shared/contract/schema.graphql). Every handler returns a CommandResult.
  */
 import { Command } from '@nestjs/cqrs';
-import type {
-  Channel,
-  CouponChangeScenario,
-  CouponStatus,
-  Priority,
-  Resolution,
-  SupportLine,
-} from '../../domain/ticket.types';
+import type { Channel, Priority, Resolution, SupportLine } from '../../domain/ticket.types';
+import type { CouponRequestForm } from '../../domain/ticket.commands';
 import type { Principal } from '../principal';
 import type { CommandResult } from '../views';
 
@@ -65,31 +59,8 @@ export interface CloseTicketInput extends TicketChangeInput {
   reason?: string | null;
 }
 
-export interface RequestCouponStatusChangeInput extends TicketChangeInput {
-  pnr?: string | null;
-  eTicketNumber?: string | null;
-  couponNumbers?: number[] | null;
-  passengerName?: string | null;
-  scenario?: CouponChangeScenario | null;
-  fromStatus?: CouponStatus | null;
-  toStatus?: CouponStatus | null;
-  description?: string | null;
-  agent?: {
-    lastName?: string | null;
-    firstName?: string | null;
-    middleName?: string | null;
-    referenceNumber?: string | null;
-  } | null;
-  agency?: {
-    name?: string | null;
-    validatorNumber?: string | null;
-    address?: string | null;
-    contacts?: string | null;
-  } | null;
-  mcoNumber?: string | null;
-  fareClasses?: { from?: string | null; to?: string | null } | null;
-  boardingPass?: { checkInNumber?: string | null; seat?: string | null; other?: string | null } | null;
-}
+/** The request form's fields, every one optional: the domain checks them all at once. */
+export interface RequestCouponStatusChangeInput extends TicketChangeInput, CouponRequestForm {}
 
 export class CreateTicketCommand extends Command<CommandResult> {
   constructor(
