@@ -63,6 +63,7 @@ describe('AutoClosePolicy on the embedded event store', () => {
     expect(closed.metadata).toEqual({
       actor: { id: 'system', name: 'Auto-close policy', role: 'SYSTEM' },
       commandId: `auto-close:${ticketId}:2`,
+      commandFingerprint: expect.any(String),
       policy: AUTO_CLOSE_POLICY,
     });
   });
