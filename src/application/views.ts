@@ -2,18 +2,8 @@
  * What queries return: plain data shaped like the GraphQL contract's types (times as ISO-8601 strings).
  * The read models store documents close to these; the GraphQL layer serves them as they are.
  */
-import type { TicketComment, TicketCouponRequest } from '../domain/ticket';
-import type {
-  Actor,
-  Assignee,
-  Channel,
-  Priority,
-  Requester,
-  Resolution,
-  Role,
-  SupportLine,
-  TicketStatus,
-} from '../domain/ticket.types';
+import type { TicketComment, TicketCouponRequest, TicketState } from '../domain/ticket';
+import type { Actor, Channel, Priority, Role, SupportLine, TicketStatus } from '../domain/ticket.types';
 
 /** A comment as the caller may see it: the domain's recorded comment. */
 export type CommentView = TicketComment;
@@ -21,38 +11,16 @@ export type CommentView = TicketComment;
 /** A coupon status change request as recorded on its ticket (with retention fields). */
 export type CouponRequestView = TicketCouponRequest;
 
-export interface TicketView {
-  id: string;
-  number: number;
-  version: number;
-  status: TicketStatus;
-  priority: Priority;
-  channel: Channel;
-  module: string;
-  category: string | null;
-  type: string | null;
-  subject: string;
-  description: string;
-  pnr: string | null;
-  nearestDepartureAt: string | null;
-  eTicketNumber: string | null;
-  requester: Requester;
-  assignee: Assignee | null;
-  createdAt: string;
-  updatedAt: string;
-  firstResponseDueAt: string;
-  firstRespondedAt: string | null;
-  resolutionDueAt: string;
+/**
+ * A ticket as a query returns it: the domain's state without its SLA/auto-close bookkeeping, with
+ * `overdue` computed at query time and the comments (and count) filtered for the caller.
+ */
+export type TicketView = Omit<
+  TicketState,
+  'awaitingRequesterSince' | 'solutionProposedAt' | 'lastRequesterCommentAt'
+> & {
   overdue: boolean;
-  closedAt: string | null;
-  resolution: Resolution | null;
-  reopenCount: number;
-  commentCount: number;
-  /** Oldest first; already filtered for the caller (requesters never get internal ones). */
-  comments: CommentView[];
-  solution: string | null;
-  couponRequests: CouponRequestView[];
-}
+};
 
 export interface PageInfo {
   hasNextPage: boolean;
