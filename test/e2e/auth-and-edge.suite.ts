@@ -97,14 +97,19 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
     it('answers 413 to a body over 1 MB', async () => {
       const body = JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } });
       const response = await post(body);
-      await response.arrayBuffer();
       expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_USER_INPUT' } }],
+      });
     });
 
     it('answers 400 to malformed JSON', async () => {
       const response = await post('{"query": "{ me { id } }"');
-      await response.arrayBuffer();
       expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].message).toMatch(/^Malformed request: /);
     });
 
     it('refuses a request that is not JSON (CSRF prevention) and accepts application/json', async () => {

@@ -1,16 +1,35 @@
-import { type ArgumentsHost, Catch } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType } from '@nestjs/graphql';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Hands errors thrown in resolvers to Apollo untouched, where `formatError` maps them (and logs only
  * the unexpected ones). Without it Nest logs every refusal — a broken rule, a bad field — as a server
- * error. Errors outside GraphQL (GET /health) keep Nest's default handling.
+ * error.
+ *
+ * A request to /graphql that Fastify refuses before GraphQL sees it (a body over 1 MB: 413, malformed
+ * JSON: 400) is answered with its HTTP status and a GraphQL-shaped body, `errors[].extensions.code`
+ * BAD_USER_INPUT, so clients read it like any other error. Other errors outside GraphQL (GET /health)
+ * keep Nest's default handling.
  */
 @Catch()
 export class GraphqlExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() === 'graphql') return exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    if (exception instanceof HttpException && request?.url?.startsWith('/graphql')) {
+      const status = exception.getStatus();
+      if (status === 400 || status === 413) {
+        const message =
+          status === 413 ? 'Request body is larger than 1 MB' : `Malformed request: ${exception.message}`;
+        return http
+          .getResponse<FastifyReply>()
+          .code(status)
+          .send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+      }
+    }
     return super.catch(exception, host);
   }
 }
