@@ -48,29 +48,30 @@ export const statusRank = (status: TicketStatus): number => TICKET_STATUSES.inde
 const sortIndex = (field: string): IndexSpec => ({ key: { [field]: -1, number: -1 } });
 const equalityIndex = (field: string): IndexSpec => ({ key: { [field]: 1 } });
 
+/** Ticket fields the lists filter on by equality (`$in` included); `searchWords` is multikey. */
+export const TICKET_EQUALITY_FIELDS = [
+  'status',
+  'priority',
+  'channel',
+  'module',
+  'category',
+  'type',
+  'requester.id',
+  'requester.validatorNumber',
+  'assignee.id',
+  'assignee.line',
+  'hasCouponRequests',
+  'searchWords',
+] as const;
+
 /** Indexes of every read-model collection: one per list sort (with the number as tie-break), one per filter. */
 export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
   [TICKETS]: [
     { key: { number: -1 }, unique: true },
     ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionDueAt'].map(sortIndex),
-    ...[
-      'status',
-      'priority',
-      'channel',
-      'module',
-      'category',
-      'type',
-      'requester.id',
-      'requester.validatorNumber',
-      'assignee.id',
-      'assignee.line',
-      'searchWords',
-      'pnr',
-      'eTicketNumber',
-      'hasCouponRequests',
-      'overdueFrom',
-      'autoCloseClockStart',
-    ].map(equalityIndex),
+    ...[...TICKET_EQUALITY_FIELDS, 'pnr', 'eTicketNumber', 'overdueFrom', 'autoCloseClockStart'].map(
+      equalityIndex,
+    ),
   ],
   [TICKET_COMMENTS]: [{ key: { ticketId: 1, revision: 1 } }],
   [COUPON_REQUESTS]: [

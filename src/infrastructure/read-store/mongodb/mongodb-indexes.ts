@@ -15,8 +15,9 @@ import type { IndexSpec } from '../../../application/ports/read-store.port';
 import {
   COUPON_REQUESTS,
   READ_MODEL_INDEXES,
-  TICKETS,
   TICKET_COMMENTS,
+  TICKET_EQUALITY_FIELDS,
+  TICKETS,
 } from '../../../application/queries/read-models';
 
 /** Where projections keep their checkpoints: `{ _id: name, position: '<decimal>' }`. */
@@ -29,22 +30,6 @@ const NEWEST_REQUESTS = { registrationSeq: -1 } as const;
 const equalityThen = (field: string, order: Record<string, 1 | -1>): IndexSpec => ({
   key: { [field]: 1, ...order },
 });
-
-/** Ticket fields a list filters on by equality (`$in` included); `searchWords` is multikey. */
-export const TICKET_EQUALITY_FIELDS = [
-  'status',
-  'priority',
-  'channel',
-  'module',
-  'category',
-  'type',
-  'requester.id',
-  'requester.validatorNumber',
-  'assignee.id',
-  'assignee.line',
-  'hasCouponRequests',
-  'searchWords',
-] as const;
 
 /** Coupon request fields the list filters on by equality (`requesterId`: a requester's own requests). */
 export const COUPON_REQUEST_EQUALITY_FIELDS = [
