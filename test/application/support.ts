@@ -7,7 +7,7 @@ import type { Clock } from '../../src/application/ports/clock.port';
 import type { EventStore, RecordedEvent } from '../../src/application/ports/event-store.port';
 import { uuidIds } from '../../src/application/ports/ids.port';
 import type { Principal } from '../../src/application/principal';
-import type { CouponRequestForm, CreateTicket } from '../../src/domain/ticket.commands';
+import type { CreateTicket } from '../../src/domain/ticket.commands';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import type { Actor } from '../../src/domain/ticket.types';
 import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
@@ -79,25 +79,8 @@ export const createTicket = (ticketId: string, overrides: Partial<CreateTicket> 
   ...overrides,
 });
 
-/** A complete, acceptable coupon request form (UNAVAILABLE_REFUND). */
-export const couponForm = (overrides: Partial<CouponRequestForm> = {}): CouponRequestForm => ({
-  pnr: 'A1B2C3',
-  eTicketNumber: '4212345678901',
-  couponNumbers: [1, 2],
-  passengerName: 'IVANOV IVAN',
-  scenario: 'UNAVAILABLE_REFUND',
-  fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
-  toStatus: 'OPEN_FOR_USE',
-  description: 'После переоформления купоны остались в статусе U, возврат невозможен',
-  agent: { lastName: 'Кассирова', firstName: 'Анна', middleName: 'Петровна', referenceNumber: 'REF-77' },
-  agency: {
-    name: 'ООО Авиакасса',
-    validatorNumber: '995-4731-7',
-    address: 'Новосибирск, ул. Ленина, 1',
-    contacts: '+7 383 000-00-00',
-  },
-  ...overrides,
-});
+/** A complete, acceptable coupon request form (UNAVAILABLE_REFUND): the domain tests' one. */
+export { couponForm } from '../domain/fixtures';
 
 export async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];

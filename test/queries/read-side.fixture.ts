@@ -38,6 +38,7 @@ import type { CommandResult } from '../../src/application/views';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
 import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
+import { principal } from '../application/support';
 import { ProjectionRunner } from '../../src/projections/projection-runner';
 import type { Projector } from '../../src/projections/projector';
 import { READ_MODEL_PROJECTORS } from '../../src/projections/read-model-projectors';
@@ -52,20 +53,13 @@ export class MovableClock implements Clock {
   }
 }
 
-export const person = (id: string, roles: Principal['roles'], name: string | null = null): Principal => ({
-  id,
-  name,
-  roles,
-  validatorNumber: roles.includes('REQUESTER') ? '995-4731-7' : null,
-});
-
-export const ANNA = person('kassir_5LE', ['REQUESTER'], 'Анна Кассирова');
-export const OLEG = person('kassir_9XZ', ['REQUESTER'], 'Олег Другой');
-export const AGENT = person('agent_1', ['AGENT'], 'Ирина Агентова');
-export const SUPERVISOR = person('sup_1', ['SUPERVISOR'], 'Светлана Старшая');
-export const AUDITOR = person('aud_1', ['AUDITOR'], 'Аудитор');
-export const REPORTER = person('rep_1', ['REPORTER'], 'Отчётов');
-export const NOBODY = person('x', [], null);
+export const ANNA = principal('kassir_5LE', ['REQUESTER'], 'Анна Кассирова');
+export const OLEG = principal('kassir_9XZ', ['REQUESTER'], 'Олег Другой');
+export const AGENT = principal('agent_1', ['AGENT'], 'Ирина Агентова');
+export const SUPERVISOR = principal('sup_1', ['SUPERVISOR'], 'Светлана Старшая');
+export const AUDITOR = principal('aud_1', ['AUDITOR'], 'Аудитор');
+export const REPORTER = principal('rep_1', ['REPORTER'], 'Отчётов');
+export const NOBODY = principal('x', [], null);
 
 export const ticketInput = (overrides: Partial<CreateTicketInput> = {}): CreateTicketInput => ({
   module: 'BONUS',
