@@ -1,4 +1,4 @@
-import { Db, MongoClient } from 'mongodb';
+import { Db, MongoClient, MongoServerError } from 'mongodb';
 import { MongoTestServer, startMongoTestServer } from '../support/mongodb/server';
 
 /** A document whose `_id` is chosen by the test (a number or a string) rather than an ObjectId. */
@@ -27,4 +27,15 @@ export async function startHarness(database: string): Promise<Harness> {
 export async function stopHarness(harness: Harness | undefined): Promise<void> {
   await harness?.client.close();
   await harness?.server.stop();
+}
+
+/** The MongoServerError an action fails with (the test fails if it succeeds or fails otherwise). */
+export async function serverFailure(action: Promise<unknown>): Promise<MongoServerError> {
+  const outcome = await action.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof MongoServerError))
+    throw new Error(`expected a MongoServerError, got ${String(outcome)}`);
+  return outcome;
 }

@@ -1,15 +1,4 @@
-import { MongoServerError } from 'mongodb';
-import { Harness, KeyedDocument, startHarness, stopHarness } from './harness';
-
-async function failureOf(action: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await action.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof MongoServerError))
-    throw new Error(`expected a MongoServerError, got ${String(outcome)}`);
-  return outcome;
-}
+import { Harness, KeyedDocument, serverFailure, startHarness, stopHarness } from './harness';
 
 describe('MongoDB test server indexes and collections', () => {
   let harness: Harness;
@@ -26,7 +15,7 @@ describe('MongoDB test server indexes and collections', () => {
     const agents = harness.db.collection<KeyedDocument>('agents');
     expect(await agents.createIndex({ email: 1 }, { unique: true })).toBe('email_1');
     await agents.insertOne({ _id: 1, email: 'ana@example.com' });
-    const failure = await failureOf(agents.insertOne({ _id: 2, email: 'ana@example.com' }));
+    const failure = await serverFailure(agents.insertOne({ _id: 2, email: 'ana@example.com' }));
     expect(failure.code).toBe(11000);
     expect(failure.message).toBe(
       'E11000 duplicate key error collection: indexes.agents index: email_1 dup key: { email: "ana@example.com" }',
@@ -40,14 +29,14 @@ describe('MongoDB test server indexes and collections', () => {
     const sequences = harness.db.collection<{ _id: string; value: number | bigint }>('sequences');
     await sequences.createIndex({ value: 1 }, { unique: true });
     await sequences.insertOne({ _id: 'int64', value: 5n });
-    const failure = await failureOf(sequences.insertOne({ _id: 'int32', value: 5 }));
+    const failure = await serverFailure(sequences.insertOne({ _id: 'int32', value: 5 }));
     expect(failure.code).toBe(11000);
   });
 
   it('always enforces a unique _id', async () => {
     const agents = harness.db.collection<KeyedDocument>('ids');
     await agents.insertOne({ _id: 'same' });
-    const failure = await failureOf(agents.insertOne({ _id: 'same' }));
+    const failure = await serverFailure(agents.insertOne({ _id: 'same' }));
     expect(failure.code).toBe(11000);
     expect(failure.keyValue).toEqual({ _id: 'same' });
   });
@@ -57,9 +46,9 @@ describe('MongoDB test server indexes and collections', () => {
     await aliases.createIndex({ names: 1 }, { unique: true, name: 'unique_names' });
     await aliases.insertOne({ _id: 1, names: ['ana', 'anna'] });
     await aliases.insertOne({ _id: 2, names: ['bob', 'bob'] });
-    const failure = await failureOf(aliases.insertOne({ _id: 3, names: ['carl', 'anna'] }));
+    const failure = await serverFailure(aliases.insertOne({ _id: 3, names: ['carl', 'anna'] }));
     expect(failure.keyValue).toEqual({ names: 'anna' });
-    const onUpdate = await failureOf(aliases.updateOne({ _id: 2 }, { $push: { names: 'ana' } }));
+    const onUpdate = await serverFailure(aliases.updateOne({ _id: 2 }, { $push: { names: 'ana' } }));
     expect(onUpdate.code).toBe(11000);
     expect((await aliases.findOne({ _id: 2 }))?.names).toEqual(['bob', 'bob']);
   });
@@ -72,7 +61,7 @@ describe('MongoDB test server indexes and collections', () => {
       { flight: 'AF1', seat: '1B' },
       { flight: 'AF2', seat: '1A' },
     ]);
-    const failure = await failureOf(seats.insertOne({ flight: 'AF1', seat: '1B' }));
+    const failure = await serverFailure(seats.insertOne({ flight: 'AF1', seat: '1B' }));
     expect(failure.keyPattern).toEqual({ flight: 1, seat: 1 });
     expect(failure.keyValue).toEqual({ flight: 'AF1', seat: '1B' });
     expect(failure.message).toContain('index: flight_1_seat_1 dup key: { flight: "AF1", seat: "1B" }');
@@ -82,12 +71,12 @@ describe('MongoDB test server indexes and collections', () => {
     const handles = harness.db.collection<KeyedDocument>('handles');
     await handles.createIndex({ handle: 1 }, { unique: true });
     await handles.insertOne({ _id: 1, handle: 'ana' });
-    const upsert = await failureOf(
+    const upsert = await serverFailure(
       handles.updateOne({ _id: 2 }, { $set: { handle: 'ana' } }, { upsert: true }),
     );
     expect(upsert.code).toBe(11000);
     await handles.insertOne({ _id: 3, handle: 'bob' });
-    const modify = await failureOf(handles.findOneAndUpdate({ _id: 3 }, { $set: { handle: 'ana' } }));
+    const modify = await serverFailure(handles.findOneAndUpdate({ _id: 3 }, { $set: { handle: 'ana' } }));
     expect(modify.code).toBe(11000);
     expect(modify.keyValue).toEqual({ handle: 'ana' });
   });
@@ -101,14 +90,14 @@ describe('MongoDB test server indexes and collections', () => {
       { _id: 4, code: 'c', active: false },
       { _id: 5, code: 'c', active: true },
     ]);
-    const failure = await failureOf(badges.insertOne({ _id: 6, code: 'c', active: true }));
+    const failure = await serverFailure(badges.insertOne({ _id: 6, code: 'c', active: true }));
     expect(failure.code).toBe(11000);
   });
 
   it('fails to build a unique index over existing duplicates', async () => {
     const dupes = harness.db.collection<KeyedDocument>('dupes');
     await dupes.insertMany([{ v: 1 }, { v: 1 }]);
-    const failure = await failureOf(dupes.createIndex({ v: 1 }, { unique: true }));
+    const failure = await serverFailure(dupes.createIndex({ v: 1 }, { unique: true }));
     expect(failure.code).toBe(11000);
     expect((await dupes.listIndexes().toArray()).map((index) => index.name)).toEqual(['_id_']);
   });
@@ -124,10 +113,10 @@ describe('MongoDB test server indexes and collections', () => {
     expect(await routes.indexExists('by_route')).toBe(true);
     await routes.dropIndex('by_route');
     expect((await routes.indexes()).map((index) => index.name)).toEqual(['_id_', 'updatedAt_-1']);
-    expect((await failureOf(routes.dropIndex('nope'))).code).toBe(27);
+    expect((await serverFailure(routes.dropIndex('nope'))).code).toBe(27);
     await routes.dropIndexes();
     expect((await routes.indexes()).map((index) => index.name)).toEqual(['_id_']);
-    expect((await failureOf(harness.db.collection<KeyedDocument>('never').dropIndex('x'))).code).toBe(26);
+    expect((await serverFailure(harness.db.collection<KeyedDocument>('never').dropIndex('x'))).code).toBe(26);
   });
 
   it('creates, lists and drops collections and databases', async () => {
@@ -151,7 +140,7 @@ describe('MongoDB test server indexes and collections', () => {
   });
 
   it('answers an unknown command with CommandNotFound (59)', async () => {
-    const failure = await failureOf(harness.db.command({ nosuch: 1 }));
+    const failure = await serverFailure(harness.db.command({ nosuch: 1 }));
     expect(failure.code).toBe(59);
     expect(failure.codeName).toBe('CommandNotFound');
     expect(failure.message).toBe("no such command: 'nosuch'");

@@ -1,15 +1,5 @@
-import { MongoClient, MongoServerError } from 'mongodb';
-import { Harness, KeyedDocument, startHarness, stopHarness } from './harness';
-
-async function serverFailure(action: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await action.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof MongoServerError))
-    throw new Error(`expected a MongoServerError, got ${String(outcome)}`);
-  return outcome;
-}
+import { MongoClient } from 'mongodb';
+import { Harness, KeyedDocument, serverFailure, startHarness, stopHarness } from './harness';
 
 describe('MongoDB test server behaviour beyond plain CRUD', () => {
   let harness: Harness;
