@@ -323,6 +323,7 @@ export class EmbeddedEventStore implements EventStore {
 
   private async shutDown(): Promise<void> {
     await this.log.drain();
+    this.log.trimPreallocation();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
     await this.reader.close();
     await this.checkpoint.close(this.log.failed ? undefined : this.log.durableEnd);

@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { LogPreallocation } from './log-preallocation';
 import { RecentWrites } from './recent-writes';
+import { SyncPacer } from './sync-pacer';
 
 /** One append waiting to be made durable: its records, already encoded, in one buffer. */
 interface PendingWrite {
@@ -13,9 +16,12 @@ interface PendingWrite {
 
 /**
  * The write side of the log: appends are queued with their final positions, and one writer
- * loop writes everything queued with a single positioned write and a single fdatasync (group
- * commit), then acknowledges them all. While a flush is on disk, new appends queue up for
- * the next one, so the number of syscalls per event falls as concurrency rises.
+ * loop writes what is queued with a single positioned write and a single fdatasync (group
+ * commit), then acknowledges it. While a sync is on disk, new appends queue up for the next
+ * one, so the number of syscalls per event falls as concurrency rises. Only one sync is ever
+ * in flight (on the disks measured, a second one only waits for the first). How much of the
+ * queue a sync takes is the SyncPacer's call; the file ahead of the end is kept zero-filled
+ * (LogPreallocation).
  *
  * After a write or sync error the log refuses every further append: the OS may have dropped
  * the unsynced pages, so only a reopen (which rescans the file) can say what is on disk.
@@ -23,7 +29,12 @@ interface PendingWrite {
 export class GroupCommitLog {
   private queue: PendingWrite[] = [];
   private inFlight: PendingWrite[] = [];
-  private flushing = false;
+  /** A write + sync is on disk; its completion starts the next one. */
+  private syncing = false;
+  /** A flush is scheduled for after the current macrotask. */
+  private flushScheduled = false;
+  private readonly pacer = new SyncPacer();
+  private readonly preallocation: LogPreallocation;
   private idleWaiters: Array<() => void> = [];
   private durableWaiters: Array<{ end: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private failure: Error | undefined;
@@ -41,6 +52,7 @@ export class GroupCommitLog {
     private readonly onCommitted: () => void,
   ) {
     this.end = durable;
+    this.preallocation = new LogPreallocation(fd, durable);
   }
 
   get durableEnd(): number {
@@ -77,7 +89,9 @@ export class GroupCommitLog {
         resolve: resolve as (result: unknown) => void,
         reject,
       });
-      if (!this.flushing) this.scheduleFlush();
+      if (this.syncing) return;
+      if (this.queue.length >= this.pacer.batchLimit) this.flush();
+      else this.scheduleFlush();
     });
   }
 
@@ -100,9 +114,14 @@ export class GroupCommitLog {
     return new Promise((resolve, reject) => this.durableWaiters.push({ end, resolve, reject }));
   }
 
+  /** Cuts the zero-filled tail off the file; call when nothing is queued or being written. */
+  trimPreallocation(): void {
+    if (this.failure === undefined) this.preallocation.trim(this.durable);
+  }
+
   /** Resolves once nothing is queued or being written. */
   drain(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (!this.syncing && !this.flushScheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -112,28 +131,34 @@ export class GroupCommitLog {
    * going out first and the rest waiting a whole sync behind it.
    */
   private scheduleFlush(): void {
-    this.flushing = true;
-    setImmediate(() => this.flush());
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.syncing) this.flush();
+    });
   }
 
   private flush(): void {
     if (this.queue.length === 0 || this.failure !== undefined) {
-      this.flushing = false;
+      if (this.flushScheduled) return;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
       return;
     }
-    this.flushing = true;
-    const batch = this.queue;
-    this.queue = [];
+    this.syncing = true;
+    const limit = this.pacer.batchLimit;
+    const batch = this.queue.length > limit ? this.queue.splice(0, limit) : this.queue;
+    if (batch === this.queue) this.queue = [];
     this.inFlight = batch;
     const position = batch[0].position;
     const runs = contiguousRuns(batch);
-    // One write of every queued append. Appends encoded back to back in one slab are written
-    // straight from it; only when the batch spans slabs are the runs copied into one buffer,
-    // which is cheaper than a gathered write (a trip through the binding per buffer).
+    // One write of the batch. Appends encoded back to back in one slab are written straight
+    // from it; only when the batch spans slabs are the runs copied into one buffer, which is
+    // cheaper than a gathered write (a trip through the binding per buffer).
     const bytes = runs.length === 1 ? runs[0] : Buffer.concat(runs);
+    this.preallocation.ensure(position + bytes.length);
     this.syncAndAcknowledge(batch, position, runs, this.writeFully(bytes, position));
   }
 
@@ -145,9 +170,12 @@ export class GroupCommitLog {
     writeError: Error | null,
   ): void {
     if (writeError) return this.fail(batch, writeError);
+    const started = performance.now();
     fs.fdatasync(this.fd, (syncError) => {
       if (syncError) return this.fail(batch, syncError);
+      this.syncing = false;
       this.inFlight = [];
+      this.pacer.synced(performance.now() - started, batch.length, this.queue.length);
       let at = position;
       for (const run of runs) {
         this.recent.add(at, run);
@@ -158,9 +186,10 @@ export class GroupCommitLog {
       this.onCommitted();
       for (const write of batch) write.resolve(write.result);
       if (this.durableWaiters.length > 0) this.wakeDurableWaiters();
-      // What queued during this sync goes out at once (its writers' next appends are encoded
-      // meanwhile); with nothing queued, wait for the writers just acknowledged to append again.
-      if (this.queue.length > 0) this.flush();
+      // Split: what queued during this sync goes out at once, while the writers just
+      // acknowledged make their next appends. Otherwise those writers join it first (one batch
+      // per turn). An empty queue tells drain() the log is idle.
+      if (this.queue.length === 0 || this.pacer.split) this.flush();
       else this.scheduleFlush();
     });
   }
@@ -197,6 +226,7 @@ export class GroupCommitLog {
     const rejected = [...batch, ...this.queue];
     this.queue = [];
     this.inFlight = [];
+    this.syncing = false;
     // Best effort: leave no partial batch behind; the next open checks the tail anyway.
     fs.ftruncate(this.fd, this.durable, () => {
       for (const write of rejected) write.reject(this.failure!);

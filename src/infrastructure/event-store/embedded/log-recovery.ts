@@ -34,14 +34,18 @@ export interface RecoveredLog {
   end: number;
   /** Position of the last record kept, or -1. */
   lastRecordPosition: number;
-  /** Bytes of torn or corrupt tail that were cut off. */
+  /**
+   * Bytes of torn or corrupt tail that were cut off, up to the last non-zero one: zeros after
+   * it cannot be told from the zero-filled stretch a running store keeps ahead of its end.
+   */
   cutBytes: number;
 }
 
 /**
  * Scans the log file `fd` from its header, rebuilding the index, and cuts off whatever
- * follows the last complete append: a half-written record, a record whose checksum fails, or
- * the first records of an append whose last record is missing (appends are atomic). Refuses
+ * follows the last complete append: a half-written record, a record whose checksum fails, the
+ * first records of an append whose last record is missing (appends are atomic), and the
+ * zero-filled stretch a running store keeps ahead of its end (log-preallocation.ts). Refuses
  * to cut below `acknowledgedEnd`, since that would drop acknowledged events.
  */
 export function recoverLog(fd: number, file: string, acknowledgedEnd: number): RecoveredLog {
@@ -96,11 +100,23 @@ export function recoverLog(fd: number, file: string, acknowledgedEnd: number): R
         'refusing to cut off acknowledged events; restore the file from a backup',
     );
   }
+  const cutBytes = end < size ? nonZeroEnd(fd, end, size) - end : 0;
   if (end < size) {
     fs.ftruncateSync(fd, end);
   }
   fs.fdatasyncSync(fd);
-  return { index, end, lastRecordPosition, cutBytes: size - end };
+  return { index, end, lastRecordPosition, cutBytes };
+}
+
+/** The offset just after the last non-zero byte in [from, to), or `from` when all are zero. */
+function nonZeroEnd(fd: number, from: number, to: number): number {
+  for (let chunkEnd = to; chunkEnd > from;) {
+    const chunkStart = Math.max(from, chunkEnd - SCAN_CHUNK_BYTES);
+    const { buffer } = readAt(fd, chunkStart, chunkEnd - chunkStart);
+    for (let i = buffer.length - 1; i >= 0; i--) if (buffer[i] !== 0) return chunkStart + i + 1;
+    chunkEnd = chunkStart;
+  }
+  return from;
 }
 
 /** An append is one stream's consecutive revisions, following what the index holds. */
