@@ -15,6 +15,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import NODE_FLAGS from '../scripts/node-flags.json';
 import { signToken } from '../src/infrastructure/auth/jwt';
 import { type Benchmark, type BenchTable, quantile } from './benchmark';
 
@@ -265,6 +266,7 @@ async function startServer(
   const child = spawn(
     process.execPath,
     [
+      ...NODE_FLAGS,
       // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
       ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '-r',

@@ -4,10 +4,54 @@
  * up with the same function, so both sides always agree on what a word is.
  */
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** What a word is made of: a code point of this class (letters and digits of any alphabet). */
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+const WORD = 1;
+const NOT_WORD = 2;
+/** The class of each BMP code unit, learnt from WORD_CHARACTER on first sight (0: not yet known). */
+const bmpClass = new Uint8Array(0x10000);
+const astralClass = new Map<number, number>();
 
-/** The distinct words of a text, lower-cased, in order of first occurrence. */
+function classify(codePoint: number): number {
+  return WORD_CHARACTER.test(String.fromCodePoint(codePoint)) ? WORD : NOT_WORD;
+}
+
+/**
+ * The distinct words of a text, lower-cased, in order of first occurrence. A hand-written scan over
+ * code points, with each one's class looked up in a table: it runs once per ticket in every
+ * projection rebuild, where a Unicode-property regex over the whole text cost twice as much.
+ */
 export function searchWords(text: string): string[] {
-  const words = text.normalize('NFC').toLowerCase().match(WORD);
-  return words === null ? [] : [...new Set(words)];
+  const normal = text.normalize('NFC').toLowerCase();
+  const words: string[] = [];
+  const seen = new Set<string>();
+  const take = (end: number) => {
+    const word = normal.slice(start, end);
+    if (!seen.has(word)) {
+      seen.add(word);
+      words.push(word);
+    }
+    start = -1;
+  };
+  let start = -1;
+  for (let i = 0; i < normal.length; i++) {
+    const unit = normal.charCodeAt(i);
+    let kind: number;
+    let width = 1;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < normal.length) {
+      const codePoint = normal.codePointAt(i)!;
+      width = codePoint > 0xffff ? 2 : 1;
+      kind = astralClass.get(codePoint) ?? 0;
+      if (kind === 0) astralClass.set(codePoint, (kind = classify(codePoint)));
+    } else {
+      kind = bmpClass[unit];
+      if (kind === 0) bmpClass[unit] = kind = classify(unit);
+    }
+    if (kind === WORD) {
+      if (start < 0) start = i;
+    } else if (start >= 0) take(i);
+    i += width - 1;
+  }
+  if (start >= 0) take(normal.length);
+  return words;
 }

@@ -1,0 +1,68 @@
+import { searchWords } from '../../src/application/queries/search-words';
+
+/** The definition the scan implements: NFC, lower case, maximal runs of letters and digits, first occurrence. */
+function byDefinition(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .normalize('NFC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [],
+    ),
+  ];
+}
+
+describe('search words (schema: TicketFilter.search)', () => {
+  it('splits on anything but letters and digits, lower-cases any alphabet, keeps first occurrences in order', () => {
+    expect(searchWords('Возврат МИЛЕЙ, refund: SU-1234 / возврат')).toEqual([
+      'возврат',
+      'милей',
+      'refund',
+      'su',
+      '1234',
+    ]);
+  });
+
+  it('composes a letter typed with a combining accent, so both spellings are the same word', () => {
+    expect(searchWords('e\u0301cole')).toEqual(searchWords('école'));
+    expect(searchWords('École')).toEqual(['école']);
+  });
+
+  it('reads letters outside the basic plane and treats emoji and stray surrogates as separators', () => {
+    expect(searchWords('𝒳y 🙂 ab\ud800cd 日本語')).toEqual(['𝒳y', 'ab', 'cd', '日本語']);
+  });
+
+  it('finds nothing in a text without letters or digits', () => {
+    expect(searchWords('')).toEqual([]);
+    expect(searchWords(' -- !? ')).toEqual([]);
+  });
+
+  it('agrees with the regular-expression definition on mixed texts', () => {
+    const pieces = [
+      'Заявка',
+      ' ',
+      '№',
+      '12',
+      'ÉCOLE',
+      'e\u0301',
+      '𝒳',
+      '🙂',
+      '\ud800',
+      '_',
+      'ß',
+      'İ',
+      '٣',
+      'x',
+      '\t',
+    ];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 500; n++) {
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('');
+      expect(searchWords(text)).toEqual(byDefinition(text));
+    }
+  });
+});
