@@ -7,7 +7,9 @@
  *   (open loop: latency counts from the scheduled send time, so a stall is not hidden);
  * - createTicket with 16 concurrent clients: mutations/s and p99.
  * Profile the server with BENCH_SERVER_NODE_ARGS (node flags for it).
- * Size and time: BENCH_TICKETS (default 20,000; the target data set is 100,000), BENCH_SECONDS (default 3).
+ * Size and time: BENCH_TICKETS (default 20,000; the target data set is 100,000), BENCH_SECONDS (default 4).
+ * The createTicket and trivial closed loops alternate in short rounds, so drift on a shared machine
+ * falls on both alike.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,11 +22,13 @@ import { signToken } from '../src/infrastructure/auth/jwt';
 import { type Benchmark, type BenchTable, quantile } from './benchmark';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 20_000);
-const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 4) * 1000;
 const WARMUP_MS = 500;
 const CONCURRENCY = 16;
 const FILL_CONCURRENCY = 32;
 const OPEN_LOOP_RATE = 500;
+/** The closed-loop comparison runs as this many alternating rounds of each side. */
+const CLOSED_LOOP_ROUNDS = 4;
 const UNLOADED_SAMPLES = 1000;
 /** A request slower than this counts as failed (latency ∞), so a saturated server cannot stall the run. */
 const REQUEST_TIMEOUT_MS = 5000;
@@ -184,12 +188,19 @@ async function unloaded(call: (i: number) => Promise<unknown>, samples = UNLOADE
   return stats(latencies, performance.now() - started);
 }
 
-/** `clients` loops sending back to back for MEASURE_MS after a warm-up (closed loop). */
+interface Round {
+  latencies: number[];
+  elapsedMs: number;
+  serverCpuSeconds: number;
+}
+
+/** `clients` loops sending back to back for `durationMs` after a warm-up (closed loop). */
 async function closedLoop(
   clients: number,
   call: (i: number) => Promise<unknown>,
+  durationMs: number,
   serverPid?: number,
-): Promise<Stats> {
+): Promise<Round> {
   let measuring = false;
   let stopped = false;
   let next = 0;
@@ -202,16 +213,40 @@ async function closedLoop(
     }
   };
   const loops = Array.from({ length: clients }, loop);
-  await sleep(WARMUP_MS);
+  await sleep(WARMUP_MS / 2);
   measuring = true;
   const cpuBefore = cpuSeconds(serverPid);
   const started = performance.now();
-  await sleep(MEASURE_MS);
-  const elapsed = performance.now() - started;
-  const cpuUsed = cpuSeconds(serverPid) - cpuBefore;
+  await sleep(durationMs);
+  const elapsedMs = performance.now() - started;
+  const serverCpuSeconds = cpuSeconds(serverPid) - cpuBefore;
   stopped = true;
   await Promise.all(loops);
-  return { ...stats(latencies, elapsed), serverCpuUs: (cpuUsed * 1e6) / latencies.length };
+  return { latencies, elapsedMs, serverCpuSeconds };
+}
+
+/**
+ * Closed loops of `a` and `b` in alternating short rounds, each result summed over its rounds: the
+ * machine's drift (other load on a shared host) then falls on both sides of a comparison alike.
+ */
+async function alternatingClosedLoops(
+  clients: number,
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+  serverPid?: number,
+): Promise<[Stats, Stats]> {
+  const rounds: [Round[], Round[]] = [[], []];
+  for (let round = 0; round < CLOSED_LOOP_ROUNDS; round++) {
+    rounds[0].push(await closedLoop(clients, a, MEASURE_MS / CLOSED_LOOP_ROUNDS, serverPid));
+    rounds[1].push(await closedLoop(clients, b, MEASURE_MS / CLOSED_LOOP_ROUNDS, serverPid));
+  }
+  const combine = (parts: Round[]): Stats => {
+    const latencies = parts.flatMap((part) => part.latencies);
+    const elapsedMs = parts.reduce((sum, part) => sum + part.elapsedMs, 0);
+    const cpu = parts.reduce((sum, part) => sum + part.serverCpuSeconds, 0);
+    return { ...stats(latencies, elapsedMs), serverCpuUs: (cpu * 1e6) / latencies.length };
+  };
+  return [combine(rounds[0]), combine(rounds[1])];
 }
 
 /**
@@ -372,10 +407,10 @@ export const httpBenchmark: Benchmark = {
       const listAt500 = await openLoop(OPEN_LOOP_RATE, list);
       await drain();
       log(`closed loop with ${CONCURRENCY} clients`);
-      const trivialConcurrent = await closedLoop(CONCURRENCY, trivial, child.pid);
       let created = TICKETS;
-      const createConcurrent = await closedLoop(
+      const [trivialConcurrent, createConcurrent] = await alternatingClosedLoops(
         CONCURRENCY,
+        trivial,
         () => requester.post(CREATE, { input: ticketInput(created++) }),
         child.pid,
       );
