@@ -3,8 +3,8 @@
  * GraphQL input type (shared/contract/schema.graphql). Every handler returns a CommandResult.
  */
 import { Command } from '@nestjs/cqrs';
-import type { Channel, Priority, Resolution, SupportLine } from '../../domain/ticket.types';
-import type { CouponRequestForm } from '../../domain/ticket.commands';
+import type { Resolution } from '../../domain/ticket.types';
+import type { AssignTicket, CouponRequestForm, CreateTicket } from '../../domain/ticket.commands';
 import type { Principal } from '../principal';
 import type { CommandResult } from '../views';
 
@@ -17,28 +17,18 @@ export interface TicketChangeInput {
   commandId?: string | null;
 }
 
-export interface CreateTicketInput {
+/** The domain's CreateTicket fields the client gives; the number, id and requester default are the application's. */
+export interface CreateTicketInput extends Omit<
+  CreateTicket,
+  'kind' | 'ticketId' | 'number' | 'requester' | 'nearestDepartureAt'
+> {
   commandId?: string | null;
-  requester?: { id: string; name?: string | null; validatorNumber?: string | null } | null;
-  channel?: Channel | null;
-  module: string;
-  category?: string | null;
-  type?: string | null;
-  subject: string;
-  description: string;
-  priority?: Priority | null;
-  pnr?: string | null;
+  requester?: CreateTicket['requester'] | null;
   /** A Date (DateTime scalar) or an ISO-8601 string. */
   nearestDepartureAt?: Date | string | null;
-  eTicketNumber?: string | null;
 }
 
-export interface AssignTicketInput extends TicketChangeInput {
-  assigneeId: string;
-  assigneeName?: string | null;
-  line?: SupportLine | null;
-  reason?: string | null;
-}
+export interface AssignTicketInput extends TicketChangeInput, Omit<AssignTicket, 'kind'> {}
 
 export interface AddCommentInput extends TicketChangeInput {
   body: string;
