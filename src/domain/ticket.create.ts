@@ -78,6 +78,7 @@ export function validateNewTicket(
   errors.throwIfAny();
 
   const ownName = actor.role === 'REQUESTER' ? actor.name : null;
+  const due = slaDueTimes(now, priority as Priority, policy);
   return {
     ticketId: command.ticketId,
     number: command.number,
@@ -92,7 +93,8 @@ export function validateNewTicket(
     pnr: pnrValue,
     nearestDepartureAt: departure,
     eTicketNumber: eTicket,
-    ...slaDueTimes(now, priority as Priority, policy),
+    firstResponseDueAt: due.firstResponseDueAt,
+    resolutionDueAt: due.resolutionDueAt,
   };
 }
 
