@@ -142,6 +142,21 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
             ['owner-3', 'owner-4'].includes(d.owner.id) &&
             d.createdAt >= '2026-06-01',
         ],
+        [
+          'conjunction with a condition every document meets',
+          { status: { $in: STATUSES }, 'owner.id': { $in: ['owner-3', 'owner-4'] } },
+          (d) => ['owner-3', 'owner-4'].includes(d.owner.id),
+        ],
+        [
+          'conjunction of conditions every document meets',
+          { status: { $in: STATUSES }, createdAt: { $gte: '2025-01-01' } },
+          () => true,
+        ],
+        [
+          'conjunction of an array element and a condition every document meets',
+          { status: { $in: STATUSES }, words: 'мили' },
+          (d) => d.words.includes('мили'),
+        ],
         ['$nin', { status: { $nin: ['NEW', 'CLOSED'] } }, (d) => !['NEW', 'CLOSED'].includes(d.status)],
         ['$in with null', { 'owner.line': { $in: [null, 'SECOND'] } }, (d) => d.owner.line !== 'FIRST'],
         ['$exists false', { missing: { $exists: false } }, () => true],

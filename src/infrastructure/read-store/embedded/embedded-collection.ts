@@ -178,10 +178,20 @@ export class EmbeddedCollection implements IndexSource {
         conditions.push({ index, ranges: [boundedRange(index, condition)] });
       }
     }
+    // A condition whose ranges hold as many entries as there are documents, on an index with one entry
+    // per document, is met by every document: it cannot narrow the count (a list filtered on every
+    // open status, say). One condition left is counted by its ranges' sizes alone.
+    const narrowing = conditions.filter(
+      ({ index, ranges }) => index.multikey || rangesSize(ranges) < this.docs.size,
+    );
+    if (narrowing.length === 0) return this.docs.size;
+    if (narrowing.length === 1 && (!narrowing[0].index.multikey || narrowing[0].ranges.length === 1)) {
+      return rangesSize(narrowing[0].ranges);
+    }
     const tally = new Uint8Array(this.sequence.size);
-    const needed = conditions.length;
+    const needed = narrowing.length;
     let total = 0;
-    for (const { index, ranges } of conditions) {
+    for (const { index, ranges } of narrowing) {
       const entries = index.ordered();
       for (const [start, end] of ranges) {
         for (let i = start; i < end; i++) if (++tally[entries[i].seq] === needed) total++;
@@ -356,4 +366,11 @@ function project(doc: ReadDocument, projection: Record<string, 1>): ReadDocument
   const picked: ReadDocument = { _id: doc._id, revision: doc.revision };
   for (const field of Object.keys(projection)) if (field in doc) picked[field] = doc[field];
   return picked;
+}
+
+/** How many index entries the ranges [start, end) hold together (they never overlap). */
+function rangesSize(ranges: readonly [number, number][]): number {
+  let size = 0;
+  for (const [start, end] of ranges) size += end - start;
+  return size;
 }
