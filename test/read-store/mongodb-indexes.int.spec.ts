@@ -186,8 +186,12 @@ async function queryShapes(): Promise<{ strict: Shape[]; combined: Shape[] }> {
   await list('a ticket by number', () =>
     new GetTicketHandler(store, clock).execute(new GetTicketQuery(SUPERVISOR, { number: 7 })),
   );
-  await list('comments for staff', () => commentsOf(store, ['t-1', 't-2'], SUPERVISOR));
-  await list('comments for a requester', () => commentsOf(store, ['t-1', 't-2'], REQUESTER));
+  const commented = [
+    { id: 't-1', commentCount: 1 },
+    { id: 't-2', commentCount: 1 },
+  ];
+  await list('comments for staff', () => commentsOf(store, commented, SUPERVISOR));
+  await list('comments for a requester', () => commentsOf(store, commented, REQUESTER));
   await list('auto-close candidates', () =>
     new ReadModelAutoCloseCandidates(store).solutionProposedBefore(NOW, 50),
   );

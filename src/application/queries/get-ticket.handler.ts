@@ -26,7 +26,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketVie
       doc = (found as TicketDocument | undefined) ?? null;
     }
     if (doc === null || !canSeeTicket(principal, doc)) return null;
-    const comments = await commentsOf(this.store, [doc.id], principal);
+    const comments = await commentsOf(this.store, [doc], principal);
     return ticketView(doc, comments.get(doc.id) ?? [], principal, this.clock.now());
   }
 }

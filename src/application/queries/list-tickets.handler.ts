@@ -67,11 +67,7 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Conne
       this.store.count(TICKETS, matching),
     ]);
     const docs = found.slice(0, size) as TicketDocument[];
-    const comments = await commentsOf(
-      this.store,
-      docs.map((doc) => doc.id),
-      principal,
-    );
+    const comments = await commentsOf(this.store, docs, principal);
     const edges = docs.map((doc) => ({
       cursor: cursorAfter(order, doc),
       node: ticketView(doc, comments.get(doc.id) ?? [], principal, now),

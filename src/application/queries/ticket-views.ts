@@ -8,7 +8,7 @@ import { canSeeInternalComments } from '../access';
 import type { ReadStore } from '../ports/read-store.port';
 import type { Principal } from '../principal';
 import type { CommentView, TicketView } from '../views';
-import { TICKET_COMMENTS, type CommentDocument } from './read-models';
+import { TICKET_COMMENTS, type CommentDocument, type TicketDocument } from './read-models';
 
 /** The ticket as the caller sees it at `now`, with the comments they may see (oldest first). */
 export function ticketView(
@@ -62,13 +62,18 @@ export function ticketView(
   };
 }
 
-/** The comments of these tickets the caller may see, by ticket id, oldest first (one read). */
+/**
+ * The comments of these tickets the caller may see, by ticket id, oldest first (one read). Tickets
+ * whose document counts no comment are not looked up (a new ticket, most of a list page): the
+ * correspondence model is never ahead of the count the caller is shown.
+ */
 export async function commentsOf(
   store: ReadStore,
-  ticketIds: readonly string[],
+  tickets: readonly Pick<TicketDocument, 'id' | 'commentCount'>[],
   principal: Principal,
 ): Promise<Map<string, CommentDocument[]>> {
-  const byTicket = new Map<string, CommentDocument[]>(ticketIds.map((id) => [id, []]));
+  const byTicket = new Map<string, CommentDocument[]>(tickets.map((ticket) => [ticket.id, []]));
+  const ticketIds = tickets.filter((ticket) => ticket.commentCount > 0).map((ticket) => ticket.id);
   if (ticketIds.length === 0) return byTicket;
   const filter = canSeeInternalComments(principal)
     ? { ticketId: { $in: [...ticketIds] } }
