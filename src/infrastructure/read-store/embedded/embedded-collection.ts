@@ -19,6 +19,7 @@ import type {
   SortSpec,
 } from '../../../application/ports/read-store.port';
 import { compileFilter } from './compiled-filter';
+import { CountCache, countKey } from './count-cache';
 import { type FieldCondition, indexableConditions } from './filter-conditions';
 import { boundedRange, bracketed, equalRange, isRangeOnly, rangesOf, type Candidates } from './index-ranges';
 import { OrderedIndex, type IndexSource } from './ordered-index';
@@ -39,6 +40,9 @@ export class EmbeddedCollection implements IndexSource {
   private readonly indexes = new Map<string, OrderedIndex>();
   private changeLog: string[] = [];
   private logStart = 0;
+  /** Successful writes so far: the state the count cache is valid for. */
+  private writes = 0;
+  private readonly counts = new CountCache();
 
   get logEnd(): number {
     return this.logStart + this.changeLog.length;
@@ -70,6 +74,7 @@ export class EmbeddedCollection implements IndexSource {
       return false;
     if (current === undefined) this.sequence.set(doc._id, this.sequence.size);
     this.docs.set(doc._id, doc);
+    this.writes++;
     if (this.indexes.size > 0) this.changeLog.push(doc._id);
     // An index left unread this long will sort everything anyway: forget the log rather than keep it.
     if (this.changeLog.length > Math.max(1024, this.docs.size)) this.forgetChanges();
@@ -140,6 +145,15 @@ export class EmbeddedCollection implements IndexSource {
    */
   count(filter: Record<string, unknown>): number {
     if (Object.keys(filter).length === 0) return this.docs.size;
+    const key = countKey(filter);
+    const cached = this.counts.get(key, this.writes);
+    if (cached !== undefined) return cached;
+    const counted = this.countNow(filter);
+    this.counts.set(key, this.writes, counted);
+    return counted;
+  }
+
+  private countNow(filter: Record<string, unknown>): number {
     const narrowed = this.candidates(filter);
     if (narrowed !== null && narrowed.exact && narrowed.distinct) return narrowed.size;
     const intersected = this.countIntersection(filter);
