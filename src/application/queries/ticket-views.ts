@@ -64,8 +64,8 @@ export function ticketView(
 
 /**
  * The comments of these tickets the caller may see, by ticket id, oldest first (one read). Tickets
- * whose document counts no comment are not looked up (a new ticket, most of a list page): the
- * correspondence model is never ahead of the count the caller is shown.
+ * whose document counts no comment are not looked up (a new ticket, most of a list page); a comment
+ * projected before its ticket's document is left out, as the count shown does not include it yet.
  */
 export async function commentsOf(
   store: ReadStore,
