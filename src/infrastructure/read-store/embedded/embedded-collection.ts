@@ -21,7 +21,15 @@ import type {
 import { compileFilter } from './compiled-filter';
 import { CountCache, countKey } from './count-cache';
 import { type FieldCondition, indexableConditions } from './filter-conditions';
-import { boundedRange, bracketed, equalRange, isRangeOnly, rangesOf, type Candidates } from './index-ranges';
+import {
+  boundedRange,
+  bracketed,
+  equalRange,
+  isRangeOnly,
+  rangesOf,
+  rangesSize,
+  type Candidates,
+} from './index-ranges';
 import { OrderedIndex, type IndexSource } from './ordered-index';
 import { TopK } from './top-k';
 import { sortComparator } from './value-order';
@@ -380,11 +388,4 @@ function project(doc: ReadDocument, projection: Record<string, 1>): ReadDocument
   const picked: ReadDocument = { _id: doc._id, revision: doc.revision };
   for (const field of Object.keys(projection)) if (field in doc) picked[field] = doc[field];
   return picked;
-}
-
-/** How many index entries the ranges [start, end) hold together (they never overlap). */
-function rangesSize(ranges: readonly [number, number][]): number {
-  let size = 0;
-  for (const [start, end] of ranges) size += end - start;
-  return size;
 }

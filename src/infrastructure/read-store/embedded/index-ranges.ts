@@ -23,6 +23,13 @@ export function isRangeOnly(filter: Record<string, unknown>, field: string): boo
   return Object.keys(condition).every((op) => ['$gt', '$gte', '$lt', '$lte'].includes(op));
 }
 
+/** How many index entries the ranges [start, end) hold together. */
+export function rangesSize(ranges: readonly [number, number][]): number {
+  let size = 0;
+  for (const [start, end] of ranges) size += end - start;
+  return size;
+}
+
 export function rangesOf(
   index: OrderedIndex,
   ranges: [number, number][],
@@ -30,7 +37,7 @@ export function rangesOf(
   exact: boolean,
 ): Candidates {
   return {
-    size: ranges.reduce((sum, [start, end]) => sum + (end - start), 0),
+    size: rangesSize(ranges),
     distinct,
     exact,
     visit: (each) => {
