@@ -223,6 +223,35 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(seen).toEqual(ids(expected));
       });
 
+      it('finds the right page when the sort runs against the filtered range (the oldest, newest first)', async () => {
+        // Numbers grow with creation time, so walking the number index from the top meets the oldest
+        // month only at its very end: the store must still answer with that month's highest numbers.
+        const aged = Array.from({ length: 3000 }, (_, i) => ({
+          _id: `aged-${String(i).padStart(5, '0')}`,
+          revision: 0,
+          number: i + 1,
+          createdAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+        }));
+        await store.ensureIndexes('aged', INDEXES);
+        await store.replaceMany(
+          'aged',
+          aged.map((doc) => ({ doc, expectedRevision: -1 })),
+        );
+        const month = { createdAt: { $gte: '2026-01-01T00:00:00.000Z', $lt: '2026-01-08T00:00:00.000Z' } };
+        const inMonth = aged.filter((d) => d.createdAt < '2026-01-08T00:00:00.000Z').reverse();
+        for (const limit of [1, 5, 21, 200]) {
+          const page = await store.find('aged', month, { sort: { number: -1 }, limit });
+          expect(ids(page)).toEqual(ids(inMonth.slice(0, limit)));
+        }
+        const next = await store.find(
+          'aged',
+          { $and: [month, { number: { $lt: inMonth[20].number } }] },
+          { sort: { number: -1 }, limit: 21 },
+        );
+        expect(ids(next)).toEqual(ids(inMonth.slice(21, 42)));
+        expect(await store.count('aged', month)).toBe(inMonth.length);
+      });
+
       it('treats operator-looking text as a plain value', async () => {
         await store.replace(
           'items',
