@@ -64,18 +64,30 @@ export const TICKET_EQUALITY_FIELDS = [
   'searchWords',
 ] as const;
 
+/**
+ * Fields one person's list is fixed on: a requester's own tickets, a specialist's queue. Each leads an
+ * index in the lists' default order (newest first), so such a list is one run of index entries and a
+ * page starts at its cursor, however many tickets there are (the equality index on the field is its
+ * prefix).
+ */
+const OWNER_FIELDS: readonly string[] = ['requester.id', 'assignee.id'];
+const ownerIndex = (field: string): IndexSpec => ({ key: { [field]: 1, createdAt: -1, number: -1 } });
+
 /** Indexes of every read-model collection: one per list sort (with the number as tie-break), one per filter. */
 export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
   [TICKETS]: [
     { key: { number: -1 }, unique: true },
     ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionDueAt'].map(sortIndex),
-    ...[...TICKET_EQUALITY_FIELDS, 'pnr', 'eTicketNumber', 'overdueFrom', 'autoCloseClockStart'].map(
-      equalityIndex,
-    ),
+    ...OWNER_FIELDS.map(ownerIndex),
+    ...[...TICKET_EQUALITY_FIELDS, 'pnr', 'eTicketNumber', 'overdueFrom', 'autoCloseClockStart']
+      .filter((field) => !OWNER_FIELDS.includes(field))
+      .map(equalityIndex),
   ],
   [TICKET_COMMENTS]: [{ key: { ticketId: 1, revision: 1 } }],
   [COUPON_REQUESTS]: [
     { key: { registrationSeq: -1 } },
-    ...['ticketId', 'requesterId', 'eTicketNumber', 'pnr', 'scenario', 'registeredAt'].map(equalityIndex),
+    // A requester's own coupon requests, newest first (see OWNER_FIELDS).
+    { key: { requesterId: 1, registrationSeq: -1 } },
+    ...['ticketId', 'eTicketNumber', 'pnr', 'scenario', 'registeredAt'].map(equalityIndex),
   ],
 };

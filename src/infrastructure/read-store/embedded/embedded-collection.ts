@@ -4,23 +4,19 @@
  *
  * - candidates: an equality, `$in`, `$all` or range condition on an indexed field (or a `$or` whose
  *   branches all have one) gives few documents, which are tested and sorted;
- * - walk: the sort matches an index, so the index is walked in order (from the keyset bound on its
- *   leading field), each document tested, stopping after `limit` matches;
+ * - walk: the sort matches an index (after leading fields the filter fixes to one value each), so the
+ *   index is walked in order from the keyset bound, each document tested, stopping after `limit`
+ *   matches (index-walk.ts);
  * - scan: neither applies, so every document is tested, then sorted.
  *
  * Documents are tested by the filter compiled to plain code where it can be (compiled-filter.ts), by
  * mingo's compiled query otherwise.
  */
 import { Query } from 'mingo';
-import type {
-  FindOptions,
-  IndexSpec,
-  ReadDocument,
-  SortSpec,
-} from '../../../application/ports/read-store.port';
+import type { FindOptions, IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
 import { compileFilter } from './compiled-filter';
 import { CountCache, countKey } from './count-cache';
-import { type FieldCondition, indexableConditions } from './filter-conditions';
+import { indexableConditions } from './filter-conditions';
 import {
   boundedRange,
   bracketed,
@@ -30,6 +26,7 @@ import {
   rangesSize,
   type Candidates,
 } from './index-ranges';
+import { walkIndex, walkPlan, walkSpan } from './index-walk';
 import { OrderedIndex, type IndexSource } from './ordered-index';
 import { TopK } from './top-k';
 import { sortComparator } from './value-order';
@@ -123,11 +120,13 @@ export class EmbeddedCollection implements IndexSource {
     const matches = compile(filter);
     const { byField } = indexableConditions(filter);
     const narrowed = this.candidates(filter);
-    const walk = options.sort ? this.sortIndex(options.sort) : null;
-    // Walking the sort index visits about limit ÷ (the candidates' share of the collection) documents
+    const walk = options.sort ? walkPlan(this.indexes.values(), options.sort, byField) : null;
+    const span = walk ? walkSpan(walk, byField) : null;
+    // Walking the sort index visits about limit ÷ (the candidates' share of the walked span) documents
     // before it has a page; testing the candidates visits each of them. The cheaper one goes first.
+    const spanSize = span ? span[1] - span[0] : this.docs.size;
     const walkVisits =
-      narrowed === null ? 0 : (limit * this.docs.size) / Math.max(1, Math.min(narrowed.size, this.docs.size));
+      narrowed === null ? 0 : (limit * spanSize) / Math.max(1, Math.min(narrowed.size, spanSize));
     const fewCandidates =
       narrowed !== null && (narrowed.size <= TINY_CANDIDATE_SET || narrowed.size <= walkVisits);
     let result: ReadDocument[] | null = null;
@@ -137,7 +136,7 @@ export class EmbeddedCollection implements IndexSource {
       // ~30 ms to ~6 ms a first page).
       const budget =
         narrowed === null ? Infinity : Math.min(narrowed.size, Math.max(WALK_SLACK * walkVisits, WALK_FLOOR));
-      result = this.walk(walk.index, walk.reverse, byField, matches, limit, budget);
+      result = walkIndex(walk, span!, matches, limit, budget);
     }
     if (result === null) {
       const order = options.sort ? sortComparator(options.sort) : null;
@@ -344,45 +343,6 @@ export class EmbeddedCollection implements IndexSource {
       });
     }
     return best;
-  }
-
-  /** An index whose keys are the sort's fields, in the sort's directions or exactly reversed. */
-  private sortIndex(sort: SortSpec): { index: OrderedIndex; reverse: boolean } | null {
-    const fields = Object.keys(sort);
-    const directions = Object.values(sort);
-    for (const index of this.indexes.values()) {
-      if (index.fields.length !== fields.length || index.fields.some((f, i) => f !== fields[i])) continue;
-      const same = index.directions.every((d, i) => d === directions[i]);
-      const reversed = index.directions.every((d, i) => d === -directions[i]);
-      if ((same || reversed) && !index.multikey) return { index, reverse: reversed };
-    }
-    return null;
-  }
-
-  private walk(
-    index: OrderedIndex,
-    reverse: boolean,
-    byField: Map<string, FieldCondition>,
-    matches: Matcher,
-    limit: number,
-    budget: number,
-  ): ReadDocument[] | null {
-    const entries = index.ordered();
-    const leading = byField.get(index.fields[0]);
-    const [start, end] =
-      leading && (leading.lower || leading.upper) ? boundedRange(index, leading) : [0, entries.length];
-    const result: ReadDocument[] = [];
-    const step = reverse ? -1 : 1;
-    let visited = 0;
-    for (let i = reverse ? end - 1 : start; reverse ? i >= start : i < end; i += step) {
-      if (++visited > budget) return null;
-      const doc = entries[i].doc;
-      if (matches(doc)) {
-        result.push(doc);
-        if (result.length >= limit) break;
-      }
-    }
-    return result;
   }
 }
 

@@ -47,24 +47,36 @@ export function rangesOf(
   };
 }
 
-export function equalRange(index: OrderedIndex, value: unknown): [number, number] {
+export function equalRange(
+  index: OrderedIndex,
+  value: unknown,
+  component = 0,
+  within?: [number, number],
+): [number, number] {
   const bound = { value, inclusive: true };
-  return boundedRange(index, { lower: bound, upper: bound });
+  return boundedRange(index, { lower: bound, upper: bound }, component, within);
 }
 
 /**
  * Positions [start, end) of the entries whose leading key lies within the bounds. A one-sided range
  * stays within the bound's type, as MongoDB's does (`$lt: '2026'` never matches null or a number).
+ * With `component` and `within`: the entries of that span (equal on the keys before `component`)
+ * whose `component`-th key lies within the bounds.
  */
-export function boundedRange(index: OrderedIndex, condition: FieldCondition): [number, number] {
+export function boundedRange(
+  index: OrderedIndex,
+  condition: FieldCondition,
+  component = 0,
+  within?: [number, number],
+): [number, number] {
   const lower = condition.lower ?? typeFloor(condition.upper?.value);
   const upper = condition.upper ?? typeCeiling(condition.lower?.value);
-  const size = index.ordered().length;
-  const ascending = index.directions[0] === 1;
+  const [from, to] = within ?? [0, index.ordered().length];
+  const ascending = index.directions[component] === 1;
   const first = ascending ? lower : upper;
   const last = ascending ? upper : lower;
-  const start = first ? index.boundary(first.value, first.inclusive) : 0;
-  const end = last ? index.boundary(last.value, !last.inclusive) : size;
+  const start = first ? index.boundary(first.value, first.inclusive, component, from, to) : from;
+  const end = last ? index.boundary(last.value, !last.inclusive, component, from, to) : to;
   return [start, Math.max(start, end)];
 }
 

@@ -77,6 +77,11 @@ export class OrderedIndex {
     return this.compound ? (entry.key as unknown[])[0] : entry.key;
   }
 
+  /** The `component`-th key of an entry (0: the leading one). */
+  private component(entry: IndexEntry, component: number): unknown {
+    return this.compound ? (entry.key as unknown[])[component] : entry.key;
+  }
+
   /** Orders two entries by key, in index directions. */
   private readonly compareKeys = (a: EntryKey, b: EntryKey): number => {
     if (!this.compound) return quickCompare(a.key, b.key) * this.directions[0];
@@ -93,17 +98,19 @@ export class OrderedIndex {
   readonly compareEntries = (a: EntryKey, b: EntryKey): number => this.compareKeys(a, b) || a.seq - b.seq;
 
   /**
-   * The first position whose leading key is not before `value` (`inclusive`) or is after it
-   * (`!inclusive`), in index order.
+   * The first position in [from, to) whose `component`-th key (default: the leading one) is not before
+   * `value` (`inclusive`) or is after it (`!inclusive`), in index order. Within [from, to) the entries
+   * must be in order on that key: the whole index for the leading key, a run of entries equal on the
+   * keys before it otherwise.
    */
-  boundary(value: unknown, inclusive: boolean): number {
+  boundary(value: unknown, inclusive: boolean, component = 0, from = 0, to?: number): number {
     const entries = this.ordered();
-    const direction = this.directions[0];
-    let lo = 0;
-    let hi = entries.length;
+    const direction = this.directions[component];
+    let lo = from;
+    let hi = to ?? entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const order = quickCompare(this.leading(entries[mid]), value) * direction;
+      const order = quickCompare(this.component(entries[mid], component), value) * direction;
       if (order < 0 || (order === 0 && !inclusive)) lo = mid + 1;
       else hi = mid;
     }
