@@ -308,6 +308,74 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(await store.count('items', { status: '.*' })).toBe(0);
       });
 
+      it('keeps every index right through rounds of small changes (arrays, compound keys, new documents)', async () => {
+        await store.ensureIndexes('items', [{ key: { 'owner.id': 1, createdAt: -1, number: -1 } }]);
+        const current = new Map(data.map((d) => [d._id, d]));
+        const check = async (): Promise<void> => {
+          const all = [...current.values()];
+          const probes: [Record<string, unknown>, (d: Item) => boolean][] = [
+            [{}, () => true],
+            [{ words: 'мили' }, (d) => d.words.includes('мили')],
+            [
+              { words: { $all: ['pnr', 'refund'] } },
+              (d) => d.words.includes('pnr') && d.words.includes('refund'),
+            ],
+            [{ 'owner.id': 'owner-7' }, (d) => d.owner.id === 'owner-7'],
+            [{ status: 'MOVED' }, (d) => d.status === 'MOVED'],
+            [{ createdAt: { $gte: '2026-06-01' } }, (d) => d.createdAt >= '2026-06-01'],
+          ];
+          for (const [filter, predicate] of probes) {
+            const expected = all.filter(predicate).sort(byCreatedDesc);
+            const found = await store.find('items', filter, {
+              sort: { createdAt: -1, number: -1 },
+              limit: 30,
+            });
+            expect(ids(found)).toEqual(ids(expected.slice(0, 30)));
+            expect(await store.count('items', filter)).toBe(expected.length);
+          }
+          const byNumber = await store.find('items', { status: 'MOVED' }, { sort: { number: 1 } });
+          expect(byNumber.map((d) => d.number)).toEqual(
+            all
+              .filter((d) => d.status === 'MOVED')
+              .map((d) => d.number)
+              .sort((a, b) => a - b),
+          );
+        };
+        await check();
+        for (let round = 0; round < 6; round++) {
+          const writes: { doc: Item; expectedRevision: number }[] = [];
+          for (let k = 0; k < 20; k++) {
+            const before = data[(round * 397 + k * 131) % data.length];
+            const stored = current.get(before._id)!;
+            const changed: Item = {
+              ...stored,
+              revision: stored.revision + 1,
+              status: k % 3 === 0 ? 'MOVED' : stored.status,
+              words:
+                k % 2 === 0 ? [WORDS[(round + k) % WORDS.length], 'мили'] : k % 5 === 0 ? [] : stored.words,
+              owner: { ...stored.owner, id: k % 4 === 0 ? 'owner-7' : stored.owner.id },
+              createdAt: k % 6 === 0 ? `2026-0${1 + (round % 9)}-15T00:00:00.000Z` : stored.createdAt,
+            };
+            writes.push({ doc: changed, expectedRevision: stored.revision });
+            current.set(changed._id, changed);
+          }
+          const added: Item = {
+            _id: `added-${round}`,
+            revision: 0,
+            number: 10_000 + round,
+            status: 'MOVED',
+            createdAt: `2026-07-0${1 + round}T00:00:00.000Z`,
+            words: ['pnr', 'refund'],
+            owner: { id: 'owner-7', line: null },
+            score: null,
+          };
+          writes.push({ doc: added, expectedRevision: -1 });
+          current.set(added._id, added);
+          expect(await store.replaceMany('items', writes)).toBe(writes.length);
+          await check();
+        }
+      });
+
       it('keeps its indexes right as documents change', async () => {
         const moved = { ...data[10], revision: 1, status: 'MOVED', createdAt: '2030-01-01T00:00:00.000Z' };
         await store.replace('items', moved, { expectedRevision: 0 });

@@ -51,6 +51,8 @@ type Matcher = (doc: ReadDocument) => boolean;
 export class EmbeddedCollection implements IndexSource {
   readonly docs = new Map<string, ReadDocument>();
   private readonly sequence = new Map<string, number>();
+  /** The documents by insertion sequence (what index entries point at). */
+  private readonly bySeq: ReadDocument[] = [];
   private readonly indexes = new Map<string, OrderedIndex>();
   private changeLog: string[] = [];
   private logStart = 0;
@@ -71,6 +73,10 @@ export class EmbeddedCollection implements IndexSource {
     return this.sequence.get(id) ?? -1;
   }
 
+  docAtSeq(seq: number): ReadDocument {
+    return this.bySeq[seq];
+  }
+
   /** Declares an index (by name, default from its keys); an existing one is kept. */
   ensureIndex(spec: IndexSpec): void {
     const name =
@@ -87,6 +93,7 @@ export class EmbeddedCollection implements IndexSource {
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
     if (current === undefined) this.sequence.set(doc._id, this.sequence.size);
+    this.bySeq[this.sequence.get(doc._id)!] = doc;
     this.docs.set(doc._id, doc);
     this.writes++;
     if (this.indexes.size > 0) this.changeLog.push(doc._id);
@@ -108,7 +115,7 @@ export class EmbeddedCollection implements IndexSource {
   async warmIndexes(): Promise<void> {
     for (const index of [...this.indexes.values()]) {
       await new Promise((resolve) => setImmediate(resolve));
-      index.ordered();
+      index.size();
     }
     this.trimLog();
   }
@@ -224,9 +231,9 @@ export class EmbeddedCollection implements IndexSource {
     const needed = narrowing.length;
     let total = 0;
     for (const { index, ranges } of narrowing) {
-      const entries = index.ordered();
+      index.size();
       for (const [start, end] of ranges) {
-        for (let i = start; i < end; i++) if (++tally[entries[i].seq] === needed) total++;
+        for (let i = start; i < end; i++) if (++tally[index.seqAt(i)] === needed) total++;
       }
     }
     return total;

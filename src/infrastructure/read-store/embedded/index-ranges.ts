@@ -41,8 +41,8 @@ export function rangesOf(
     distinct,
     exact,
     visit: (each) => {
-      const entries = index.ordered();
-      for (const [start, end] of ranges) for (let i = start; i < end; i++) each(entries[i].doc);
+      index.size();
+      for (const [start, end] of ranges) for (let i = start; i < end; i++) each(index.docAt(i));
     },
   };
 }
@@ -71,7 +71,7 @@ export function boundedRange(
 ): [number, number] {
   const lower = condition.lower ?? typeFloor(condition.upper?.value);
   const upper = condition.upper ?? typeCeiling(condition.lower?.value);
-  const [from, to] = within ?? [0, index.ordered().length];
+  const [from, to] = within ?? [0, index.size()];
   const ascending = index.directions[component] === 1;
   const first = ascending ? lower : upper;
   const last = ascending ? upper : lower;

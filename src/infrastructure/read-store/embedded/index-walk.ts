@@ -50,7 +50,7 @@ export function walkPlan(
  */
 export function walkSpan(plan: WalkPlan, byField: ReadonlyMap<string, FieldCondition>): [number, number] {
   const { index, prefix } = plan;
-  let span: [number, number] = [0, index.ordered().length];
+  let span: [number, number] = [0, index.size()];
   prefix.forEach((value, component) => (span = equalRange(index, value, component, span)));
   const leading = byField.get(index.fields[prefix.length]);
   if (leading && (leading.lower || leading.upper)) span = boundedRange(index, leading, prefix.length, span);
@@ -68,13 +68,14 @@ export function walkIndex(
   limit: number,
   budget: number,
 ): ReadDocument[] | null {
-  const entries = plan.index.ordered();
+  const index = plan.index;
+  index.size();
   const result: ReadDocument[] = [];
   const step = plan.reverse ? -1 : 1;
   let visited = 0;
   for (let i = plan.reverse ? end - 1 : start; plan.reverse ? i >= start : i < end; i += step) {
     if (++visited > budget) return null;
-    const doc = entries[i].doc;
+    const doc = index.docAt(i);
     if (matches(doc)) {
       result.push(doc);
       if (result.length >= limit) break;

@@ -2,51 +2,53 @@
  * An in-memory index: the collection's documents ordered by the index keys (then by insertion sequence),
  * so a page of a sorted list walks a few entries instead of sorting everything, and an equality or range
  * condition on the leading key is a binary search. An array value makes it multikey: one entry per
- * distinct element. Entries point at the documents, so counting or testing candidates needs no lookups.
+ * distinct element.
+ *
+ * Memory: an entry is one 32-bit sequence number in a typed array (plus, once the index is multikey, the
+ * element it stands for), and each indexed field keeps one column of its values as indexed, by sequence;
+ * the documents themselves are the collection's (by sequence). Entries as objects holding a key array
+ * cost ~66 bytes each here (2.6 KB per ticket over the tickets' indexes); this way an index costs about
+ * 4 bytes per entry plus a pointer per document and field.
  *
  * Writes only append the document's id to the collection's change log; the index catches up when next
- * read. A few changes are merged one by one, many (a catch-up or a rebuild) by one stable sort of
- * everything — the way a database builds an index after a bulk load. Keys are kept as plain values for
- * one-field indexes and as arrays for compound ones, so a build allocates little.
+ * read. A few changes are merged one by one, many (a catch-up or a rebuild) by one sort of everything —
+ * the way a database builds an index after a bulk load.
  */
 import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
-import { compareValues, valueAt } from './value-order';
-
-/** One index entry: its key (the value, or the values for a compound index), sequence and document. */
-export interface IndexEntry {
-  key: unknown;
-  seq: number;
-  doc: ReadDocument;
-}
-
-type EntryKey = Pick<IndexEntry, 'key' | 'seq'>;
+import { compareValues, fieldReader } from './value-order';
 
 /** What an index reads from its collection: the documents and the log of ids written since. */
 export interface IndexSource {
   /** The documents, iterated in insertion order: the i-th has sequence i (documents are never removed). */
   readonly docs: ReadonlyMap<string, ReadDocument>;
-  /** The document's insertion sequence: equal keys stay in this order, so a bulk build needs a stable sort only. */
+  /** The document's insertion sequence: equal keys are ordered by it. */
   seqOf(id: string): number;
+  /** The document with this insertion sequence. */
+  docAtSeq(seq: number): ReadDocument;
   /** Ids written at log positions [from, end), or null when the log no longer reaches back to `from`. */
   changesSince(from: number): readonly string[] | null;
   readonly logEnd: number;
 }
 
-/** The keys of a document that has several (an array under the indexed field). */
-class Several {
-  constructor(readonly keys: unknown[]) {}
-}
-
 /** Changes merged one by one below this share of the index size; above it, one full sort. */
 const MERGE_RATIO = 0.05;
+
+/** No element: the entry's document has no array under the indexed fields. */
+const NONE = Symbol('no element');
+/** In a column: no document of this sequence is indexed. */
+const ABSENT = Symbol('not indexed');
 
 export class OrderedIndex {
   readonly fields: string[];
   readonly directions: (1 | -1)[];
-  private readonly compound: boolean;
-  private entries: IndexEntry[] = [];
-  /** Each document's key(s) as indexed, by sequence: what to remove when it changes. */
-  private keysBySeq: unknown[] = [];
+  private readonly readers: ((doc: unknown) => unknown)[];
+  /** The entries in index order, as sequence numbers; `count` of them are in use. */
+  private seqs = new Int32Array(0);
+  private count = 0;
+  /** Per entry (parallel to `seqs`), the array element it stands for; null until some document has one. */
+  private elements: unknown[] | null = null;
+  /** Per indexed field, each sequence's value as indexed (the whole array for a multikey field). */
+  private columns: unknown[][];
   /** Change-log position up to which this index is current; -1: never built. */
   seen = -1;
   private arrayValued = false;
@@ -57,7 +59,8 @@ export class OrderedIndex {
   ) {
     this.fields = Object.keys(spec.key);
     this.directions = Object.values(spec.key);
-    this.compound = this.fields.length > 1;
+    this.readers = this.fields.map(fieldReader);
+    this.columns = this.fields.map(() => []);
   }
 
   /** True once some document had an array under an indexed field: then the index cannot serve sorts. */
@@ -66,36 +69,38 @@ export class OrderedIndex {
     return this.arrayValued;
   }
 
-  /** The entries in index order (after catching up with the change log). */
-  ordered(): readonly IndexEntry[] {
+  /** How many entries there are, after catching up with the change log. Positions are [0, size). */
+  size(): number {
     this.refresh();
-    return this.entries;
+    return this.count;
   }
 
-  /** The leading key of an entry. */
-  leading(entry: IndexEntry): unknown {
-    return this.compound ? (entry.key as unknown[])[0] : entry.key;
+  /** The document of the entry at `position` (valid until the collection's next write). */
+  docAt(position: number): ReadDocument {
+    return this.source.docAtSeq(this.seqs[position]);
   }
 
-  /** The `component`-th key of an entry (0: the leading one). */
-  private component(entry: IndexEntry, component: number): unknown {
-    return this.compound ? (entry.key as unknown[])[component] : entry.key;
+  /** The insertion sequence of the entry's document. */
+  seqAt(position: number): number {
+    return this.seqs[position];
   }
 
-  /** Orders two entries by key, in index directions. */
-  private readonly compareKeys = (a: EntryKey, b: EntryKey): number => {
-    if (!this.compound) return quickCompare(a.key, b.key) * this.directions[0];
-    const x = a.key as unknown[];
-    const y = b.key as unknown[];
-    for (let i = 0; i < this.directions.length; i++) {
-      const order = quickCompare(x[i], y[i]);
-      if (order !== 0) return order * this.directions[i];
-    }
-    return 0;
-  };
+  /** The `component`-th key of the entry at `position` (0: the leading one). */
+  private keyAt(position: number, component: number): unknown {
+    return this.keyOf(
+      this.seqs[position],
+      this.elements === null ? NONE : this.elements[position],
+      component,
+    );
+  }
 
-  /** Orders two entries: by key in index directions, then by insertion sequence. */
-  readonly compareEntries = (a: EntryKey, b: EntryKey): number => this.compareKeys(a, b) || a.seq - b.seq;
+  /** The `component`-th key of a sequence's entry for `element` (the element in its array field's place). */
+  private keyOf(seq: number, element: unknown, component: number): unknown {
+    const value = this.columns[component][seq];
+    if (element === NONE || !Array.isArray(value)) return value;
+    for (let c = 0; c < component; c++) if (Array.isArray(this.columns[c][seq])) return value;
+    return element;
+  }
 
   /**
    * The first position in [from, to) whose `component`-th key (default: the leading one) is not before
@@ -104,34 +109,43 @@ export class OrderedIndex {
    * keys before it otherwise.
    */
   boundary(value: unknown, inclusive: boolean, component = 0, from = 0, to?: number): number {
-    const entries = this.ordered();
     const direction = this.directions[component];
     let lo = from;
-    let hi = to ?? entries.length;
+    let hi = to ?? this.size();
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const order = quickCompare(this.component(entries[mid], component), value) * direction;
+      const order = quickCompare(this.keyAt(mid, component), value) * direction;
       if (order < 0 || (order === 0 && !inclusive)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /** The document's key: a value, an array of values (compound), or Several (multikey). */
-  private keyOf(doc: ReadDocument): unknown {
-    if (!this.compound) {
-      const value = valueAt(doc, this.fields[0]);
-      if (!Array.isArray(value)) return value;
-      this.arrayValued = true;
-      return value.length === 0 ? undefined : new Several([...new Set(value)]);
-    }
-    const values = this.fields.map((field) => valueAt(doc, field));
+  /**
+   * The keys for a document's values (one per indexed field): one tuple per entry it makes (several
+   * when a field holds an array, one per distinct element, in that field's place), and each one's element.
+   */
+  private keysOf(values: unknown[]): { keys: unknown[][]; elements: unknown[] } {
     const arrayAt = values.findIndex((value) => Array.isArray(value));
-    if (arrayAt < 0) return values;
+    if (arrayAt < 0) return { keys: [values], elements: [NONE] };
     this.arrayValued = true;
-    const elements = [...new Set(values[arrayAt] as unknown[])];
-    if (elements.length === 0) return values.map((v, i) => (i === arrayAt ? undefined : v));
-    return new Several(elements.map((element) => values.map((v, i) => (i === arrayAt ? element : v))));
+    const distinct = [...new Set(values[arrayAt] as unknown[])];
+    if (distinct.length === 0) {
+      return { keys: [values.map((v, i) => (i === arrayAt ? undefined : v))], elements: [undefined] };
+    }
+    return {
+      keys: distinct.map((element) => values.map((v, i) => (i === arrayAt ? element : v))),
+      elements: distinct,
+    };
+  }
+
+  /** Orders the entry at `position` against a key tuple and sequence, in index order. */
+  private compareTo(position: number, key: unknown[], seq: number): number {
+    for (let i = 0; i < this.directions.length; i++) {
+      const order = quickCompare(this.keyAt(position, i), key[i]);
+      if (order !== 0) return order * this.directions[i];
+    }
+    return this.seqs[position] - seq;
   }
 
   private refresh(): void {
@@ -139,68 +153,131 @@ export class OrderedIndex {
     if (this.seen === end) return;
     const changed = this.seen < 0 ? null : this.source.changesSince(this.seen);
     this.seen = end;
-    if (changed === null || changed.length > Math.max(64, this.entries.length * MERGE_RATIO)) {
+    if (changed === null || changed.length > Math.max(64, this.count * MERGE_RATIO)) {
       this.rebuildAll();
       return;
     }
     for (const id of new Set(changed)) this.merge(id, this.source.docs.get(id) ?? null);
   }
 
-  /** Entries are made in sequence order and sorted stably by key: (key, sequence) order, cheaply. */
+  /** Takes in every document, then sorts the entries by (keys, sequence). */
   private rebuildAll(): void {
-    const entries: IndexEntry[] = [];
-    const keysBySeq: unknown[] = [];
+    const columns: unknown[][] = this.fields.map(() => []);
+    const seqs: number[] = [];
+    const elements: unknown[] = [];
+    const width = this.readers.length;
+    this.arrayValued = false;
     let seq = 0;
     for (const doc of this.source.docs.values()) {
-      const key = this.keyOf(doc);
-      keysBySeq.push(key);
-      if (key instanceof Several) for (const one of key.keys) entries.push({ key: one, seq, doc });
-      else entries.push({ key, seq, doc });
-      seq++;
-    }
-    entries.sort(this.compareKeys);
-    this.entries = entries;
-    this.keysBySeq = keysBySeq;
-  }
-
-  private merge(id: string, doc: ReadDocument | null): void {
-    const seq = this.source.seqOf(id);
-    const before = this.keysBySeq[seq];
-    const hadEntries = seq < this.keysBySeq.length;
-    const after = doc ? this.keyOf(doc) : undefined;
-    const listed = (key: unknown): unknown[] => (key instanceof Several ? key.keys : [key]);
-    if (doc && hadEntries && sameKeys(listed(before), listed(after))) {
-      for (const key of listed(before)) {
-        const entry = this.entries[this.position({ key, seq })];
-        if (entry && entry.seq === seq) entry.doc = doc;
+      let array: unknown[] | null = null;
+      for (let c = 0; c < width; c++) {
+        const value = this.readers[c](doc);
+        columns[c].push(value);
+        if (array === null && Array.isArray(value)) array = value;
       }
-      return;
-    }
-    if (hadEntries) {
-      for (const key of listed(before)) {
-        const at = this.position({ key, seq });
-        if (at < this.entries.length && this.compareEntries(this.entries[at], { key, seq }) === 0) {
-          this.entries.splice(at, 1);
+      if (array === null) {
+        seqs.push(seq);
+        elements.push(NONE);
+      } else {
+        this.arrayValued = true;
+        for (const element of array.length === 0 ? [undefined] : new Set(array)) {
+          seqs.push(seq);
+          elements.push(element);
         }
       }
+      seq++;
     }
-    if (doc) {
-      for (const key of listed(after)) this.entries.splice(this.position({ key, seq }), 0, { key, seq, doc });
-      while (this.keysBySeq.length < seq) this.keysBySeq.push(undefined);
-      this.keysBySeq[seq] = after;
+    this.columns = columns;
+    this.count = seqs.length;
+    if (!this.arrayValued) {
+      // One entry per document, so entry e is sequence e: sort the sequences by the columns.
+      this.elements = null;
+      this.seqs = Int32Array.from(seqs).sort(columnOrder(columns, this.directions));
+      return;
+    }
+    // Several entries per document: sort entry numbers (each one's sequence and element in reach), then
+    // lay the sequences and elements out in that order.
+    const order = Int32Array.from(seqs, (_, e) => e).sort((a, b) => {
+      for (let c = 0; c < width; c++) {
+        const byKey = quickCompare(this.keyOf(seqs[a], elements[a], c), this.keyOf(seqs[b], elements[b], c));
+        if (byKey !== 0) return byKey * this.directions[c];
+      }
+      return seqs[a] - seqs[b];
+    });
+    this.seqs = Int32Array.from(order, (e) => seqs[e]);
+    this.elements = Array.from(order, (e) => elements[e]);
+  }
+
+  /** Moves one document's entries to where its new keys belong (or drops them, or adds them). */
+  private merge(id: string, doc: ReadDocument | null): void {
+    const seq = this.source.seqOf(id);
+    const indexed = seq < this.columns[0].length && this.columns[0][seq] !== ABSENT;
+    const old = indexed ? this.keysOf(this.columns.map((column) => column[seq])) : null;
+    const next = doc ? this.keysOf(this.readers.map((read) => read(doc))) : null;
+    const same = old !== null && next !== null && sameTuples(old.keys, next.keys);
+    if (old && !same) {
+      for (const key of old.keys) {
+        const at = this.position(key, seq);
+        if (at < this.count && this.seqs[at] === seq && this.compareTo(at, key, seq) === 0) this.remove(at);
+      }
+    }
+    // The columns take the new values (an array is kept whole, so even equal keys take the new one).
+    this.readers.forEach((read, c) => {
+      const column = this.columns[c];
+      while (column.length < seq) column.push(ABSENT);
+      column[seq] = doc ? read(doc) : ABSENT;
+    });
+    if (next && !same) {
+      if (this.arrayValued && this.elements === null) this.elements = new Array(this.count).fill(NONE);
+      next.keys.forEach((key, i) => this.insert(this.position(key, seq), seq, next.elements[i]));
     }
   }
 
-  private position(entry: EntryKey): number {
+  /** The first position whose entry is not before (key, seq). */
+  private position(key: unknown[], seq: number): number {
     let lo = 0;
-    let hi = this.entries.length;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.compareEntries(this.entries[mid], entry) < 0) lo = mid + 1;
+      if (this.compareTo(mid, key, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+
+  private insert(at: number, seq: number, element: unknown): void {
+    if (this.count === this.seqs.length) {
+      const grown = new Int32Array(Math.max(16, this.count * 2));
+      grown.set(this.seqs.subarray(0, this.count));
+      this.seqs = grown;
+    }
+    this.seqs.copyWithin(at + 1, at, this.count);
+    this.seqs[at] = seq;
+    this.elements?.splice(at, 0, element);
+    this.count++;
+  }
+
+  private remove(at: number): void {
+    this.seqs.copyWithin(at, at + 1, this.count);
+    this.elements?.splice(at, 1);
+    this.count--;
+  }
+}
+
+/** Orders sequence numbers by their values in the columns (index directions), then by sequence. */
+function columnOrder(columns: unknown[][], directions: (1 | -1)[]): (a: number, b: number) => number {
+  if (columns.length === 1) {
+    const [values] = columns;
+    const [direction] = directions;
+    return (a, b) => quickCompare(values[a], values[b]) * direction || a - b;
+  }
+  return (a, b) => {
+    for (let c = 0; c < columns.length; c++) {
+      const order = quickCompare(columns[c][a], columns[c][b]);
+      if (order !== 0) return order * directions[c];
+    }
+    return a - b;
+  };
 }
 
 /** compareValues with the common cases (two strings, two numbers) first. */
@@ -210,8 +287,10 @@ function quickCompare(a: unknown, b: unknown): number {
   return compareValues(a, b);
 }
 
-function sameKeys(a: unknown[], b: unknown[]): boolean {
+function sameTuples(a: unknown[][], b: unknown[][]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (compareValues(a[i], b[i]) !== 0) return false;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < a[i].length; j++) if (compareValues(a[i][j], b[i][j]) !== 0) return false;
+  }
   return true;
 }

@@ -58,7 +58,7 @@ export function valueAt(doc: unknown, path: string): unknown {
 
 /** A comparator for a MongoDB sort document, ending with `_id` so equal keys keep one stable order. */
 export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: unknown) => number {
-  const fields = Object.entries(sort).map(([path, direction]) => ({ get: getter(path), direction }));
+  const fields = Object.entries(sort).map(([path, direction]) => ({ get: sortReader(path), direction }));
   return (a, b) => {
     for (const { get, direction } of fields) {
       const x = get(a);
@@ -79,8 +79,26 @@ export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: un
   };
 }
 
-/** A reader for one path, with the one-field case kept direct. */
-function getter(path: string): (doc: unknown) => unknown {
+/**
+ * The sort's own reader for one path. Not `fieldReader`: V8 keeps one property-access cache per
+ * function in the source, and the indexes read every indexed field through `fieldReader`'s; sharing it
+ * made each sort comparison a slow generic lookup (a list page over 83k candidates went from 1.5 to 4 ms).
+ */
+function sortReader(path: string): (doc: unknown) => unknown {
   if (path.includes('.')) return (doc) => valueAt(doc, path);
   return (doc) => (doc as Record<string, unknown> | null | undefined)?.[path];
+}
+
+/** A reader of the value at a path (`valueAt`), with the path split once rather than on every read. */
+export function fieldReader(path: string): (doc: unknown) => unknown {
+  if (!path.includes('.')) return (doc) => (doc as Record<string, unknown> | null | undefined)?.[path];
+  const parts = path.split('.');
+  return (doc) => {
+    let current: unknown = doc;
+    for (const part of parts) {
+      if (current === null || typeof current !== 'object') return undefined;
+      current = (current as Record<string, unknown>)[part];
+    }
+    return current;
+  };
 }
