@@ -192,12 +192,14 @@ export class OrderedIndex {
     if (!this.arrayValued) {
       // One entry per document, so entry e is sequence e: sort the sequences by the columns.
       this.elements = null;
-      this.seqs = Int32Array.from(seqs).sort(columnOrder(columns, this.directions));
+      // A plain array's sort (TimSort) takes runs already in order in one pass, and most indexes here
+      // follow creation order (or its reverse); a typed array's sort does not.
+      this.seqs = Int32Array.from(seqs.sort(columnOrder(columns, this.directions)));
       return;
     }
     // Several entries per document: sort entry numbers (each one's sequence and element in reach), then
     // lay the sequences and elements out in that order.
-    const order = Int32Array.from(seqs, (_, e) => e).sort((a, b) => {
+    const order = Array.from(seqs, (_, e) => e).sort((a, b) => {
       for (let c = 0; c < width; c++) {
         const byKey = quickCompare(this.keyOf(seqs[a], elements[a], c), this.keyOf(seqs[b], elements[b], c));
         if (byKey !== 0) return byKey * this.directions[c];
