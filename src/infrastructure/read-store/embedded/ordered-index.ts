@@ -47,7 +47,11 @@ export class OrderedIndex {
   private count = 0;
   /** Per entry (parallel to `seqs`), the array element it stands for; null until some document has one. */
   private elements: unknown[] | null = null;
-  /** Per indexed field, each sequence's value as indexed (the whole array for a multikey field). */
+  /**
+   * Per indexed field, each sequence's value as indexed (the whole array for a multikey field): what
+   * its entries are ordered by, and so what to look for when they move. Stored documents are never
+   * changed in place (a write replaces them), so the references stay what was indexed.
+   */
   private columns: unknown[][];
   /** Change-log position up to which this index is current; -1: never built. */
   seen = -1;
