@@ -92,8 +92,12 @@ export class EmbeddedCollection implements IndexSource {
     const current = this.docs.get(doc._id);
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
-    if (current === undefined) this.sequence.set(doc._id, this.sequence.size);
-    this.bySeq[this.sequence.get(doc._id)!] = doc;
+    if (current === undefined) {
+      this.sequence.set(doc._id, this.bySeq.length);
+      this.bySeq.push(doc);
+    } else {
+      this.bySeq[this.sequence.get(doc._id)!] = doc;
+    }
     this.docs.set(doc._id, doc);
     this.writes++;
     if (this.indexes.size > 0) this.changeLog.push(doc._id);
