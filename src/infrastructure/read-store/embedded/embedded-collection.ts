@@ -209,6 +209,9 @@ export class EmbeddedCollection implements IndexSource {
         Boolean,
       );
       if (kinds.length !== 1) return null;
+      if (index.multikey && [...(condition.equals ?? []), ...(condition.containsAll ?? [])].some(isNullish)) {
+        return null; // an empty array's entry sits with the nulls, but `null` does not match it
+      }
       if (condition.equals) {
         const values = [...new Set(condition.equals)];
         if (index.multikey && values.length > 1) return null;
@@ -317,7 +320,7 @@ export class EmbeddedCollection implements IndexSource {
       const scalar = !index.multikey;
       if (condition.equals) {
         const values = [...new Set(condition.equals)];
-        const exact = single && onlyEqualities && (scalar || values.length === 1);
+        const exact = single && onlyEqualities && (scalar || (values.length === 1 && !isNullish(values[0])));
         consider(
           rangesOf(
             index,
@@ -328,7 +331,7 @@ export class EmbeddedCollection implements IndexSource {
         );
       }
       for (const value of condition.containsAll ?? []) {
-        const exact = single && condition.containsAll?.length === 1 && !condition.equals;
+        const exact = single && condition.containsAll?.length === 1 && !condition.equals && !isNullish(value);
         consider(rangesOf(index, [equalRange(index, value)], true, exact));
       }
       if (condition.lower || condition.upper) {
@@ -356,6 +359,12 @@ export class EmbeddedCollection implements IndexSource {
     return best;
   }
 }
+
+/**
+ * On a multikey index an empty array has one entry, keyed like a missing value, so it sits among the
+ * nulls; but in MongoDB `{ field: null }` does not match `field: []`. Such candidates must be tested.
+ */
+const isNullish = (value: unknown): boolean => value === null || value === undefined;
 
 /** The plain-code matcher where it applies, mingo's compiled query for the rest. */
 function compile(filter: Record<string, unknown>): Matcher {
