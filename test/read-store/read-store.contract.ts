@@ -300,6 +300,25 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         }
       });
 
+      it('does not match an empty array with null, with an index on the array field', async () => {
+        const odd = [
+          { _id: 'empty', revision: 0, number: 90001, words: [] },
+          { _id: 'holds-null', revision: 0, number: 90002, words: [null, 'pnr'] },
+          { _id: 'null', revision: 0, number: 90003, words: null },
+          { _id: 'missing', revision: 0, number: 90004 },
+          { _id: 'plain', revision: 0, number: 90005, words: ['pnr'] },
+        ];
+        await store.ensureIndexes('odd', [{ key: { words: 1 } }]);
+        await store.replaceMany(
+          'odd',
+          odd.map((doc) => ({ doc, expectedRevision: -1 })),
+        );
+        const nulls = ['holds-null', 'missing', 'null'];
+        expect(ids(await store.find('odd', { words: null }, { sort: { _id: 1 } }))).toEqual(nulls);
+        expect(await store.count('odd', { words: null })).toBe(3);
+        expect(await store.count('odd', { words: null, number: { $gt: 90001 } })).toBe(3);
+      });
+
       it('treats operator-looking text as a plain value', async () => {
         await store.replace(
           'items',
