@@ -93,7 +93,19 @@ describe('embedded read store against a plain reference (random writes, finds an
       const clauses: Record<string, unknown>[] = [];
       const parts = next(4);
       for (let i = 0; i < parts; i++) {
-        switch (next(9)) {
+        switch (next(13)) {
+          case 9:
+            clauses.push({ status: { $ne: pick(STATUSES) } });
+            break;
+          case 10:
+            clauses.push({ words: { $nin: [pick(WORDS), null] } });
+            break;
+          case 11:
+            clauses.push({ $nor: [{ 'owner.id': pick(OWNERS) }, { score: { $lt: next(50) } }] });
+            break;
+          case 12:
+            clauses.push({ score: { $in: [null, next(50), next(50)] } });
+            break;
           case 7:
             clauses.push({ status: { $in: STATUSES } });
             break;
