@@ -65,4 +65,11 @@ describe('search words (schema: TicketFilter.search)', () => {
       expect(searchWords(text)).toEqual(byDefinition(text));
     }
   });
+
+  it('keeps first occurrences in a long text too (hundreds of distinct words, each repeated)', () => {
+    const words = Array.from({ length: 300 }, (_, i) => `слово${i}`);
+    const text = [...words, ...words.reverse(), 'СЛОВО7', 'Слово299'].join(' ');
+    expect(searchWords(text)).toEqual(byDefinition(text));
+    expect(searchWords(text)).toHaveLength(300);
+  });
 });
