@@ -18,15 +18,19 @@ export interface BatchWriterOptions {
   complete?: boolean;
 }
 
-export class BatchWriter implements ProjectionStore {
-  private pending = new Map<string, Map<string, ReplaceOne>>();
+/** One collection's writes in this batch and the documents known, under the name it is written to. */
+interface Slot {
+  name: string;
+  pending: Map<string, ReplaceOne>;
   /** Complete writers: every document written. Others: documents loaded ahead, until the next flush. */
-  private known = new Map<string, Map<string, ReadDocument | null>>();
+  known: Map<string, ReadDocument | null>;
+}
+
+export class BatchWriter implements ProjectionStore {
+  /** By read model collection; looked up once per read or write (a rebuild makes several per event). */
+  private slots = new Map<string, Slot>();
   private readonly rename: (collection: string) => string;
   private readonly complete: boolean;
-
-  /** Target names by collection, so a rebuild does not build the same string twice per event. */
-  private readonly targets = new Map<string, string>();
 
   /** The synchronous view for `Projector.applyNow`. */
   readonly loaded: LoadedProjectionStore = {
@@ -42,31 +46,22 @@ export class BatchWriter implements ProjectionStore {
     this.complete = options.complete ?? false;
   }
 
-  private target(collection: string): string {
-    let name = this.targets.get(collection);
-    if (name === undefined) {
-      name = this.rename(collection);
-      this.targets.set(collection, name);
+  private slot(collection: string): Slot {
+    let slot = this.slots.get(collection);
+    if (slot === undefined) {
+      slot = { name: this.rename(collection), pending: new Map(), known: new Map() };
+      this.slots.set(collection, slot);
     }
-    return name;
-  }
-
-  private knownIn(name: string): Map<string, ReadDocument | null> {
-    let docs = this.known.get(name);
-    if (!docs) {
-      docs = new Map();
-      this.known.set(name, docs);
-    }
-    return docs;
+    return slot;
   }
 
   async get(collection: string, id: string): Promise<ReadDocument | null> {
-    const name = this.target(collection);
-    const buffered = this.pending.get(name)?.get(id);
+    const slot = this.slot(collection);
+    const buffered = slot.pending.get(id);
     if (buffered) return buffered.doc;
-    const known = this.known.get(name)?.get(id);
+    const known = slot.known.get(id);
     if (known !== undefined || this.complete) return known ?? null;
-    return this.store.get(name, id);
+    return this.store.get(slot.name, id);
   }
 
   /** Buffers the write; a second write of the same document in the batch is guarded against the first. */
@@ -78,8 +73,8 @@ export class BatchWriter implements ProjectionStore {
   holds(refs: readonly DocumentRef[]): boolean {
     if (this.complete) return true;
     for (const { collection, id } of refs) {
-      const name = this.target(collection);
-      if (!this.pending.get(name)?.has(id) && !this.known.get(name)?.has(id)) return false;
+      const slot = this.slot(collection);
+      if (!slot.pending.has(id) && !slot.known.has(id)) return false;
     }
     return true;
   }
@@ -87,17 +82,17 @@ export class BatchWriter implements ProjectionStore {
   /** Reads the documents in `refs` from the store, so `loaded` answers them until the next flush. */
   async load(refs: readonly DocumentRef[]): Promise<void> {
     for (const { collection, id } of refs) {
-      const name = this.target(collection);
-      if (this.pending.get(name)?.has(id) || this.known.get(name)?.has(id)) continue;
-      this.knownIn(name).set(id, await this.store.get(name, id));
+      const slot = this.slot(collection);
+      if (slot.pending.has(id) || slot.known.has(id)) continue;
+      slot.known.set(id, await this.store.get(slot.name, id));
     }
   }
 
   private getNow(collection: string, id: string): ReadDocument | null {
-    const name = this.target(collection);
-    const buffered = this.pending.get(name)?.get(id);
+    const slot = this.slot(collection);
+    const buffered = slot.pending.get(id);
     if (buffered) return buffered.doc;
-    const known = this.known.get(name)?.get(id);
+    const known = slot.known.get(id);
     if (known === undefined && !this.complete) {
       throw new Error(`${collection} ${id} was read without being loaded first`);
     }
@@ -105,13 +100,8 @@ export class BatchWriter implements ProjectionStore {
   }
 
   private replaceNow(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean {
-    const name = this.target(collection);
-    let writes = this.pending.get(name);
-    if (!writes) {
-      writes = new Map();
-      this.pending.set(name, writes);
-    }
-    const earlier = writes.get(doc._id);
+    const slot = this.slot(collection);
+    const earlier = slot.pending.get(doc._id);
     if (earlier) {
       if (earlier.doc.revision !== guard.expectedRevision) return false;
       earlier.doc = doc;
@@ -119,38 +109,39 @@ export class BatchWriter implements ProjectionStore {
     }
     if (this.complete) {
       // This writer knows the stored document, so it applies the guard itself, as the store would.
-      const docs = this.knownIn(name);
-      const current = docs.get(doc._id);
+      const current = slot.known.get(doc._id);
       const stored = current === undefined || current === null ? -1 : current.revision;
       if (guard.expectedRevision === -1 ? current != null : stored !== guard.expectedRevision) return false;
     }
-    writes.set(doc._id, { doc, expectedRevision: guard.expectedRevision });
+    slot.pending.set(doc._id, { doc, expectedRevision: guard.expectedRevision });
     return true;
   }
 
   /** Forgets the batch and every document known, unwritten (they are stale: see ProjectionRunner.rebuild). */
   discard(): void {
-    this.pending = new Map();
-    this.known = new Map();
+    this.slots = new Map();
   }
 
   /** True when nothing is waiting to be written. */
   get empty(): boolean {
-    return this.pending.size === 0;
+    for (const slot of this.slots.values()) if (slot.pending.size > 0) return false;
+    return true;
   }
 
   /** Writes the batch to the store. */
   async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    if (this.complete) {
-      for (const [collection, writes] of batch) {
-        const docs = this.knownIn(collection);
-        for (const [id, write] of writes) docs.set(id, write.doc);
+    const batch: Array<[string, ReplaceOne[]]> = [];
+    for (const slot of this.slots.values()) {
+      const writes = slot.pending;
+      if (writes.size === 0 && this.complete) continue;
+      slot.pending = new Map();
+      if (this.complete) {
+        for (const [id, write] of writes) slot.known.set(id, write.doc);
+      } else {
+        slot.known = new Map();
       }
-    } else {
-      this.known = new Map();
+      if (writes.size > 0) batch.push([slot.name, [...writes.values()]]);
     }
-    for (const [collection, writes] of batch) await this.store.replaceMany(collection, [...writes.values()]);
+    for (const [name, writes] of batch) await this.store.replaceMany(name, writes);
   }
 }
