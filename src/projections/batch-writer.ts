@@ -57,11 +57,16 @@ export class BatchWriter implements ProjectionStore {
 
   async get(collection: string, id: string): Promise<ReadDocument | null> {
     const slot = this.slot(collection);
+    const held = this.held(slot, id);
+    return held !== undefined ? held : this.store.get(slot.name, id);
+  }
+
+  /** The document as this batch holds it (null: known absent); undefined when only the store knows. */
+  private held(slot: Slot, id: string): ReadDocument | null | undefined {
     const buffered = slot.pending.get(id);
     if (buffered) return buffered.doc;
     const known = slot.known.get(id);
-    if (known !== undefined || this.complete) return known ?? null;
-    return this.store.get(slot.name, id);
+    return known !== undefined || !this.complete ? known : null;
   }
 
   /** Buffers the write; a second write of the same document in the batch is guarded against the first. */
@@ -89,14 +94,9 @@ export class BatchWriter implements ProjectionStore {
   }
 
   private getNow(collection: string, id: string): ReadDocument | null {
-    const slot = this.slot(collection);
-    const buffered = slot.pending.get(id);
-    if (buffered) return buffered.doc;
-    const known = slot.known.get(id);
-    if (known === undefined && !this.complete) {
-      throw new Error(`${collection} ${id} was read without being loaded first`);
-    }
-    return known ?? null;
+    const held = this.held(this.slot(collection), id);
+    if (held === undefined) throw new Error(`${collection} ${id} was read without being loaded first`);
+    return held;
   }
 
   private replaceNow(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean {

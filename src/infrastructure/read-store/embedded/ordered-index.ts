@@ -185,11 +185,7 @@ export class OrderedIndex {
       const doc = this.source.docs.get(id) ?? null;
       changed[seq] = 1;
       const values = this.readers.map((read) => (doc ? read(doc) : ABSENT));
-      values.forEach((value, c) => {
-        const column = this.columns[c];
-        while (column.length < seq) column.push(ABSENT);
-        column[seq] = value;
-      });
+      this.setColumns(seq, values);
       if (!doc) continue;
       const { keys, elements } = this.keysOf(values);
       keys.forEach((key, i) => added.push({ seq, element: elements[i], key }));
@@ -208,14 +204,7 @@ export class OrderedIndex {
     this.seqs = kept;
     this.elements = keptElements;
     this.count = size;
-    const directions = this.directions;
-    added.sort((a, b) => {
-      for (let c = 0; c < directions.length; c++) {
-        const order = quickCompare(a.key[c], b.key[c]);
-        if (order !== 0) return order * directions[c];
-      }
-      return a.seq - b.seq;
-    });
+    added.sort((a, b) => compareKeys(a.key, b.key, this.directions) || a.seq - b.seq);
     // Where each new entry goes among the kept ones (non-decreasing, as they are sorted).
     const at = added.map(({ key, seq }) => this.position(key, seq));
     const total = size + added.length;
@@ -305,15 +294,23 @@ export class OrderedIndex {
       }
     }
     // The columns take the new values (an array is kept whole, so even equal keys take the new one).
-    this.readers.forEach((read, c) => {
-      const column = this.columns[c];
-      while (column.length < seq) column.push(ABSENT);
-      column[seq] = doc ? read(doc) : ABSENT;
-    });
+    this.setColumns(
+      seq,
+      this.readers.map((read) => (doc ? read(doc) : ABSENT)),
+    );
     if (next && !same) {
       if (this.arrayValued && this.elements === null) this.elements = new Array(this.count).fill(NONE);
       next.keys.forEach((key, i) => this.insert(this.position(key, seq), seq, next.elements[i]));
     }
+  }
+
+  /** Records a sequence's values as indexed (ABSENT: no document), one per field. */
+  private setColumns(seq: number, values: readonly unknown[]): void {
+    values.forEach((value, c) => {
+      const column = this.columns[c];
+      while (column.length < seq) column.push(ABSENT);
+      column[seq] = value;
+    });
   }
 
   /** The first position whose entry is not before (key, seq). */
@@ -361,6 +358,15 @@ function columnOrder(columns: unknown[][], directions: (1 | -1)[]): (a: number, 
     }
     return a - b;
   };
+}
+
+/** Orders two key tuples in index directions. */
+function compareKeys(x: readonly unknown[], y: readonly unknown[], directions: readonly (1 | -1)[]): number {
+  for (let c = 0; c < directions.length; c++) {
+    const order = quickCompare(x[c], y[c]);
+    if (order !== 0) return order * directions[c];
+  }
+  return 0;
 }
 
 /** compareValues with the common cases (two strings, two numbers) first. */
