@@ -75,6 +75,14 @@ describe('bearer tokens', () => {
     expect(refusal(hs512).message).toMatch(/invalid algorithm/);
   });
 
+  it('refuses a token that never expires (runtime.md lists exp among the required claims)', () => {
+    const forever = jwt.sign({ sub: 'a', roles: ['AGENT'] }, SECRET, { algorithm: 'HS256' });
+    expect(refusal(forever).message).toMatch(/no expiry \(exp\)/);
+    expect(
+      refusal(handMade({ alg: 'HS256' }, { sub: 'a', roles: ['AGENT'], exp: 'tomorrow' })).message,
+    ).toMatch(/exp/);
+  });
+
   it('refuses a token without a subject', () => {
     expect(
       refusal(handMade({ alg: 'HS256', typ: 'JWT' }, { roles: ['AGENT'], exp: inAnHour() })).message,
@@ -92,10 +100,12 @@ describe('bearer tokens', () => {
   });
 
   it('refuses unknown roles, SYSTEM included (the engine acts as SYSTEM, nobody else)', () => {
-    expect(refusal(handMade({ alg: 'HS256' }, { sub: 'a', roles: ['AGENT', 'ADMIN'] })).message).toMatch(
-      /ADMIN/,
-    );
-    expect(refusal(handMade({ alg: 'HS256' }, { sub: 'a', roles: ['SYSTEM'] })).message).toMatch(/SYSTEM/);
+    expect(
+      refusal(handMade({ alg: 'HS256' }, { sub: 'a', roles: ['AGENT', 'ADMIN'], exp: inAnHour() })).message,
+    ).toMatch(/ADMIN/);
+    expect(
+      refusal(handMade({ alg: 'HS256' }, { sub: 'a', roles: ['SYSTEM'], exp: inAnHour() })).message,
+    ).toMatch(/SYSTEM/);
   });
 
   it('refuses text that is not a token', () => {

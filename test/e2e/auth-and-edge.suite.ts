@@ -46,6 +46,10 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
         }),
       ],
       ['an unsigned token', jwt.sign({ roles: ['AGENT'], sub: who.agent.sub }, '', { algorithm: 'none' })],
+      [
+        'a token that never expires',
+        jwt.sign({ roles: ['AGENT'] }, TEST_JWT_SECRET, { algorithm: 'HS256', subject: who.agent.sub }),
+      ],
     ])('refuses %s as UNAUTHENTICATED, reading nothing', async (_label, token) => {
       const result = await anonymous.as(token).send('{ me { id } tickets { totalCount } }');
       expect(result.status).toBe(401);

@@ -32,8 +32,10 @@ export function signToken(secret: string, claims: TokenClaims): string {
 
 /**
  * The caller a bearer token names. Only HS256 signatures made with `secret` are accepted (no `none`,
- * no other algorithm); `sub` and a non-empty `roles` array of known roles are required, and an expired
- * token is refused. Every refusal is Unauthenticated, with the reason.
+ * no other algorithm); `sub`, `exp` and a non-empty `roles` array of known roles are required, and an
+ * expired token is refused. runtime.md marks `name` and `validatorNumber` optional but not `exp`: a
+ * token that never expires would be a standing key to the desk if it leaked, so it is refused too.
+ * Every refusal is Unauthenticated, with the reason.
  */
 export function verifyToken(secret: string, token: string): Principal {
   let payload: string | jwt.JwtPayload;
@@ -47,9 +49,12 @@ export function verifyToken(secret: string, token: string): Principal {
   if (typeof payload !== 'object' || payload === null) {
     throw new Unauthenticated('The token is not valid: its payload is not a JSON object');
   }
-  const { sub, roles, name, validatorNumber } = payload as Record<string, unknown>;
+  const { sub, roles, name, validatorNumber, exp } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub.trim() === '') {
     throw new Unauthenticated('The token is not valid: it has no subject (sub)');
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new Unauthenticated('The token is not valid: it has no expiry (exp)');
   }
   if (!Array.isArray(roles) || roles.length === 0) {
     throw new Unauthenticated('The token is not valid: it names no roles');
