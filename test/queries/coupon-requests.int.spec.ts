@@ -160,4 +160,67 @@ describe('coupon requests and their retention', () => {
     ]);
     await tampered.close();
   });
+
+  it('verifies as of the audit instant: events and rows registered later are out of scope', async () => {
+    const june = new Date('2026-06-01T00:00:00.000Z'); // after registrations 0–2, before the 4th
+    const audit = await q.audit(AUDITOR, june, true);
+    expect(audit).toMatchObject({ retainedCount: 3, expiredCount: 0, eventCount: 3, discrepancies: [] });
+    const nextYear = await q.audit(AUDITOR, new Date('2027-10-15T00:00:00.000Z'), true);
+    expect(nextYear).toMatchObject({ retainedCount: 1, expiredCount: 3, eventCount: 4, discrepancies: [] });
+    expect(audit.eventCount).toBe(audit.retainedCount + audit.expiredCount);
+    const beforeAll = await q.audit(AUDITOR, new Date('2025-01-01T00:00:00.000Z'), true);
+    expect(beforeAll).toMatchObject({ retainedCount: 0, expiredCount: 0, eventCount: 0, discrepancies: [] });
+  });
+
+  it('verifies as of the audit instant: a row that moves a request across the instant is listed', async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const tampered = new EmbeddedReadStore();
+    const [first, second, third, fourth] = rows;
+    // The third request was registered on 2026-03-01; its row claims 2026-09-01.
+    await tampered.replace(COUPON_REQUESTS, first, { expectedRevision: -1 });
+    await tampered.replace(COUPON_REQUESTS, second, { expectedRevision: -1 });
+    await tampered.replace(
+      COUPON_REQUESTS,
+      { ...third, registeredAt: '2026-09-01T08:00:00.000Z' },
+      { expectedRevision: -1 },
+    );
+    // The fourth (2026-11-20) row claims 2026-02-01; a ghost row says 2026-10-01.
+    await tampered.replace(
+      COUPON_REQUESTS,
+      { ...fourth, registeredAt: '2026-02-01T08:00:00.000Z' },
+      { expectedRevision: -1 },
+    );
+    await tampered.replace(
+      COUPON_REQUESTS,
+      {
+        ...first,
+        _id: 'ghost:1',
+        ticketId: 'ghost',
+        registrationNumber: 'N999',
+        registeredAt: '2026-10-01T08:00:00.000Z',
+      },
+      { expectedRevision: -1 },
+    );
+    const audit = (asOf: string) =>
+      new RetentionAuditHandler(tampered, side.events, side.clock).execute(
+        new RetentionAuditQuery(AUDITOR, new Date(asOf), true),
+      );
+
+    const june = await audit('2026-06-01T00:00:00.000Z');
+    expect(june.eventCount).toBe(3);
+    expect(june.discrepancies.map((d) => [d.kind, d.registrationNumber])).toEqual([
+      ['MISMATCH', third.registrationNumber],
+      ['MISMATCH', fourth.registrationNumber],
+    ]);
+    expect(june.discrepancies.every((d) => d.detail.includes('registeredAt'))).toBe(true);
+
+    const later = await audit('2026-11-21T00:00:00.000Z');
+    expect(later.eventCount).toBe(4);
+    expect(later.discrepancies.map((d) => [d.kind, d.registrationNumber])).toEqual([
+      ['MISMATCH', third.registrationNumber],
+      ['MISMATCH', fourth.registrationNumber],
+      ['MISSING_IN_EVENT_STORE', 'N999'],
+    ]);
+    await tampered.close();
+  });
 });

@@ -2,6 +2,11 @@
  * Verifies the coupon requests read model against the record (domain.md §3.2): every
  * CouponStatusChangeRequested event in the event store (read with a filtered `$all` read) must have
  * its row, every row its event, and the key fields must agree.
+ *
+ * The audit is as of an instant, so the check is too: `eventCount` counts the events registered at
+ * or before `asOf`, and a discrepancy is listed when either side (the event's `occurredAt` or the
+ * row's `registeredAt`) puts the request at or before `asOf`. With nothing listed, `eventCount`
+ * therefore equals `retainedCount + expiredCount` at every instant, not only now.
  */
 import type { CouponStatusChangeRequestedData } from '../../domain/ticket.events';
 import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
@@ -30,6 +35,7 @@ const KEY_FIELDS = [
 export async function verifyAgainstEventStore(
   events: EventStore,
   store: ReadStore,
+  asOf: string,
 ): Promise<{ eventCount: number; discrepancies: Discrepancy[] }> {
   const rows = new Map<string, CouponRequestDocument>();
   for (const doc of (await store.find(COUPON_REQUESTS, {})) as CouponRequestDocument[])
@@ -38,12 +44,15 @@ export async function verifyAgainstEventStore(
   let eventCount = 0;
   for await (const event of events.readAll({ filter: { eventTypes: ['CouponStatusChangeRequested'] } })) {
     if (!event.streamId.startsWith(TICKET_STREAM_PREFIX)) continue;
-    eventCount++;
     const ticketId = event.streamId.slice(TICKET_STREAM_PREFIX.length);
     const data = event.data as CouponStatusChangeRequestedData;
     const key = `${ticketId}:${event.revision}`;
     const row = rows.get(key);
     rows.delete(key);
+    // ISO-8601 instants in UTC with milliseconds compare as text.
+    const eventInScope = data.occurredAt <= asOf;
+    if (eventInScope) eventCount++;
+    else if (!row || row.registeredAt > asOf) continue; // registered after the audit's instant, by both accounts
     if (!row) {
       discrepancies.push({
         kind: 'MISSING_IN_READ_MODEL',
@@ -68,6 +77,7 @@ export async function verifyAgainstEventStore(
     }
   }
   for (const row of rows.values()) {
+    if (row.registeredAt > asOf) continue;
     discrepancies.push({
       kind: 'MISSING_IN_EVENT_STORE',
       ticketId: row.ticketId,

@@ -54,9 +54,10 @@ export class RetentionAuditHandler implements IQueryHandler<RetentionAuditQuery,
       this.store.count(COUPON_REQUESTS, retentionFilter(at, 'RETAINED')),
       this.store.count(COUPON_REQUESTS, retentionFilter(at, 'EXPIRED')),
     ]);
-    const verification = verify ? await verifyAgainstEventStore(this.events, this.store) : null;
+    const window = retentionWindow(at);
+    const verification = verify ? await verifyAgainstEventStore(this.events, this.store, window.asOf) : null;
     return {
-      ...retentionWindow(at),
+      ...window,
       retainedCount,
       expiredCount,
       verified: verification !== null,
