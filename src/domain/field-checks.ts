@@ -46,15 +46,36 @@ export function requiredText(
     return null;
   }
   const text = (value as string).trim();
-  if (text.length < min) {
-    errors.add(path, `must be at least ${min} characters (${text.length} given)`);
+  const length = characters(text);
+  if (length < min) {
+    errors.add(path, `must be at least ${min} characters (${length} given)`);
     return null;
   }
-  if (text.length > max) {
-    errors.add(path, `must be at most ${max} characters (${text.length} given)`);
+  if (length > max) {
+    errors.add(path, `must be at most ${max} characters (${length} given)`);
     return null;
   }
   return text;
+}
+
+/**
+ * The characters (Unicode code points) of a text, as a person counts them: JavaScript's `length`
+ * counts UTF-16 units, so an emoji or a rare CJK character would count twice.
+ */
+export function characters(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
 }
 
 /** An optional text: null when absent or blank, else trimmed and at most `max` characters. */
@@ -97,10 +118,32 @@ export function thirteenDigits(errors: FieldErrors, path: string, value: string)
   return digits;
 }
 
-/** An ISO-8601 date-time; returns it normalised to UTC (`toISOString`), or null when invalid. */
+/** `2026-09-03T10:15`, optional seconds and fraction, then `Z` or an offset such as `+03:00`. */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * The instant an ISO-8601 date-time with a time zone names, in ms since the epoch, or null. The date
+ * must exist: `Date.parse` would move 30 February to 2 March and 24:00 to the next day without a word,
+ * and a departure or an audit instant silently shifted is worse than a refusal.
+ */
+export function parseIsoDateTime(text: string): number | null {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = [
+    ...match.slice(1),
+  ].map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** An ISO-8601 date-time with a time zone; returns it normalised to UTC (`toISOString`), or null when invalid. */
 export function isoInstant(errors: FieldErrors, path: string, value: string): string | null {
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(value.trim()) ? Date.parse(value.trim()) : NaN;
-  if (Number.isNaN(ms)) {
+  const ms = parseIsoDateTime(value.trim());
+  if (ms === null) {
     errors.add(path, 'must be an ISO-8601 date and time, e.g. 2026-09-03T10:15:00Z');
     return null;
   }

@@ -253,6 +253,13 @@ describe('§3 description: at least 20 characters and not merely "system failure
     );
   });
 
+  it('§3 characters are counted as a person counts them: ten emoji are ten characters, not twenty', () => {
+    const error = given(created)
+      .when(requestCoupon(couponForm({ description: '🛩🛫🛬🧳🎫💺🛂🛃🌍🕑' })), asRequester)
+      .thenInvalidInput(['description']);
+    expect(error.fields[0].message).toMatch(/at least 20 characters/);
+  });
+
   it.each([
     'сбой в системе',
     'Сбой в системе.',

@@ -120,6 +120,21 @@ describe('§1/§2 TicketCreated', () => {
     ).toHaveLength(200);
   });
 
+  it('§1 subject length counts characters, not UTF-16 units: 200 emoji fit, 201 do not', () => {
+    const plane1 = '🛫'; // two UTF-16 units, one character
+    expect(
+      created(
+        given()
+          .when(createTicket({ subject: plane1.repeat(200) }), atCreation)
+          .thenEvents(),
+      ).subject,
+    ).toBe(plane1.repeat(200));
+    const error = given()
+      .when(createTicket({ subject: plane1.repeat(201) }), atCreation)
+      .thenInvalidInput(['subject']);
+    expect(error.fields[0].message).toBe('must be at most 200 characters (201 given)');
+  });
+
   it('§1 description is 1–10,000 characters', () => {
     given()
       .when(createTicket({ description: '' }), atCreation)
@@ -185,6 +200,28 @@ describe('§1/§2 TicketCreated', () => {
     given()
       .when(createTicket({ nearestDepartureAt: 'tomorrow' }), atCreation)
       .thenInvalidInput(['nearestDepartureAt']);
+  });
+
+  it.each([
+    ['30 February', '2026-02-30T10:00:00Z'],
+    ['31 April', '2026-04-31T10:00:00Z'],
+    ['29 February of a common year', '2027-02-29T10:00:00Z'],
+    ['hour 24', '2026-09-03T24:00:00Z'],
+    ['minute 60', '2026-09-03T10:60:00Z'],
+    ['no time zone', '2026-09-03T10:00:00'],
+  ])('§1 nearest departure names a real instant: %s is refused, not shifted', (_case, text) => {
+    given()
+      .when(createTicket({ nearestDepartureAt: text }), atCreation)
+      .thenInvalidInput(['nearestDepartureAt']);
+  });
+
+  it('§1 nearest departure on 29 February of a leap year is accepted', () => {
+    const data = created(
+      given()
+        .when(createTicket({ nearestDepartureAt: '2028-02-29T23:30:00-01:00' }), atCreation)
+        .thenEvents(),
+    );
+    expect(data.nearestDepartureAt).toBe('2028-03-01T00:30:00.000Z');
   });
 
   it('§1 every bad field is reported at once', () => {

@@ -193,6 +193,28 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(literal.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
+    it('refuses a DateTime naming a day that does not exist, instead of moving it to another day', async () => {
+      const auditor = agent.as(tokenFor(who.auditor));
+      for (const at of ['2027-02-29T00:00:00Z', '2026-04-31T10:00:00Z', '2026-09-03T24:00:00Z']) {
+        const refused = await auditor.error(
+          'query($at: DateTime) { couponRequestRetentionAudit(asOf: $at) { asOf } }',
+          { at },
+        );
+        expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(refused.extensions?.fields?.[0].path).toBe('at');
+      }
+      const created = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(), nearestDepartureAt: '2026-02-30T10:00:00Z' },
+      });
+      expect(created.extensions?.fields?.[0].path).toBe('nearestDepartureAt');
+      const leap = await agent
+        .as(tokenFor(who.auditor))
+        .ok('query($at: DateTime) { couponRequestRetentionAudit(asOf: $at) { asOf } }', {
+          at: '2028-02-29T12:00:00+03:00',
+        });
+      expect(leap.couponRequestRetentionAudit.asOf).toBe('2028-02-29T09:00:00.000Z');
+    });
+
     it('refuses an unknown enum value as a client error', async () => {
       const viaVariable = await agent.error(CREATE_TICKET, {
         input: { ...milesTicket(), priority: 'URGENT' },

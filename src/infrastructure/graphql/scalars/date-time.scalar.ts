@@ -1,25 +1,21 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { parseIsoDateTime } from '../../../domain/field-checks';
 
 /**
- * ISO-8601 date-time with a time zone (`2026-09-03T10:00:00Z`, `…+03:00`). Anything else in a
- * query or variable is the client's mistake, so it fails as BAD_USER_INPUT rather than as Invalid Date.
+ * ISO-8601 date-time with a time zone (`2026-09-03T10:00:00Z`, `…+03:00`) naming a date that exists.
+ * Anything else in a query or variable is the client's mistake, so it fails as BAD_USER_INPUT rather
+ * than as Invalid Date or as a silently shifted instant (30 February read as 2 March).
  */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
-
 function parse(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) {
+  const ms = typeof value === 'string' ? parseIsoDateTime(value) : null;
+  if (ms === null) {
     throw new GraphQLError(
-      'DateTime must be an ISO-8601 date-time with a time zone, e.g. 2026-09-03T10:00:00Z',
-      {
-        extensions: { code: 'BAD_USER_INPUT' },
-      },
+      `DateTime must be an ISO-8601 date-time with a time zone naming a real date, e.g. 2026-09-03T10:00:00Z` +
+        (typeof value === 'string' ? ` (got "${value.slice(0, 40)}")` : ''),
+      { extensions: { code: 'BAD_USER_INPUT' } },
     );
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new GraphQLError(`Not a valid date-time: ${value}`, { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-  return date;
+  return new Date(ms);
 }
 
 /** Serves ISO strings (what the views hold) or Dates as ISO-8601 UTC strings. */
