@@ -20,6 +20,11 @@ export type TicketView = Omit<
   'awaitingRequesterSince' | 'solutionProposedAt' | 'lastRequesterCommentAt'
 > & {
   overdue: boolean;
+  /**
+   * Set on a past state (`ticketAsOf`): the last revision folded into it, so the ticket's `history`
+   * stops there too instead of showing events that had not happened yet.
+   */
+  asOfRevision?: number;
 };
 
 export interface PageInfo {

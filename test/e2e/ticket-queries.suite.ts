@@ -198,6 +198,12 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(now).toMatchObject({ version: 1, status: 'ASSIGNED', assignee: { id: who.agent.sub } });
       const before = (await agent.ok(AS_OF, { id, at: '2000-01-01T00:00:00Z' })).ticketAsOf;
       expect(before).toBeNull();
+      // A past state's history ends where the state does; the current ticket's goes on.
+      const PAST_HISTORY =
+        'query($id: ID!, $at: DateTime!) { ticketAsOf(id: $id, at: $at) { version history { revision } } }';
+      const past = (await agent.ok(PAST_HISTORY, { id, at: history[0].occurredAt })).ticketAsOf;
+      expect(past).toEqual({ version: 0, history: [{ revision: 0 }] });
+      expect(history.map((event) => event.revision)).toEqual([0, 1]);
     });
 
     it('counts tickets per dimension', async () => {

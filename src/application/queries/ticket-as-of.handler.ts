@@ -37,6 +37,6 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
       });
     }
     if (state === null) return null;
-    return ticketView(state, state.comments, principal, at);
+    return { ...ticketView(state, state.comments, principal, at), asOfRevision: state.version };
   }
 }

@@ -17,8 +17,11 @@ import { TicketHistoryQuery } from './ticket-queries';
 export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, HistoryEventView[]> {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async execute({ principal, ticketId }: TicketHistoryQuery): Promise<HistoryEventView[]> {
-    const stream = await this.events.readStream(ticketStreamName(ticketId));
+  async execute({ principal, ticketId, upToRevision }: TicketHistoryQuery): Promise<HistoryEventView[]> {
+    const stream = await this.events.readStream(
+      ticketStreamName(ticketId),
+      upToRevision === undefined ? {} : { maxCount: upToRevision + 1 },
+    );
     const created = stream.find((event) => event.type === 'TicketCreated');
     const requester = created ? (created.data as TicketCreatedData).requester : { id: '' };
     if (!canReadHistory(principal, { requester })) {

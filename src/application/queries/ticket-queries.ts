@@ -45,6 +45,8 @@ export class TicketHistoryQuery extends Query<HistoryEventView[]> {
   constructor(
     readonly principal: Principal,
     readonly ticketId: string,
+    /** The last revision to show (a past state's history ends where the state does); all when absent. */
+    readonly upToRevision?: number,
   ) {
     super();
   }

@@ -14,14 +14,14 @@ export class TicketHistoryResolver {
 
   @ResolveField('history', () => [TicketEventType], {
     description:
-      "The ticket's events, read from the event store, oldest first. Requesters see their own tickets' history without internal comments; reporters may not read it.",
+      "The ticket's events, read from the event store, oldest first (on ticketAsOf, those up to that instant). Requesters see their own tickets' history without internal comments; reporters may not read it.",
   })
   async history(
     @Parent() ticket: TicketView,
     @Context('principal') principal: Principal,
   ): Promise<HistoryEventModel[]> {
     const events: HistoryEventView[] = await this.queries.execute(
-      new TicketHistoryQuery(principal, ticket.id),
+      new TicketHistoryQuery(principal, ticket.id, ticket.asOfRevision),
     );
     return events.map((event) => toHistoryEventModel(event, ticket));
   }
