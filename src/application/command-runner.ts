@@ -127,7 +127,11 @@ export class TicketCommandRunner {
         throw new ConcurrencyConflict(streamId, expectedVersion, version);
       }
 
-      const context: DecideContext = { now: request.now ?? this.clock.now(), actor, policy: this.policy };
+      const context: DecideContext = {
+        now: decisionTime(request.now ?? this.clock.now(), state),
+        actor,
+        policy: this.policy,
+      };
       let events: TicketEvent[];
       if (!isNumbered(request.command)) {
         events = decide(request.command, state, context);
@@ -309,4 +313,16 @@ function unchanged(
 export function commandResultOf(outcome: TicketCommandOutcome): CommandResult {
   const { state: _state, ...result } = outcome;
   return result;
+}
+
+/**
+ * When a decision happens: the clock's reading, but never before the stream's latest event. A ticket's
+ * events must not go back in time (`updatedAt` is the latest event's time, and an as-of replay stops
+ * at the first event after its instant), yet a reading can be older: the auto-close policy dates a
+ * whole batch at its start while agents keep writing, and instances' clocks differ a little.
+ */
+function decisionTime(reading: Date, state: TicketState | null): Date {
+  if (state === null) return reading;
+  const latest = Date.parse(state.updatedAt);
+  return latest > reading.getTime() ? new Date(latest) : reading;
 }

@@ -68,6 +68,38 @@ describe('AutoClosePolicy on the embedded event store', () => {
     });
   });
 
+  it('never dates the closing before an event written while its batch ran (updatedAt and as-of stay in order)', async () => {
+    const ticketId = await ticketWithSolution();
+    clock.advanceDays(8);
+    const batchStart = clock.now();
+    // While the batch runs, an agent adds a note a minute later; the ticket stays SOLUTION_PROPOSED.
+    const port: AutoCloseCandidates = {
+      solutionProposedBefore: async () => {
+        clock.current = new Date(clock.current.getTime() + 60_000);
+        await runner.run({
+          ticketId,
+          actor: AGENT,
+          command: {
+            kind: 'AddComment',
+            commentId: randomUUID(),
+            body: 'Проверил начисление',
+            internal: true,
+          },
+        });
+        return [ticketId];
+      },
+    };
+
+    const run = await policyWith(port).runOnce(batchStart);
+
+    expect(run.closed).toEqual([ticketId]);
+    const [comment, closed] = (await stream(ticketId)).slice(-2);
+    expect([comment.type, closed.type]).toEqual(['CommentAdded', 'TicketClosed']);
+    const times = [comment, closed].map((e) => (e.data as { occurredAt: string }).occurredAt);
+    expect(times[1] >= times[0]).toBe(true);
+    expect(times[1]).toBe(clock.now().toISOString());
+  });
+
   it('leaves a ticket that is not due yet, or no longer exists, as it is', async () => {
     const notDue = await ticketWithSolution();
     clock.advanceDays(3);
