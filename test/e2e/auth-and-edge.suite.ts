@@ -131,13 +131,24 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       const response = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]));
       expect(response.status).toBe(400);
       const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
-      expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', graphqlCode: 'BAD_REQUEST' });
     });
 
-    it('answers a syntax error as GRAPHQL_PARSE_FAILED', async () => {
-      const error = await agent.error('{ me { id ');
-      expect(error.status).toBe(400);
-      expect(error.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    it('answers a syntax error or an unknown field as BAD_USER_INPUT (the contract has seven codes)', async () => {
+      const syntax = await agent.error('{ me { id ');
+      expect(syntax.status).toBe(400);
+      expect(syntax.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        graphqlCode: 'GRAPHQL_PARSE_FAILED',
+        fields: [{ path: '', message: expect.stringMatching(/Syntax Error/) }],
+      });
+      const unknown = await agent.error('{ me { idx } }');
+      expect(unknown.status).toBe(400);
+      expect(unknown.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        graphqlCode: 'GRAPHQL_VALIDATION_FAILED',
+      });
+      expect(unknown.message).toMatch(/idx/);
     });
 
     it('refuses a query nested deeper than 12 levels (introspection: 20), and serves a standard introspection', async () => {
@@ -154,7 +165,8 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
         `{ ${nest(['__schema', 'types', 'fields', 'type', ...ofTypes], 'name')} }`,
       );
       expect(deepIntrospection.status).toBe(400);
-      expect(deepIntrospection.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(deepIntrospection.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(deepIntrospection.extensions?.graphqlCode).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(deepIntrospection.message).toBe('Query is nested deeper than 20 levels');
 
       const introspection = await agent.ok(getIntrospectionQuery());
@@ -167,7 +179,7 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       const aliases = Array.from({ length: 12 }, (_, i) => `p${i}: ${page}`).join(' ');
       const error = await agent.error(`{ ${aliases} }`);
       expect(error.status).toBe(400);
-      expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
       expect(error.message).toMatch(/too complex/);
       // The same page once is well within the budget.
       await agent.ok(`{ ${page} }`);
@@ -221,9 +233,37 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       });
       expect(viaVariable.status).toBe(400);
       expect(viaVariable.extensions?.code).toBe('BAD_USER_INPUT');
-      const literal = await agent.error('{ tickets(filter: { status: [OPEN] }) { totalCount } }');
+      const literal = await agent.error('{ tickets(filter: { status: [NEW, OPEN] }) { totalCount } }');
       expect(literal.status).toBe(400);
-      expect(literal.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(literal.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(literal.extensions?.fields?.map((f) => f.path)).toEqual(['status[1]']);
+    });
+
+    it('names the field of a value refused in the query text, every one at once', async () => {
+      const response = await agent.send(
+        `mutation { createTicket(input: { module: "BONUS", category: "MILES", type: "MILES_ACCRUAL",
+          subject: "s", description: "d", nearestDepartureAt: "soon", priority: URGENT }) { ticket { id } } }`,
+      );
+      expect(response.status).toBe(400);
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
+        'nearestDepartureAt',
+        'priority',
+      ]);
+      const asOf = await agent.error('{ ticketAsOf(id: "x", at: "later") { id } }');
+      expect(asOf.extensions?.fields?.map((f) => f.path)).toEqual(['at']);
+      const filter = await agent.error('{ tickets(filter: { createdFrom: "yesterday" }) { totalCount } }');
+      expect(filter.extensions?.fields?.map((f) => f.path)).toEqual(['createdFrom']);
+    });
+
+    it('names each missing required field of a variable, not the variable', async () => {
+      const response = await agent.send(CREATE_TICKET, { input: { description: 'x' } });
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
+        'module',
+        'subject',
+      ]);
     });
 
     it('lists every value GraphQL refuses in one BAD_USER_INPUT error, paths relative to the variable', async () => {

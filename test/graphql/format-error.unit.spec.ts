@@ -68,13 +68,15 @@ describe('formatError', () => {
     expect(JSON.stringify(out)).not.toContain('27017');
   });
 
-  it('keeps GraphQL client errors as they are and gives variable errors their field path', () => {
+  it('answers GraphQL client errors as BAD_USER_INPUT (keeping their own code) and gives variable errors their field path', () => {
     const parse: GraphQLFormattedError = {
       message: 'Syntax Error',
       extensions: { code: 'GRAPHQL_PARSE_FAILED' },
     };
     expect(formatError(parse, new GraphQLError('Syntax Error')).extensions).toEqual({
-      code: 'GRAPHQL_PARSE_FAILED',
+      code: 'BAD_USER_INPUT',
+      graphqlCode: 'GRAPHQL_PARSE_FAILED',
+      fields: [{ path: '', message: 'Syntax Error' }],
     });
     const message =
       'Variable "$input" got invalid value "x" at "input.nearestDepartureAt"; DateTime must be ISO';

@@ -8,8 +8,13 @@ import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../../application/errors';
 import { type FieldError, InvalidInput, RuleViolated } from '../../../domain/domain.errors';
+import { literalPath } from './literal-path';
 
-/** Codes GraphQL and Apollo give to malformed requests: the client's mistakes, shown as they are. */
+/**
+ * Codes GraphQL and Apollo give to malformed requests: the client's mistakes. The contract allows seven
+ * codes, so all but UNAUTHENTICATED are answered as BAD_USER_INPUT, the original kept beside it as
+ * `extensions.graphqlCode` (a syntax error, an unknown field, a query too deep, a refused batch).
+ */
 const CLIENT_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -63,10 +68,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (cause instanceof Unauthenticated) return shaped(formatted, cause.message, { code: 'UNAUTHENTICATED' });
 
   const code = clientCode(formatted, cause);
-  if (code === 'BAD_USER_INPUT') {
-    return shaped(formatted, formatted.message, { code, fields: fieldsOf(formatted.message) });
+  if (code === 'UNAUTHENTICATED') return shaped(formatted, formatted.message, { code });
+  if (code !== null) {
+    return shaped(formatted, formatted.message, {
+      code: 'BAD_USER_INPUT',
+      fields: fieldsOf(formatted.message, cause),
+      ...(code === 'BAD_USER_INPUT' ? {} : { graphqlCode: code }),
+    });
   }
-  if (code) return shaped(formatted, formatted.message, { code });
 
   logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
   return shaped(formatted, 'Internal error', { code: 'INTERNAL' });
@@ -86,12 +95,22 @@ function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | 
 /**
  * `extensions.fields` for GraphQL's own input errors, from the path graphql-js names, relative to the
  * variable (as the domain's paths are relative to `input`):
- * `Variable "$i" got invalid value "x" at "i.nearestDepartureAt"; …` → `nearestDepartureAt`.
+ * `Variable "$i" got invalid value "x" at "i.nearestDepartureAt"; …` → `nearestDepartureAt`; a missing
+ * or unknown field is named itself (`Field "module" of required type "String!" was not provided` →
+ * `module`). A refused literal in the query text is found in the operation (literal-path.ts). Errors
+ * about the request as a whole (syntax, unknown fields, depth) have the empty path.
  */
-function fieldsOf(message: string): FieldError[] {
-  const at = /at "([^"]+)"/.exec(message)?.[1];
+function fieldsOf(message: string, cause: unknown): FieldError[] {
   const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  if (variable === undefined) return [{ path: at ?? '', message }];
-  const path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');
+  if (variable === undefined) {
+    const error = cause instanceof GraphQLError ? cause : null;
+    return [{ path: (error && literalPath(error)) ?? '', message }];
+  }
+  const at = /at "([^"]+)"/.exec(message)?.[1];
+  let path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');
+  const field = /Field "([^"]+)" (?:of required type .* was not provided|is not defined by type)/.exec(
+    message,
+  )?.[1];
+  if (field !== undefined) path = path === variable ? field : `${path}.${field}`;
   return [{ path, message }];
 }

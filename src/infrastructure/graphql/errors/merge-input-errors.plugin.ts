@@ -9,7 +9,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { FieldError } from '../../../domain/domain.errors';
 
-const isBadInput = (error: GraphQLFormattedError): boolean => error.extensions?.code === 'BAD_USER_INPUT';
+/** A BAD_USER_INPUT error about values (fields with a path); errors about the request as a whole stay apart. */
+const isBadInput = (error: GraphQLFormattedError): boolean =>
+  error.extensions?.code === 'BAD_USER_INPUT' &&
+  ((error.extensions?.fields as FieldError[] | undefined) ?? []).some((field) => field.path !== '');
 
 /** The errors of a response with every BAD_USER_INPUT error merged into the first one. */
 export function mergeInputErrors(errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {

@@ -6,13 +6,14 @@ import { parseIsoDateTime } from '../../../domain/field-checks';
  * Anything else in a query or variable is the client's mistake, so it fails as BAD_USER_INPUT rather
  * than as Invalid Date or as a silently shifted instant (30 February read as 2 March).
  */
-function parse(value: unknown): Date {
+function parse(value: unknown, node?: ValueNode): Date {
   const ms = typeof value === 'string' ? parseIsoDateTime(value) : null;
   if (ms === null) {
     throw new GraphQLError(
       `DateTime must be an ISO-8601 date-time with a time zone naming a real date, e.g. 2026-09-03T10:00:00Z` +
         (typeof value === 'string' ? ` (got "${value.slice(0, 40)}")` : ''),
-      { extensions: { code: 'BAD_USER_INPUT' } },
+      // The node lets the error name the field of a literal in the query text (errors/literal-path.ts).
+      { nodes: node, extensions: { code: 'BAD_USER_INPUT' } },
     );
   }
   return new Date(ms);
@@ -29,11 +30,14 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'An ISO-8601 date-time with a time zone, served in UTC, e.g. 2026-09-03T10:00:00.000Z.',
   serialize,
-  parseValue: parse,
+  parseValue: (value) => parse(value),
   parseLiteral(ast: ValueNode) {
     if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('DateTime must be a string', {
+        nodes: ast,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
-    return parse(ast.value);
+    return parse(ast.value, ast);
   },
 });
