@@ -4,7 +4,6 @@
  * of each command (a requester cannot assign, only a supervisor cancels, …).
  */
 import type { Actor, Requester, Role } from '../domain/ticket.types';
-import { InvalidInput } from '../domain/domain.errors';
 import { Forbidden, NotFound } from './errors';
 import type { Principal } from './principal';
 
@@ -56,9 +55,7 @@ export function requesterOfNewTicket(
     }
     return self;
   }
-  if (requested.id.trim() === '') {
-    throw new InvalidInput([{ path: 'requester.id', message: 'must not be empty' }]);
-  }
+  // A blank id is left to the domain, which reports it together with every other bad field.
   return {
     id: requested.id.trim(),
     name: requested.name ?? null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidInput } from '../domain/domain.errors';
+import { type FieldError, InvalidInput } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
 import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
@@ -17,6 +17,7 @@ import {
 } from './ports/event-store.port';
 import { IDS, type Ids } from './ports/ids.port';
 import { TICKET_POLICY } from './ports/ticket-policy.port';
+import { decisionTime, requestFieldErrors } from './command-request';
 import { KeyedQueue } from './keyed-queue';
 import { backoffDelay, sleep } from './retry';
 import type { SequenceAllocator } from './sequences';
@@ -108,6 +109,7 @@ export class TicketCommandRunner {
     const streamId = ticketStreamName(ticketId);
     const policyName = request.policy ?? null;
     let allocated: number | null = null;
+    const requestErrors = requestFieldErrors(request);
 
     for (let attempt = 1; ; attempt++) {
       const stream = await this.store.readStream(streamId);
@@ -116,6 +118,7 @@ export class TicketCommandRunner {
       const version = last?.revision ?? null;
       if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
       if (state !== null) request.authorize?.(state);
+      if (requestErrors.length > 0) this.refuse(requestErrors, request, state);
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
@@ -210,6 +213,25 @@ export class TicketCommandRunner {
     if (dryRun.length === 0) return null;
     const number = await command.sequence.next();
     return { number, events: decide(command.build(number), state, context) };
+  }
+
+  /**
+   * Refuses a request whose own fields (`expectedVersion`, `commandId`) are bad, listing with them every
+   * bad field the domain finds in the command, so the client hears of all of them at once.
+   */
+  private refuse(fields: FieldError[], request: TicketCommandRequest, state: TicketState | null): never {
+    const { command, actor } = request;
+    const context: DecideContext = {
+      now: decisionTime(request.now ?? this.clock.now(), state),
+      actor,
+      policy: this.policy,
+    };
+    try {
+      decide(isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command, state, context);
+    } catch (error) {
+      if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
+    }
+    throw new InvalidInput(fields);
   }
 
   /**
@@ -313,16 +335,4 @@ function unchanged(
 export function commandResultOf(outcome: TicketCommandOutcome): CommandResult {
   const { state: _state, ...result } = outcome;
   return result;
-}
-
-/**
- * When a decision happens: the clock's reading, but never before the stream's latest event. A ticket's
- * events must not go back in time (`updatedAt` is the latest event's time, and an as-of replay stops
- * at the first event after its instant), yet a reading can be older: the auto-close policy dates a
- * whole batch at its start while agents keep writing, and instances' clocks differ a little.
- */
-function decisionTime(reading: Date, state: TicketState | null): Date {
-  if (state === null) return reading;
-  const latest = Date.parse(state.updatedAt);
-  return latest > reading.getTime() ? new Date(latest) : reading;
 }

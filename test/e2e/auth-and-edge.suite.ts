@@ -278,6 +278,43 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['fromStatus', 'scenario']);
     });
 
+    it('lists a bad commandId, expectedVersion or requester beside the bad fields the domain finds', async () => {
+      const created = await agent.ok(CREATE_TICKET, { input: milesTicket() });
+      const ticketId = created.createTicket.ticket.id as string;
+      const paths = async (query: string, input: Record<string, unknown>) =>
+        ((await agent.error(query, { input })).extensions?.fields ?? []).map((f) => f.path).sort();
+      const COMMENT = 'mutation($input: AddCommentInput!) { addComment(input: $input) { ticket { id } } }';
+      expect(await paths(COMMENT, { ticketId, expectedVersion: -1, body: ' ' })).toEqual([
+        'body',
+        'expectedVersion',
+      ]);
+      expect(
+        await paths(CREATE_TICKET, { ...milesTicket(), commandId: 'c'.repeat(1000), subject: '' }),
+      ).toEqual(['commandId', 'subject']);
+      expect(
+        await paths(CREATE_TICKET, {
+          ...milesTicket(),
+          requester: { id: ' ' },
+          subject: '',
+          description: '',
+          pnr: 'ab',
+        }),
+      ).toEqual(['description', 'pnr', 'requester.id', 'subject']);
+      // Nothing was appended by the refused commands.
+      const after = await agent.ok('query($id: ID) { ticket(id: $id) { version } }', { id: ticketId });
+      expect(after.ticket.version).toBe(0);
+    });
+
+    it('lists every bad argument of a list at once', async () => {
+      const tickets = await agent.error(
+        'query($f: TicketFilter) { tickets(first: 101, after: "garbage", filter: $f) { totalCount } }',
+        { f: { search: 'x'.repeat(5) } },
+      );
+      expect(tickets.extensions?.fields?.map((f) => f.path).sort()).toEqual(['after', 'first']);
+      const coupons = await agent.error('{ couponRequests(first: 500, after: "nope") { totalCount } }');
+      expect(coupons.extensions?.fields?.map((f) => f.path).sort()).toEqual(['after', 'first']);
+    });
+
     it('refuses input past the edge bounds with every bad field listed', async () => {
       const error = await agent.error(CREATE_TICKET, {
         input: { ...milesTicket(), subject: 's'.repeat(1001), commandId: 'c'.repeat(201) },

@@ -63,18 +63,24 @@ export function couponRequestView(doc: CouponRequestDocument): CouponRequestView
   return view as CouponRequestView;
 }
 
-/** One keyset page of the requests matching `filter`, newest first, with the total count. */
+/**
+ * One keyset page of the requests matching the filter `filterOf` builds, newest first, with the total
+ * count. A bad filter, page size and cursor are all reported at once.
+ */
 export async function couponRequestPage(
   store: ReadStore,
-  filter: Filter,
+  filterOf: () => Filter,
   first: number,
   after: string | null,
 ): Promise<Connection<CouponRequestView>> {
   const check = new InputChecks();
+  const built = check.step(filterOf);
   const size = check.pageSize(first, MAX_COUPON_PAGE_SIZE);
+  const cursor =
+    after === null || after === undefined ? null : check.step(() => afterCursor(NEWEST_FIRST, after));
   check.done();
-  const page =
-    after === null || after === undefined ? filter : and([filter, afterCursor(NEWEST_FIRST, after)]);
+  const filter = built as Filter;
+  const page = cursor === null || cursor === undefined ? filter : and([filter, cursor]);
   const [found, totalCount] = await Promise.all([
     store.find(COUPON_REQUESTS, page, { sort: sortOf(NEWEST_FIRST), limit: size + 1 }),
     store.count(COUPON_REQUESTS, filter),

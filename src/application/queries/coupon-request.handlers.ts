@@ -19,6 +19,6 @@ export class ListCouponRequestsHandler implements IQueryHandler<
     first,
     after,
   }: ListCouponRequestsQuery): Promise<Connection<CouponRequestView>> {
-    return couponRequestPage(this.store, couponRequestFilter(principal, filter), first, after);
+    return couponRequestPage(this.store, () => couponRequestFilter(principal, filter), first, after);
   }
 }

@@ -64,6 +64,20 @@ export class InputChecks {
     return Number(value);
   }
 
+  /**
+   * Runs a check of its own that may throw InvalidInput (a sort, a filter, a cursor): its bad fields join
+   * these, so the caller hears of every one at once. Undefined when it failed.
+   */
+  step<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof InvalidInput)) throw error;
+      this.errors.push(...error.fields);
+      return undefined;
+    }
+  }
+
   fail(path: string, message: string): void {
     this.errors.push({ path, message });
   }

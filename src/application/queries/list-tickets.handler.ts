@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../ports/clock.port';
-import { READ_STORE, type ReadStore } from '../ports/read-store.port';
+import { READ_STORE, type Filter, type ReadStore } from '../ports/read-store.port';
 import type { Connection, TicketSortField, TicketSortInput, TicketView } from '../views';
 import { InputChecks } from './input-checks';
 import { afterCursor, cursorAfter, sortOf, type KeysetOrder } from './keyset';
@@ -54,14 +54,20 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Conne
     first,
     after,
   }: ListTicketsQuery): Promise<Connection<TicketView>> {
+    const now = this.clock.now();
+    // Every bad argument at once: the page size, the sort, the filter, and the cursor (for a valid sort).
     const check = new InputChecks();
     const size = check.pageSize(first, MAX_PAGE_SIZE);
+    const sorted = check.step(() => ticketOrder(sort));
+    const filtered = check.step(() => ticketFilter(principal, filter, now));
+    const cursor =
+      after === null || after === undefined || sorted === undefined
+        ? null
+        : check.step(() => afterCursor(sorted, after));
     check.done();
-    const now = this.clock.now();
-    const order = ticketOrder(sort);
-    const matching = ticketFilter(principal, filter, now);
-    const page =
-      after === null || after === undefined ? matching : and([matching, afterCursor(order, after)]);
+    const order = sorted as KeysetOrder;
+    const matching = filtered as Filter;
+    const page = cursor === null || cursor === undefined ? matching : and([matching, cursor]);
     const [found, totalCount] = await Promise.all([
       this.store.find(TICKETS, page, { sort: sortOf(order), limit: size + 1 }),
       this.store.count(TICKETS, matching),

@@ -86,6 +86,11 @@ export class RetentionRequestsHandler implements IQueryHandler<
     if (state !== 'RETAINED' && state !== 'EXPIRED') {
       throw new InvalidInput([{ path: 'state', message: 'must be RETAINED or EXPIRED' }]);
     }
-    return couponRequestPage(this.store, retentionFilter(validInstant(asOf, 'asOf'), state), first, after);
+    return couponRequestPage(
+      this.store,
+      () => retentionFilter(validInstant(asOf, 'asOf'), state),
+      first,
+      after,
+    );
   }
 }

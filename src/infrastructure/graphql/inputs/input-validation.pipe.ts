@@ -20,11 +20,18 @@ export class InputValidationPipe implements PipeTransform {
     if (errors.length === 0) return value;
     // Fields of `input` are named as the commands name them (`agent.lastName`); other arguments keep their name.
     const prefix = metadata.data && metadata.data !== 'input' ? `${metadata.data}.` : '';
-    throw new InvalidInput(flatten(errors, prefix));
+    const fields = flatten(errors, prefix);
+    // The command runner checks these again together with the domain's checks of the command, so when
+    // nothing else is wrong here, they go on and are listed there beside every other bad field.
+    if (fields.every((field) => CHECKED_WITH_THE_COMMAND.has(field.path))) return value;
+    throw new InvalidInput(fields);
   }
 }
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object, Date];
+
+/** Fields of a mutation's `input` that the command runner checks itself (command-request.ts). */
+const CHECKED_WITH_THE_COMMAND: ReadonlySet<string> = new Set(['commandId', 'expectedVersion']);
 
 function isInputClass(metatype: unknown): metatype is new () => object {
   return typeof metatype === 'function' && !PRIMITIVES.includes(metatype);
