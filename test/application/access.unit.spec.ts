@@ -55,8 +55,11 @@ describe('access rules (domain.md §6)', () => {
       });
     });
 
-    it('may not be someone else when a requester creates', () => {
-      expect(() => requesterOfNewTicket(requester, actorOf(requester), { id: 'x' })).toThrow(Forbidden);
+    it('is left to the domain to refuse when a requester names someone else', () => {
+      expect(requesterOfNewTicket(requester, actorOf(requester), { id: 'x' }).id).toBe('x');
+      expect(requesterOfNewTicket(requester, actorOf(requester), { id: requester.id })).toEqual(
+        requesterOfNewTicket(requester, actorOf(requester), undefined),
+      );
     });
 
     it('is whoever an agent names (a phone call), or the agent when they name no one', () => {

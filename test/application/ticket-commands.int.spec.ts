@@ -144,10 +144,10 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
     });
   });
 
-  it('refuses a requester creating a ticket for someone else', async () => {
+  it('refuses a requester creating a ticket for someone else (create.requester-not-self)', async () => {
     await expect(
       create(REQUESTER_PRINCIPAL, ticketInput({ requester: { id: 'kassir_9XZ' } })),
-    ).rejects.toBeInstanceOf(Forbidden);
+    ).rejects.toMatchObject({ rule: 'create.requester-not-self' });
     expect(await allEvents(temp.store)).toEqual([]);
   });
 

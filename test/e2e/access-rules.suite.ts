@@ -91,6 +91,25 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       }
     });
 
+    it("refuses a requester's ticket filed for someone else with its rule id, creating nothing", async () => {
+      const subject = `For a colleague ${Date.now()}`;
+      const refused = await requester.send(CREATE_TICKET, {
+        input: { ...milesTicket(subject), requester: { id: 'kassir_someone_else' } },
+      });
+      expect(refused.errors?.[0].extensions).toMatchObject({
+        code: 'RULE_VIOLATED',
+        rule: 'create.requester-not-self',
+      });
+      const found = await agent.ok('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', {
+        s: subject,
+      });
+      expect(found.tickets.totalCount).toBe(0);
+      const own = await requester.ok(CREATE_TICKET, {
+        input: { ...milesTicket(`${subject} mine`), requester: { id: who.requester.sub } },
+      });
+      expect(own.createTicket.ticket.requester.id).toBe(who.requester.sub);
+    });
+
     it('lets a reporter read lists and statistics but not history', async () => {
       const list = (await reporter.ok('{ tickets(first: 100) { totalCount } }')).tickets;
       expect(list.totalCount).toBeGreaterThanOrEqual(2);
