@@ -319,6 +319,45 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(await store.count('odd', { words: null, number: { $gt: 90001 } })).toBe(3);
       });
 
+      it('indexes a path through an array of subdocuments by every element, as MongoDB does', async () => {
+        await store.ensureIndexes('lines', [{ key: { 'lines.k': 1 } }]);
+        const docs = [
+          { _id: 'two', revision: 0, lines: [{ k: 2 }, { k: 3 }] },
+          { _id: 'three', revision: 0, lines: [{ k: 3 }] },
+          { _id: 'plain', revision: 0, lines: { k: 2 } },
+          { _id: 'none', revision: 0, lines: [] },
+        ];
+        await store.replaceMany(
+          'lines',
+          docs.map((doc) => ({ doc, expectedRevision: -1 })),
+        );
+        expect(ids(await store.find('lines', { 'lines.k': 2 }, { sort: { _id: 1 } }))).toEqual([
+          'plain',
+          'two',
+        ]);
+        expect(await store.count('lines', { 'lines.k': 3 })).toBe(2);
+        expect(await store.count('lines', { 'lines.k': { $gte: 3 } })).toBe(2);
+        // A change to one element is seen too.
+        await store.replace('lines', { ...docs[0], revision: 1, lines: [{ k: 5 }] }, { expectedRevision: 0 });
+        expect(ids(await store.find('lines', { 'lines.k': 2 }))).toEqual(['plain']);
+        expect(ids(await store.find('lines', { 'lines.k': 5 }))).toEqual(['two']);
+      });
+
+      it('sorts an array by its smallest element going up and its largest going down, [] before null', async () => {
+        const docs = [
+          { _id: 'a', revision: 0, v: 3 },
+          { _id: 'b', revision: 0, v: [1, 5] },
+          { _id: 'c', revision: 0, v: null },
+          { _id: 'i', revision: 0, v: [] },
+        ];
+        await store.replaceMany(
+          'arrays',
+          docs.map((doc) => ({ doc, expectedRevision: -1 })),
+        );
+        expect(ids(await store.find('arrays', {}, { sort: { v: 1 } }))).toEqual(['i', 'c', 'b', 'a']);
+        expect(ids(await store.find('arrays', {}, { sort: { v: -1 } }))).toEqual(['b', 'a', 'c', 'i']);
+      });
+
       it('treats operator-looking text as a plain value', async () => {
         await store.replace(
           'items',

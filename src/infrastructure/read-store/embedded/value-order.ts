@@ -72,7 +72,7 @@ export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: un
               : x > y
                 ? 1
                 : 0
-            : compareValues(x, y);
+            : compareSortKeys(x, y, direction);
       if (order !== 0) return order * direction;
     }
     return compareValues(valueAt(a, '_id'), valueAt(b, '_id'));
@@ -85,20 +85,65 @@ export function sortComparator(sort: Record<string, 1 | -1>): (a: unknown, b: un
  * made each sort comparison a slow generic lookup (a list page over 83k candidates went from 1.5 to 4 ms).
  */
 function sortReader(path: string): (doc: unknown) => unknown {
-  if (path.includes('.')) return (doc) => valueAt(doc, path);
+  if (path.includes('.')) {
+    const parts = path.split('.');
+    return (doc) => valuesAt(doc, parts, 0);
+  }
   return (doc) => (doc as Record<string, unknown> | null | undefined)?.[path];
 }
 
-/** A reader of the value at a path (`valueAt`), with the path split once rather than on every read. */
+/**
+ * Orders two sort keys when either is not a plain number or string. An array sorts as MongoDB sorts it:
+ * by its smallest element going up and by its largest going down, and an empty array before null.
+ */
+function compareSortKeys(x: unknown, y: unknown, direction: 1 | -1): number {
+  const kx = Array.isArray(x) ? arraySortKey(x, direction) : x;
+  const ky = Array.isArray(y) ? arraySortKey(y, direction) : y;
+  if (kx === EMPTY_ARRAY || ky === EMPTY_ARRAY) {
+    return kx === ky ? 0 : kx === EMPTY_ARRAY ? -1 : 1;
+  }
+  return compareValues(kx, ky);
+}
+
+/** Stands for an empty array as a sort key: before null and missing values. */
+const EMPTY_ARRAY = Symbol('empty array');
+
+function arraySortKey(array: readonly unknown[], direction: 1 | -1): unknown {
+  if (array.length === 0) return EMPTY_ARRAY;
+  let key = array[0];
+  for (let i = 1; i < array.length; i++) {
+    if (compareValues(array[i], key) * direction < 0) key = array[i];
+  }
+  return key;
+}
+
+/**
+ * A reader of the value at a path, with the path split once rather than on every read. Like MongoDB's
+ * indexes, a path that meets an array on its way (`lines.k` over `lines: [{ k: 2 }, { k: 3 }]`) reads
+ * the values of every element (`[2, 3]`), so such an index is multikey instead of indexing them as
+ * missing.
+ */
 export function fieldReader(path: string): (doc: unknown) => unknown {
   if (!path.includes('.')) return (doc) => (doc as Record<string, unknown> | null | undefined)?.[path];
   const parts = path.split('.');
-  return (doc) => {
-    let current: unknown = doc;
-    for (const part of parts) {
-      if (current === null || typeof current !== 'object') return undefined;
-      current = (current as Record<string, unknown>)[part];
+  return (doc) => valuesAt(doc, parts, 0);
+}
+
+/** The value at `parts` from `from` on; through an array (not indexed by number), every element's. */
+function valuesAt(value: unknown, parts: readonly string[], from: number): unknown {
+  let current = value;
+  for (let i = from; i < parts.length; i++) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (Array.isArray(current) && !/^\d+$/.test(parts[i])) {
+      const values: unknown[] = [];
+      for (const element of current) {
+        const found = valuesAt(element, parts, i);
+        if (Array.isArray(found)) values.push(...(found as unknown[]));
+        else values.push(found);
+      }
+      return values;
     }
-    return current;
-  };
+    current = (current as Record<string, unknown>)[parts[i]];
+  }
+  return current;
 }
