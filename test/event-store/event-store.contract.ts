@@ -130,6 +130,23 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
         for (let i = 1; i < read.length; i++) expect(read[i].position > read[i - 1].position).toBe(true);
       });
 
+      it('an empty append stores nothing and reports the stream as it is (-1 when missing)', async () => {
+        const missing = uniqueStream('empty');
+        expect(await store.appendToStream(missing, [], 'any')).toEqual({
+          nextExpectedRevision: -1,
+          position: -1n,
+        });
+        expect(await store.appendToStream(missing, [], 'no_stream')).toEqual({
+          nextExpectedRevision: -1,
+          position: -1n,
+        });
+        expect(await store.readStream(missing)).toEqual([]);
+        const existing = uniqueStream('empty');
+        const written = await store.appendToStream(existing, events(2), 'no_stream');
+        expect(await store.appendToStream(existing, [], 'any')).toEqual(written);
+        expect(await store.readStream(existing)).toHaveLength(2);
+      });
+
       it('appends several events atomically, as one contiguous run', async () => {
         const streamId = uniqueStream('atomic');
         await store.appendToStream(streamId, events(1), 'no_stream');

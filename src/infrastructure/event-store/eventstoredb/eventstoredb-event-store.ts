@@ -86,6 +86,9 @@ export class EventStoreDbEventStore implements EventStore {
         );
       }
     });
+    // An empty append only checks the expected revision; the client reports a missing stream as
+    // revision 0 then, so the stream's head is read to answer as the port does (-1 when missing).
+    if (events.length === 0) return this.headOf(streamId);
     const revision = Number(result.nextExpectedRevision);
     // EventStoreDB may leave the position out when the append was a deduplicated repeat.
     const position = result.position?.commit ?? (await this.positionOf(streamId, revision));
@@ -198,6 +201,14 @@ export class EventStoreDbEventStore implements EventStore {
       // Stopped early (maxCount reached, consumer broke out, or an error): end the gRPC call.
       if (!complete) await read.cancel().catch(() => undefined);
     }
+  }
+
+  /** The stream's last revision and its position, or -1 and -1 when the stream does not exist. */
+  private async headOf(streamId: string): Promise<AppendResult> {
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return last === undefined
+      ? { nextExpectedRevision: -1, position: -1n }
+      : { nextExpectedRevision: last.revision, position: last.position };
   }
 
   private async positionOf(streamId: string, revision: number): Promise<bigint> {
