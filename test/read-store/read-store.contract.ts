@@ -81,6 +81,30 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(await store.get('c', 't1')).toBeNull();
       });
 
+      it('refuses a write that would repeat a unique key, writing nothing, as MongoDB does', async () => {
+        await store.ensureIndexes('numbered', [{ key: { number: -1 }, unique: true }]);
+        const numbered = (id: string, revision: number, number?: number): ReadDocument => ({
+          _id: id,
+          revision,
+          ...(number === undefined ? {} : { number }),
+        });
+        expect(await store.replace('numbered', numbered('a', 0, 1), { expectedRevision: -1 })).toBe(true);
+        await expect(
+          store.replace('numbered', numbered('b', 0, 1), { expectedRevision: -1 }),
+        ).rejects.toThrow(/duplicate key/i);
+        expect(await store.get('numbered', 'b')).toBeNull();
+        // A document keeps its own key through a replace; a freed key can be taken.
+        expect(await store.replace('numbered', numbered('a', 1, 1), { expectedRevision: 0 })).toBe(true);
+        expect(await store.replace('numbered', numbered('a', 2, 2), { expectedRevision: 1 })).toBe(true);
+        expect(await store.replace('numbered', numbered('b', 0, 1), { expectedRevision: -1 })).toBe(true);
+        // A missing key counts as null: a second document without one collides.
+        expect(await store.replace('numbered', numbered('c', 0), { expectedRevision: -1 })).toBe(true);
+        await expect(store.replace('numbered', numbered('d', 0), { expectedRevision: -1 })).rejects.toThrow(
+          /duplicate key/i,
+        );
+        expect(await store.count('numbered', {})).toBe(3);
+      });
+
       it('applies bulk writes in order and reports how many were written', async () => {
         const written = await store.replaceMany('c', [
           { doc: doc(0, 'v0'), expectedRevision: -1 },

@@ -29,6 +29,7 @@ import {
 import { walkIndex, walkPlan, walkSpan } from './index-walk';
 import { OrderedIndex, type IndexSource } from './ordered-index';
 import { TopK } from './top-k';
+import { UniqueKeys } from './unique-keys';
 import { sortComparator } from './value-order';
 
 /** Candidate sets up to this size are always tested and sorted (cheap either way). */
@@ -54,6 +55,7 @@ export class EmbeddedCollection implements IndexSource {
   /** The documents by insertion sequence (what index entries point at). */
   private readonly bySeq: ReadDocument[] = [];
   private readonly indexes = new Map<string, OrderedIndex>();
+  private readonly unique: UniqueKeys[] = [];
   private changeLog: string[] = [];
   private logStart = 0;
   /** Successful writes so far: the state the count cache is valid for. */
@@ -84,14 +86,23 @@ export class EmbeddedCollection implements IndexSource {
       Object.entries(spec.key)
         .map(([field, dir]) => `${field}_${dir}`)
         .join('_');
-    if (!this.indexes.has(name)) this.indexes.set(name, new OrderedIndex(spec, this));
+    if (this.indexes.has(name)) return;
+    if (spec.unique) this.unique.push(new UniqueKeys(name, spec, this.docs.values()));
+    this.indexes.set(name, new OrderedIndex(spec, this));
   }
 
-  /** Guarded replace: writes when the stored revision is `expectedRevision` (-1: only when absent). */
+  /**
+   * Guarded replace: writes when the stored revision is `expectedRevision` (-1: only when absent).
+   * Throws DuplicateKeyError, writing nothing, when a unique index already holds one of its keys.
+   */
   replace(doc: ReadDocument, expectedRevision: number): boolean {
     const current = this.docs.get(doc._id);
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
+    if (this.unique.length > 0) {
+      const record = this.unique.map((keys) => keys.admit(doc, current));
+      for (const apply of record) apply();
+    }
     if (current === undefined) {
       this.sequence.set(doc._id, this.bySeq.length);
       this.bySeq.push(doc);

@@ -1,0 +1,75 @@
+/**
+ * A unique index's keys and the document holding each, so the embedded store refuses a write that
+ * would give two documents the same key, as MongoDB does (E11000). Kept up to date on every write (the
+ * ordered indexes catch up only when read, too late to refuse anything). As in MongoDB, a missing
+ * field counts as null, so two documents without it collide, and each element of an array is a key.
+ */
+import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
+import { fieldReader } from './value-order';
+
+export class DuplicateKeyError extends Error {}
+
+const NOTHING = (): void => undefined;
+
+export class UniqueKeys {
+  private readonly owners = new Map<string, string>();
+  private readonly fields: string[];
+  private readonly readers: ((doc: unknown) => unknown)[];
+
+  constructor(
+    private readonly name: string,
+    spec: IndexSpec,
+    existing: Iterable<ReadDocument>,
+  ) {
+    this.fields = Object.keys(spec.key);
+    this.readers = this.fields.map(fieldReader);
+    for (const doc of existing) this.admit(doc, undefined)();
+  }
+
+  /**
+   * Checks that `doc` (replacing `current`) shares no key with another document, throwing
+   * DuplicateKeyError if it would, and returns how to record its keys: run once every unique index of
+   * the collection has agreed, so a refused write changes none of them.
+   */
+  admit(doc: ReadDocument, current: ReadDocument | undefined): () => void {
+    const keys = this.keysOf(doc);
+    for (const key of keys) {
+      const owner = this.owners.get(key);
+      if (owner !== undefined && owner !== doc._id) {
+        throw new DuplicateKeyError(
+          `E11000 duplicate key error: index ${this.name} dup key: { ${this.fields.join(', ')} } = ${key} ` +
+            `(held by ${owner}, written for ${doc._id})`,
+        );
+      }
+    }
+    const old = current === undefined ? [] : this.keysOf(current);
+    if (old.length === keys.length && old.every((key, i) => key === keys[i])) return NOTHING;
+    return () => {
+      for (const key of old) this.owners.delete(key);
+      for (const key of keys) this.owners.set(key, doc._id);
+    };
+  }
+
+  private keysOf(doc: ReadDocument): string[] {
+    let keys = [''];
+    this.readers.forEach((read, i) => {
+      const value = read(doc);
+      const parts = Array.isArray(value) ? (value.length === 0 ? [undefined] : value) : [value];
+      const next: string[] = [];
+      for (const prefix of keys)
+        for (const part of parts) next.push(`${prefix}${i > 0 ? '\u0000' : ''}${typed(part)}`);
+      keys = next;
+    });
+    return keys;
+  }
+}
+
+/** A value as key text that keeps types apart (5 and "5"), with missing and null alike. */
+function typed(value: unknown): string {
+  if (value === null || value === undefined) return 'z';
+  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'string') return `s${value}`;
+  if (typeof value === 'boolean') return `b${value}`;
+  if (value instanceof Date) return `d${value.getTime()}`;
+  return `j${JSON.stringify(value)}`;
+}
