@@ -49,10 +49,8 @@ export interface TicketCommandRequest {
   now?: Date;
 }
 
-/** What a command returns: CommandResult plus the ticket as it stands after the command. */
-export interface TicketCommandOutcome extends CommandResult {
-  state: TicketState;
-}
+/** What a command returns (its result carries the ticket as it stands after the command). */
+export type TicketCommandOutcome = CommandResult;
 
 export interface CommandRunnerOptions {
   /** Tries in all when a writer in another process appends to the same ticket in between. */
@@ -331,8 +329,7 @@ function unchanged(
   return { ticketId, version: last.revision, position: last.position, commandId, state };
 }
 
-/** The CommandResult of an outcome, without the folded state. */
+/** The CommandResult of an outcome. */
 export function commandResultOf(outcome: TicketCommandOutcome): CommandResult {
-  const { state: _state, ...result } = outcome;
-  return result;
+  return outcome;
 }

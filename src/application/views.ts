@@ -141,6 +141,11 @@ export interface CommandResult {
   commandId: string | null;
   /** Set by RequestCouponStatusChange: the registration number, e.g. N17. */
   registrationNumber?: string;
+  /**
+   * The ticket as it stands after the command, folded from its events: what a mutation answers with
+   * when the read models do not show the change in time (the write is stored either way).
+   */
+  state: TicketState;
 }
 
 export type { Role };

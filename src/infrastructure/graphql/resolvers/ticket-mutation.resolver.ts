@@ -1,6 +1,9 @@
 /**
  * Mutations: run the command, wait until the read models hold its events (read-your-writes), then
- * answer from the read model, so the payload and every later query show the change.
+ * answer from the read model, so the payload and every later query show the change. When the read
+ * models do not get there in time (lagging, stopped on a bad event, or the server shutting down), the
+ * answer is the ticket as the command left it, folded from its events: the write is stored, and an
+ * error would make the client retry it.
  */
 import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -15,9 +18,11 @@ import {
   RequestCouponStatusChangeCommand,
 } from '../../../application/commands/ticket-commands';
 import { actingRole } from '../../../application/access';
+import { CLOCK, type Clock } from '../../../application/ports/clock.port';
 import { PROJECTION_STATUS, type ProjectionStatus } from '../../../application/ports/projection-status.port';
 import type { Principal } from '../../../application/principal';
 import { GetTicketQuery } from '../../../application/queries/ticket-queries';
+import { ticketView } from '../../../application/queries/ticket-views';
 import type { CommandResult, CouponRequestView, TicketView } from '../../../application/views';
 import { API_OPTIONS, type ApiOptions } from '../api-options';
 import { RequestCouponStatusChangeInputType } from '../inputs/coupon-request.inputs';
@@ -54,6 +59,7 @@ export class TicketMutationResolver {
     private readonly queries: QueryBus,
     @Inject(PROJECTION_STATUS) private readonly projections: ProjectionStatus,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Mutation(() => TicketPayloadType)
@@ -144,16 +150,16 @@ export class TicketMutationResolver {
       result.position,
       this.options.readYourWritesTimeoutMs,
     );
-    if (!caughtUp) {
-      // The change is stored; the answer may not show it yet. Health reports why (lagging or failed).
-      this.logger.warn(
-        `Read models did not reach position ${result.position} of ticket ${result.ticketId} in time`,
-      );
-    }
-    const ticket: TicketView | null = await this.queries.execute(
-      new GetTicketQuery(principal, { id: result.ticketId, number: null }),
+    const ticket: TicketView | null = caughtUp
+      ? await this.queries.execute(new GetTicketQuery(principal, { id: result.ticketId, number: null }))
+      : null;
+    if (ticket) return { ticket, result };
+    // The change is stored; the read models do not show it yet. Health reports why (lagging or failed).
+    this.logger.warn(
+      `Read models did not reach position ${result.position} of ticket ${result.ticketId} in time; ` +
+        'answered from its events',
     );
-    if (!ticket) throw new Error(`Ticket ${result.ticketId} not in the read model after its command`);
-    return { ticket, result };
+    const { state } = result;
+    return { ticket: ticketView(state, state.comments, principal, this.clock.now()), result };
   }
 }

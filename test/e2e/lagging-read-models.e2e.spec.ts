@@ -1,0 +1,77 @@
+/**
+ * A mutation whose events are stored while the read models cannot show them (here: the projection
+ * stopped on an event it cannot apply) still answers with the change, folded from the ticket's events,
+ * rather than INTERNAL: the write succeeded, and an error would make the client send it again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, type EventStore } from '../../src/application/ports/event-store.port';
+import { ticketStreamName } from '../../src/domain/ticket.events';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { createApp, listen } from '../../src/infrastructure/http/create-app';
+import { GraphqlClient } from './support/graphql-client';
+import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
+import { makeDataDir, removeDataDir, TEST_JWT_SECRET, tokenFor } from './support/test-app';
+
+describe('mutations while the read models cannot show them', () => {
+  const dataDir = makeDataDir();
+  const who = callers();
+  let app: NestFastifyApplication;
+  let url: string;
+  let agent: GraphqlClient;
+
+  beforeAll(async () => {
+    const loaded = loadConfig({
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      AUTO_CLOSE_INTERVAL_MS: '0',
+      READ_YOUR_WRITES_TIMEOUT_MS: '300',
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    app = await createApp(loaded.config, { logger: ['fatal'] });
+    url = await listen(app, '127.0.0.1', 0);
+    agent = new GraphqlClient(url, tokenFor(who.agent));
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(dataDir);
+  });
+
+  it('answers each mutation with its change, from the events, once the projection has stopped', async () => {
+    const before = await agent.ok(CREATE_TICKET, { input: milesTicket('Before the stop') });
+    const ticketId = before.createTicket.ticket.id as string;
+    // An event the projection cannot apply (a comment without its fields) stops it, loudly.
+    const events = app.get<EventStore>(EVENT_STORE);
+    await events.appendToStream(ticketStreamName(ticketId), [
+      {
+        id: randomUUID(),
+        type: 'CommentAdded',
+        data: { occurredAt: new Date().toISOString() },
+        metadata: {},
+      },
+    ]);
+    for (let i = 0; ; i++) {
+      const health = await fetch(`${url}/health`);
+      if (health.status === 503 && /failed/.test(await health.text())) break;
+      if (i > 200) throw new Error('the projection did not stop');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    const created = await agent.send(CREATE_TICKET, { input: milesTicket('After the stop') });
+    expect(created.errors).toBeUndefined();
+    const ticket = (created.data as { createTicket: { ticket: Record<string, unknown> } }).createTicket
+      .ticket;
+    expect(ticket).toMatchObject({ subject: 'After the stop', status: 'NEW', version: 0 });
+    expect(ticket.number).toBe((before.createTicket.ticket.number as number) + 1);
+
+    const commented = await agent.send(
+      'mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id version comments { body } } } }',
+      { i: { ticketId: ticket.id, body: 'Still answered' } },
+    );
+    expect(commented.errors).toBeUndefined();
+    expect(commented.data).toEqual({
+      addComment: { ticket: { id: ticket.id, version: 1, comments: [{ body: 'Still answered' }] } },
+    });
+  });
+});
