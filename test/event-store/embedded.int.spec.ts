@@ -222,6 +222,40 @@ describe('embedded event store', () => {
     await store.close();
   });
 
+  it('takes over a lock naming its own pid that it does not hold (a former process with that pid, e.g. PID 1 in a container)', async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'events.lock'), `${process.pid} token-of-a-former-process\n`);
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    // A lock in the earlier format (the pid alone) is read too.
+    fs.writeFileSync(path.join(dir, 'events.lock'), `${process.pid}\n`);
+    await (await open()).close();
+  });
+
+  it("lets exactly one of several processes take over a dead owner's lock at the same instant", async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'events.lock'), `${2 ** 22 + 12345} dead\n`);
+    const rounds = 12;
+    const roundMs = 150;
+    const firstAt = Date.now() + 4000; // time for the children to start
+    const children = Array.from({ length: 6 }, () =>
+      spawnTsChild('race-for-lock.ts', [dir, String(firstAt), String(rounds), String(roundMs)]),
+    );
+    const holders = new Map<number, number>();
+    for (const child of children) {
+      child.onLine((line) => {
+        const round = /^held (\d+)$/.exec(line)?.[1];
+        if (round !== undefined) holders.set(Number(round), (holders.get(Number(round)) ?? 0) + 1);
+      });
+    }
+    const results = await Promise.all(children.map((child) => child.finished));
+    expect(results.map((r) => r.code)).toEqual(children.map(() => 0));
+    // Every round some child took the stale lock over, and never two.
+    expect([...holders.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: rounds }, (_, r) => r));
+    expect([...holders.values()].every((count) => count === 1)).toBe(true);
+  }, 30_000);
+
   it('another process is refused while this one holds the store, and so is a second open here', async () => {
     const store = await open();
     try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -11,47 +12,72 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function readOwner(lockPath: string): number | undefined {
+/** The lock file's text, or undefined when there is none. */
+function readLock(lockPath: string): string | undefined {
   try {
-    const pid = Number.parseInt(fs.readFileSync(lockPath, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    return fs.readFileSync(lockPath, 'utf8');
   } catch {
     return undefined;
   }
 }
 
+/** The owner's pid in a lock file's text. */
+function ownerOf(text: string | undefined): number | undefined {
+  const pid = Number.parseInt(text?.trim().split(/\s+/)[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Lock files this process holds now (its own pid in a lock file it does not hold is a former process's). */
+const held = new Set<string>();
+
 /**
  * Keeps a second process from opening the same event store: two writers appending to one log
- * would interleave records and corrupt it. The lock file holds the owner's pid; it is created
- * atomically (hard link of a fully written temp file, so nobody ever reads a half-written pid),
- * refused while that pid runs, and taken over when the owner died without releasing it
- * (e.g. `kill -9`).
+ * would interleave records and corrupt it. The lock file holds the owner's pid and a token of this
+ * acquisition; it is created atomically (hard link of a fully written temp file, so nobody ever reads a
+ * half-written lock), refused while its owner runs, and taken over when the owner died without
+ * releasing it (e.g. `kill -9`).
+ *
+ * - A lock naming this process's own pid that this process does not hold was left by a former process
+ *   that had the same pid: in a container the server is PID 1 after every restart, and such a lock
+ *   used to block every later start.
+ * - A dead owner's lock is taken away by renaming it to a name of our own, then checking that what was
+ *   moved is the very lock judged dead; if another starter took the lock in between, what was moved is
+ *   theirs, and it is put back. Removing the judged path outright could delete a lock another starter
+ *   had just taken, and both would hold the store.
  */
 export class DataDirLock {
-  private constructor(private readonly lockPath: string) {}
+  private constructor(
+    private readonly lockPath: string,
+    private readonly text: string,
+  ) {}
 
   /** Takes the lock on `dir` or throws an error naming the process that holds it. */
   static acquire(dir: string, fileName: string): DataDirLock {
     const lockPath = path.join(dir, fileName);
-    const temp = `${lockPath}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, `${process.pid}\n`);
+    const token = randomUUID();
+    const text = `${process.pid} ${token}\n`;
+    const temp = `${lockPath}.${token}.tmp`;
+    fs.writeFileSync(temp, text);
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
+      for (let attempt = 0; attempt < 5; attempt++) {
         try {
           fs.linkSync(temp, lockPath);
-          return new DataDirLock(lockPath);
+          held.add(lockPath);
+          return new DataDirLock(lockPath, text);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
-        const owner = readOwner(lockPath);
-        if (owner !== undefined && isRunning(owner)) {
-          const who = owner === process.pid ? 'this process' : `process ${owner}`;
+        const found = readLock(lockPath);
+        if (found === undefined) continue; // released meanwhile: try again
+        const owner = ownerOf(found);
+        const ours = owner === process.pid;
+        if (owner !== undefined && (ours ? held.has(lockPath) : isRunning(owner))) {
           throw new Error(
-            `The event store in ${dir} is already open by ${who} (lock file ${lockPath}); ` +
-              'stop that process or use another data directory',
+            `The event store in ${dir} is already open by ${ours ? 'this process' : `process ${owner}`} ` +
+              `(lock file ${lockPath}); stop that process or use another data directory`,
           );
         }
-        fs.rmSync(lockPath, { force: true });
+        takeAway(lockPath, found, `${lockPath}.${token}.stale`);
       }
       throw new Error(`Could not take the lock ${lockPath}: another process keeps taking it`);
     } finally {
@@ -59,8 +85,33 @@ export class DataDirLock {
     }
   }
 
-  /** Gives the lock up (only if this process still holds it). */
+  /** Gives the lock up (only if the lock file is still this acquisition's). */
   release(): void {
-    if (readOwner(this.lockPath) === process.pid) fs.rmSync(this.lockPath, { force: true });
+    held.delete(this.lockPath);
+    if (readLock(this.lockPath) === this.text) fs.rmSync(this.lockPath, { force: true });
+  }
+}
+
+/** Removes the lock at `lockPath` if it is still the one whose text is `judged` (a dead owner's). */
+function takeAway(lockPath: string, judged: string, aside: string): void {
+  try {
+    fs.renameSync(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else took it away
+    throw error;
+  }
+  try {
+    if (readLock(aside) !== judged) {
+      // A starter took the lock between our reading and our renaming: give it back.
+      try {
+        fs.linkSync(aside, lockPath);
+      } catch {
+        // A third starter linked its lock in that instant, so two now believe they hold the store.
+        // Without an OS lock (Node has no flock) this window cannot be closed; it needs three starters
+        // within microseconds of each other on one directory.
+      }
+    }
+  } finally {
+    fs.rmSync(aside, { force: true });
   }
 }
