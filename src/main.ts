@@ -12,10 +12,18 @@ async function main(): Promise<void> {
   // While the app is built, a failure (the data directory locked by another process, a store out of
   // reach) is reported as the one "Start-up failed" line below, not as Nest's stack trace as well.
   const app = await createApp(config, { logger: ['fatal', 'warn'] });
+  let url: string;
+  try {
+    url = await listen(app, config.host, config.port);
+  } catch (error) {
+    // Nothing half-started: the stores are closed (and the data directory's lock released) first.
+    await app.close().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${reason}`);
+  }
   // Serving: warnings and errors only (start-up itself is the one line below).
   app.useLogger(['fatal', 'error', 'warn']);
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
-  const url = await listen(app, config.host, config.port);
   process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);
 }
 

@@ -184,9 +184,14 @@ describe('loadConfig', () => {
       'SLA_RESOLUTION_HOURS_LOW',
       'AUTO_CLOSE_AFTER_DAYS',
       'REOPEN_WINDOW_DAYS',
-    ])('refuses a %s that is not a positive number', (name) => {
-      expect(problems({ [name]: '0' })).toEqual([`${name}: "0" is not a positive number`]);
-      expect(problems({ [name]: 'soon' })).toEqual([`${name}: "soon" is not a positive number`]);
+    ])('refuses a %s that is not a positive number, or past ten years', (name) => {
+      const [unit, max] = name.endsWith('_DAYS') ? ['days', '3650'] : ['hours', '87600'];
+      const refusal = (raw: string) => `${name}: "${raw}" is not a positive number of ${unit} up to ${max}`;
+      expect(problems({ [name]: '0' })).toEqual([refusal('0')]);
+      expect(problems({ [name]: 'soon' })).toEqual([refusal('soon')]);
+      // A deadline this far off is no date: every ticket created would fail.
+      expect(problems({ [name]: '100000000000' })).toEqual([refusal('100000000000')]);
+      expect(() => ok({ [name]: max })).not.toThrow();
     });
   });
 
@@ -200,9 +205,12 @@ describe('loadConfig', () => {
     it.each(['READ_YOUR_WRITES_TIMEOUT_MS', 'AUTO_CLOSE_INTERVAL_MS'])(
       'refuses a %s that is not one',
       (name) => {
-        expect(problems({ [name]: '-5' })).toEqual([
-          `${name}: "-5" is not a whole number of milliseconds (0 or more)`,
-        ]);
+        const refusal = (raw: string) =>
+          `${name}: "${raw}" is not a whole number of milliseconds from 0 to 2147483647 (~24.8 days)`;
+        expect(problems({ [name]: '-5' })).toEqual([refusal('-5')]);
+        // Node's timers go no further: a longer one fires after 1 ms (auto-close would spin).
+        expect(problems({ [name]: '2592000000' })).toEqual([refusal('2592000000')]);
+        expect(ok({ [name]: '2147483647' })).toBeDefined();
       },
     );
   });
@@ -221,7 +229,26 @@ describe('loadConfig', () => {
       expect.stringMatching(/^EVENTSTORE_URL: "nope"/),
       expect.stringMatching(/^MONGODB_DB: "a.b"/),
       'AUTH_JWT_SECRET: is 5 characters long; at least 32 are required',
-      'REOPEN_WINDOW_DAYS: "x" is not a positive number',
+      'REOPEN_WINDOW_DAYS: "x" is not a positive number of days up to 3650',
+    ]);
+  });
+
+  it('refuses a HOST of digits and dots that is no IPv4 address, naming it (it failed at listen before)', () => {
+    expect(problems({ HOST: '300.1.1.1.1' })).toEqual([
+      'HOST: "300.1.1.1.1" is not a host name or IP address',
+    ]);
+    expect(ok({ HOST: '10.0.0.1' }).host).toBe('10.0.0.1');
+  });
+
+  it('refuses a DATA_DIR that exists and is not a directory, naming it', () => {
+    expect(problems({ DATA_DIR: __filename })).toEqual([
+      `DATA_DIR: "${__filename}" exists and is not a directory`,
+    ]);
+  });
+
+  it('treats a blank AUTH_JWT_SECRET as unset: refused in production', () => {
+    expect(problems({ NODE_ENV: 'production', AUTH_JWT_SECRET: ' '.repeat(34) })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET: required when NODE_ENV=production/),
     ]);
   });
 });

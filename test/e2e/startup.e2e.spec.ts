@@ -3,6 +3,7 @@
  * starts, one start-up line with the URL, and a clean stop on SIGTERM that releases DATA_DIR.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
@@ -100,5 +101,30 @@ describe('start-up (src/main.ts)', () => {
     ]);
     first.kill('SIGTERM');
     await firstExited;
+  });
+
+  it('names HOST and PORT when it cannot listen, in one line, and leaves DATA_DIR unlocked', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = await exitOf(
+        startMain({
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        }),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(`^Start-up failed: cannot listen on HOST=127\\.0\\.0\\.1 PORT=${port}: .*EADDRINUSE`),
+        ),
+      ]);
+      expect(existsSync(join(dataDir, 'events.lock'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

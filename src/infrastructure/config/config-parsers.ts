@@ -1,4 +1,5 @@
 /** Checks of single configuration values; each error is the one line the operator sees, naming the variable. */
+import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 /** A parsed value, or the one-line problem with it. */
@@ -20,10 +21,14 @@ export function parsePort(raw: string, name: string): Parsed<number> {
     : { error: `${name}: "${raw}" is not a port number (1–65535)` };
 }
 
-/** An address to listen on: a host name, an IPv4 or an IPv6 address. */
+/**
+ * An address to listen on: a host name, an IPv4 or an IPv6 address. Digits and dots alone must make an
+ * IPv4 address (`300.1.1.1.1` would pass as a host name, then fail at listen without naming HOST).
+ */
 export function parseHost(raw: string, name: string): Parsed<string> {
   const text = raw.trim();
-  return isIP(text) !== 0 || HOSTNAME.test(text)
+  const numeric = /^[\d.]+$/.test(text);
+  return isIP(text) !== 0 || (!numeric && HOSTNAME.test(text))
     ? { value: text }
     : { error: `${name}: "${raw}" is not a host name or IP address` };
 }
@@ -81,22 +86,42 @@ export function parseDatabaseName(raw: string, name: string): Parsed<string> {
       };
 }
 
-export function parsePositiveNumber(raw: string, name: string): Parsed<number> {
-  const text = raw.trim();
-  const n = Number(text);
-  return /^\d+(\.\d+)?$/.test(text) && n > 0 && Number.isFinite(n)
-    ? { value: n }
-    : { error: `${name}: "${raw}" is not a positive number` };
+/**
+ * A positive number of `unit` up to `max` (SLA hours, days): a deadline past the year 275,760 is no
+ * date at all, and every ticket created would fail.
+ */
+export function positiveUpTo(max: number, unit: string): (raw: string, name: string) => Parsed<number> {
+  return (raw, name) => {
+    const text = raw.trim();
+    const n = Number(text);
+    return /^\d+(\.\d+)?$/.test(text) && n > 0 && n <= max
+      ? { value: n }
+      : { error: `${name}: "${raw}" is not a positive number of ${unit} up to ${max}` };
+  };
 }
 
-export function parseNonNegativeInteger(raw: string, name: string): Parsed<number> {
+/** Node's timers take at most 2^31 − 1 ms (~24.8 days); a longer one fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function parseMilliseconds(raw: string, name: string): Parsed<number> {
   const text = raw.trim();
-  return /^\d{1,15}$/.test(text)
+  return /^\d{1,10}$/.test(text) && Number(text) <= MAX_TIMER_MS
     ? { value: Number(text) }
-    : { error: `${name}: "${raw}" is not a whole number of milliseconds (0 or more)` };
+    : {
+        error: `${name}: "${raw}" is not a whole number of milliseconds from 0 to ${MAX_TIMER_MS} (~24.8 days)`,
+      };
 }
 
-/** A directory path: anything but text with a NUL character, which no file system accepts. */
+/**
+ * A directory path: anything but text with a NUL character, which no file system accepts, or a path
+ * to something that exists and is not a directory (it would fail later, naming no variable).
+ */
 export function parseDirectory(raw: string, name: string): Parsed<string> {
-  return raw.includes('\0') ? { error: `${name}: contains a NUL character` } : { value: raw };
+  if (raw.includes('\0')) return { error: `${name}: contains a NUL character` };
+  try {
+    if (!statSync(raw).isDirectory()) return { error: `${name}: "${raw}" exists and is not a directory` };
+  } catch {
+    // Absent (it is created at start) or unreadable (start-up says so).
+  }
+  return { value: raw };
 }

@@ -19,12 +19,16 @@ import {
   parseDirectory,
   parseEventStoreUrl,
   parseHost,
+  parseMilliseconds,
   parseMongoUrl,
-  parseNonNegativeInteger,
   parsePort,
-  parsePositiveNumber,
+  positiveUpTo,
   type Parsed,
 } from './config-parsers';
+
+/** SLA durations stop at ten years: beyond that they are typing mistakes, and far beyond, no dates. */
+const parseHours = positiveUpTo(87_600, 'hours');
+const parseDays = positiveUpTo(3_650, 'days');
 
 export type Env = Record<string, string | undefined>;
 
@@ -63,7 +67,8 @@ function value(env: Env, name: string): string | undefined {
 /** The HS256 secret: AUTH_JWT_SECRET, or (outside production) the development secret with a warning. */
 export function parseJwtSecret(env: Env): Parsed<{ secret: string; development: boolean }> {
   const secret = env.AUTH_JWT_SECRET;
-  if (secret === undefined || secret === '') {
+  // Blank counts as unset, as for every variable (a secret of spaces is no secret).
+  if (secret === undefined || secret.trim() === '') {
     if (env.NODE_ENV === 'production') {
       return { error: 'AUTH_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)' };
     }
@@ -80,7 +85,7 @@ export function parseJwtSecret(env: Env): Parsed<{ secret: string; development: 
 export const DEVELOPMENT_SECRET_WARNING =
   'AUTH_JWT_SECRET is not set: using the fixed development secret. Anyone can sign tokens; set it outside development.';
 
-/** Parses and validates the whole configuration; pure (reads only `env`). */
+/** Parses and validates the whole configuration (reads `env`, and whether DATA_DIR is a directory). */
 export function loadConfig(env: Env): ConfigResult {
   const problems: string[] = [];
   const take = <T>(parsed: Parsed<T>, fallback: T): T => {
@@ -107,26 +112,18 @@ export function loadConfig(env: Env): ConfigResult {
   for (const priority of PRIORITIES) {
     resolutionHours[priority] = optional(
       `SLA_RESOLUTION_HOURS_${priority}`,
-      parsePositiveNumber,
+      parseHours,
       DEFAULT_POLICY.resolutionHours[priority],
     );
   }
   const policy: TicketPolicy = {
-    firstResponseHours: optional(
-      'SLA_FIRST_RESPONSE_HOURS',
-      parsePositiveNumber,
-      DEFAULT_POLICY.firstResponseHours,
-    ),
+    firstResponseHours: optional('SLA_FIRST_RESPONSE_HOURS', parseHours, DEFAULT_POLICY.firstResponseHours),
     resolutionHours,
-    autoCloseAfterDays: optional(
-      'AUTO_CLOSE_AFTER_DAYS',
-      parsePositiveNumber,
-      DEFAULT_POLICY.autoCloseAfterDays,
-    ),
-    reopenWindowDays: optional('REOPEN_WINDOW_DAYS', parsePositiveNumber, DEFAULT_POLICY.reopenWindowDays),
+    autoCloseAfterDays: optional('AUTO_CLOSE_AFTER_DAYS', parseDays, DEFAULT_POLICY.autoCloseAfterDays),
+    reopenWindowDays: optional('REOPEN_WINDOW_DAYS', parseDays, DEFAULT_POLICY.reopenWindowDays),
   };
-  const autoCloseIntervalMs = optional('AUTO_CLOSE_INTERVAL_MS', parseNonNegativeInteger, 60_000);
-  const readYourWritesTimeoutMs = optional('READ_YOUR_WRITES_TIMEOUT_MS', parseNonNegativeInteger, 5000);
+  const autoCloseIntervalMs = optional('AUTO_CLOSE_INTERVAL_MS', parseMilliseconds, 60_000);
+  const readYourWritesTimeoutMs = optional('READ_YOUR_WRITES_TIMEOUT_MS', parseMilliseconds, 5000);
 
   if (problems.length > 0) return { ok: false, problems };
   return {
