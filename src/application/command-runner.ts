@@ -116,7 +116,12 @@ export class TicketCommandRunner {
       const version = last?.revision ?? null;
       if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
       if (state !== null) request.authorize?.(state);
-      if (requestErrors.length > 0) this.refuse(requestErrors, request, state);
+      const context: DecideContext = {
+        now: decisionTime(request.now ?? this.clock.now(), state),
+        actor,
+        policy: this.policy,
+      };
+      if (requestErrors.length > 0) refuse(requestErrors, request.command, state, context);
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
@@ -128,11 +133,6 @@ export class TicketCommandRunner {
         throw new ConcurrencyConflict(streamId, expectedVersion, version);
       }
 
-      const context: DecideContext = {
-        now: decisionTime(request.now ?? this.clock.now(), state),
-        actor,
-        policy: this.policy,
-      };
       let events: TicketEvent[];
       if (!isNumbered(request.command)) {
         events = decide(request.command, state, context);
@@ -211,25 +211,6 @@ export class TicketCommandRunner {
     if (dryRun.length === 0) return null;
     const number = await command.sequence.next();
     return { number, events: decide(command.build(number), state, context) };
-  }
-
-  /**
-   * Refuses a request whose own fields (`expectedVersion`, `commandId`) are bad, listing with them every
-   * bad field the domain finds in the command, so the client hears of all of them at once.
-   */
-  private refuse(fields: FieldError[], request: TicketCommandRequest, state: TicketState | null): never {
-    const { command, actor } = request;
-    const context: DecideContext = {
-      now: decisionTime(request.now ?? this.clock.now(), state),
-      actor,
-      policy: this.policy,
-    };
-    try {
-      decide(isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command, state, context);
-    } catch (error) {
-      if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
-    }
-    throw new InvalidInput(fields);
   }
 
   /**
@@ -329,7 +310,20 @@ function unchanged(
   return { ticketId, version: last.revision, position: last.position, commandId, state };
 }
 
-/** The CommandResult of an outcome. */
-export function commandResultOf(outcome: TicketCommandOutcome): CommandResult {
-  return outcome;
+/**
+ * Refuses a request whose own fields (`expectedVersion`, `commandId`) are bad, listing with them every
+ * bad field the domain finds in the command (a dry run), so the client hears of all of them at once.
+ */
+function refuse(
+  fields: FieldError[],
+  command: TicketCommand | NumberedCommand,
+  state: TicketState | null,
+  context: DecideContext,
+): never {
+  try {
+    decide(isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command, state, context);
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
+  }
+  throw new InvalidInput(fields);
 }

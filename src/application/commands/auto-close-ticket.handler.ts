@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { autoCloseRequest } from '../auto-close';
-import { commandResultOf, TicketCommandRunner } from '../command-runner';
+import { TicketCommandRunner } from '../command-runner';
 import type { CommandResult } from '../views';
 import { AutoCloseTicketCommand } from './ticket-commands';
 
@@ -9,6 +9,6 @@ export class AutoCloseTicketHandler implements ICommandHandler<AutoCloseTicketCo
   constructor(private readonly runner: TicketCommandRunner) {}
 
   async execute({ ticketId }: AutoCloseTicketCommand): Promise<CommandResult> {
-    return commandResultOf(await this.runner.run(autoCloseRequest(ticketId)));
+    return this.runner.run(autoCloseRequest(ticketId));
   }
 }

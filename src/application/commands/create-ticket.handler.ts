@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InvalidInput } from '../../domain/domain.errors';
 import { actorOf, requesterOfNewTicket } from '../access';
-import { commandResultOf, TicketCommandRunner } from '../command-runner';
+import { TicketCommandRunner } from '../command-runner';
 import { IDS, type Ids } from '../ports/ids.port';
 import { Sequences } from '../sequences';
 import type { CommandResult } from '../views';
@@ -48,7 +48,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicketCommand>
         }),
       },
     });
-    return commandResultOf(outcome);
+    return outcome;
   }
 }
 

@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { TicketCommand } from '../../domain/ticket.commands';
 import { actorOf, ensureMayActOn } from '../access';
-import { commandResultOf, TicketCommandRunner, type NumberedCommand } from '../command-runner';
+import { TicketCommandRunner, type NumberedCommand } from '../command-runner';
 import { IDS, type Ids } from '../ports/ids.port';
 import type { Principal } from '../principal';
 import { Sequences } from '../sequences';
@@ -34,7 +34,7 @@ async function change(
     authorize: (ticket) => ensureMayActOn(actor, ticket),
     command,
   });
-  return commandResultOf(outcome);
+  return outcome;
 }
 
 @CommandHandler(AssignTicketCommand)
