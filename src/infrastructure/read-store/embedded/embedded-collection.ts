@@ -17,15 +17,8 @@ import type { FindOptions, IndexSpec, ReadDocument } from '../../../application/
 import { compileFilter } from './compiled-filter';
 import { CountCache, countKey } from './count-cache';
 import { indexableConditions } from './filter-conditions';
-import {
-  boundedRange,
-  bracketed,
-  equalRange,
-  isRangeOnly,
-  rangesOf,
-  rangesSize,
-  type Candidates,
-} from './index-ranges';
+import type { Candidates } from './index-ranges';
+import { candidatesFor, countByIntersection, type IndexedDocuments } from './index-plan';
 import { walkIndex, walkPlan, walkSpan } from './index-walk';
 import { OrderedIndex, type IndexSource } from './ordered-index';
 import { TopK } from './top-k';
@@ -49,7 +42,7 @@ const TOP_K_LIMIT = 1000;
 
 type Matcher = (doc: ReadDocument) => boolean;
 
-export class EmbeddedCollection implements IndexSource {
+export class EmbeddedCollection implements IndexSource, IndexedDocuments {
   readonly docs = new Map<string, ReadDocument>();
   private readonly sequence = new Map<string, number>();
   /** The documents by insertion sequence (what index entries point at). */
@@ -69,6 +62,10 @@ export class EmbeddedCollection implements IndexSource {
   changesSince(from: number): readonly string[] | null {
     if (from < this.logStart) return null;
     return this.changeLog.slice(from - this.logStart);
+  }
+
+  get sequenceSize(): number {
+    return this.sequence.size;
   }
 
   seqOf(id: string): number {
@@ -141,7 +138,7 @@ export class EmbeddedCollection implements IndexSource {
     if (limit <= 0) return [];
     const matches = compile(filter);
     const { byField } = indexableConditions(filter);
-    const narrowed = this.candidates(filter);
+    const narrowed = candidatesFor(this, filter);
     const walk = options.sort ? walkPlan(this.indexes.values(), options.sort, byField) : null;
     const span = walk ? walkSpan(walk, byField) : null;
     // Walking the sort index visits about limit ÷ (the candidates' share of the walked span) documents
@@ -194,66 +191,13 @@ export class EmbeddedCollection implements IndexSource {
   }
 
   private countNow(filter: Record<string, unknown>): number {
-    const narrowed = this.candidates(filter);
+    const narrowed = candidatesFor(this, filter);
     if (narrowed !== null && narrowed.exact && narrowed.distinct) return narrowed.size;
-    const intersected = this.countIntersection(filter);
+    const intersected = countByIntersection(this, filter);
     if (intersected !== null) return intersected;
     let total = 0;
     this.visitMatching(narrowed, compile(filter), () => total++);
     this.trimLog();
-    return total;
-  }
-
-  /**
-   * Counts a conjunction of equality, `$in`, `$all` and bracketed range conditions, each on its own
-   * index, by tallying each document's sequence number once per condition it meets. Null when the
-   * filter is anything else.
-   */
-  private countIntersection(filter: Record<string, unknown>): number | null {
-    const { byField, complete } = indexableConditions(filter);
-    if (!complete || byField.size === 0) return null;
-    const conditions: { index: OrderedIndex; ranges: [number, number][] }[] = [];
-    for (const [field, condition] of byField) {
-      const index = this.indexOn(field);
-      if (!index || field === '_id') return null;
-      const kinds = [condition.equals, condition.containsAll, condition.lower ?? condition.upper].filter(
-        Boolean,
-      );
-      if (kinds.length !== 1) return null;
-      if (index.multikey && [...(condition.equals ?? []), ...(condition.containsAll ?? [])].some(isNullish)) {
-        return null; // an empty array's entry sits with the nulls, but `null` does not match it
-      }
-      if (condition.equals) {
-        const values = [...new Set(condition.equals)];
-        if (index.multikey && values.length > 1) return null;
-        conditions.push({ index, ranges: values.map((value) => equalRange(index, value)) });
-      } else if (condition.containsAll) {
-        for (const value of new Set(condition.containsAll))
-          conditions.push({ index, ranges: [equalRange(index, value)] });
-      } else {
-        if (index.multikey || !bracketed(condition)) return null;
-        conditions.push({ index, ranges: [boundedRange(index, condition)] });
-      }
-    }
-    // A condition whose ranges hold as many entries as there are documents, on an index with one entry
-    // per document, is met by every document: it cannot narrow the count (a list filtered on every
-    // open status, say). One condition left is counted by its ranges' sizes alone.
-    const narrowing = conditions.filter(
-      ({ index, ranges }) => index.multikey || rangesSize(ranges) < this.docs.size,
-    );
-    if (narrowing.length === 0) return this.docs.size;
-    if (narrowing.length === 1 && (!narrowing[0].index.multikey || narrowing[0].ranges.length === 1)) {
-      return rangesSize(narrowing[0].ranges);
-    }
-    const tally = new Uint8Array(this.sequence.size);
-    const needed = narrowing.length;
-    let total = 0;
-    for (const { index, ranges } of narrowing) {
-      index.size();
-      for (const [start, end] of ranges) {
-        for (let i = start; i < end; i++) if (++tally[index.seqAt(i)] === needed) total++;
-      }
-    }
     return total;
   }
 
@@ -287,6 +231,16 @@ export class EmbeddedCollection implements IndexSource {
     }
   }
 
+  /** The index that leads with `field` and has the fewest fields, if any. */
+  indexOn(field: string): OrderedIndex | null {
+    let best: OrderedIndex | null = null;
+    for (const index of this.indexes.values()) {
+      if (index.fields[0] !== field) continue;
+      if (best === null || index.fields.length < best.fields.length) best = index;
+    }
+    return best;
+  }
+
   /** Drops change-log entries every index has taken in. */
   private trimLog(): void {
     let consumed = this.logEnd;
@@ -297,85 +251,7 @@ export class EmbeddedCollection implements IndexSource {
       this.logStart = consumed;
     }
   }
-
-  private indexOn(field: string): OrderedIndex | null {
-    let best: OrderedIndex | null = null;
-    for (const index of this.indexes.values()) {
-      if (index.fields[0] !== field) continue;
-      if (best === null || index.fields.length < best.fields.length) best = index;
-    }
-    return best;
-  }
-
-  /**
-   * The cheapest way the indexes narrow the filter: one indexed field condition (equality, `$in`, `$all`,
-   * range), or a top-level `$or` whose every branch is narrowed (the union of the branches).
-   */
-  private candidates(filter: Record<string, unknown>): Candidates | null {
-    const { byField, alternatives, onlyEqualities } = indexableConditions(filter);
-    const single = byField.size === 1 && alternatives.length === 0 && Object.keys(filter).length === 1;
-    let best: Candidates | null = null;
-    const consider = (option: Candidates | null): void => {
-      if (option !== null && (best === null || option.size < best.size)) best = option;
-    };
-    for (const [field, condition] of byField) {
-      if (field === '_id' && condition.equals) {
-        const docs = [...new Set(condition.equals.map(String))]
-          .map((id) => this.docs.get(id))
-          .filter((doc): doc is ReadDocument => doc !== undefined);
-        consider({ size: docs.length, distinct: true, exact: false, visit: (each) => docs.forEach(each) });
-        continue;
-      }
-      const index = this.indexOn(field);
-      if (!index) continue;
-      const scalar = !index.multikey;
-      if (condition.equals) {
-        const values = [...new Set(condition.equals)];
-        const exact = single && onlyEqualities && (scalar || (values.length === 1 && !isNullish(values[0])));
-        consider(
-          rangesOf(
-            index,
-            values.map((value) => equalRange(index, value)),
-            scalar || values.length === 1,
-            exact,
-          ),
-        );
-      }
-      for (const value of condition.containsAll ?? []) {
-        const exact = single && condition.containsAll?.length === 1 && !condition.equals && !isNullish(value);
-        consider(rangesOf(index, [equalRange(index, value)], true, exact));
-      }
-      if (condition.lower || condition.upper) {
-        const exact =
-          single &&
-          scalar &&
-          bracketed(condition) &&
-          !condition.equals &&
-          !condition.containsAll &&
-          isRangeOnly(filter, field);
-        consider(rangesOf(index, [boundedRange(index, condition)], scalar, exact));
-      }
-    }
-    for (const branches of alternatives) {
-      const options = branches.map((branch) => this.candidates(branch));
-      if (options.some((option) => option === null)) continue;
-      const union = options as Candidates[];
-      consider({
-        size: union.reduce((sum, option) => sum + option.size, 0),
-        distinct: false,
-        exact: false,
-        visit: (each) => union.forEach((option) => option.visit(each)),
-      });
-    }
-    return best;
-  }
 }
-
-/**
- * On a multikey index an empty array has one entry, keyed like a missing value, so it sits among the
- * nulls; but in MongoDB `{ field: null }` does not match `field: []`. Such candidates must be tested.
- */
-const isNullish = (value: unknown): boolean => value === null || value === undefined;
 
 /** The plain-code matcher where it applies, mingo's compiled query for the rest. */
 function compile(filter: Record<string, unknown>): Matcher {
