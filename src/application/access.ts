@@ -30,6 +30,20 @@ export function actorOf(principal: Principal): Actor {
   return { id: principal.id, name: principal.name, role: actingRole(principal) };
 }
 
+/**
+ * The caller in each role they may change tickets in, strongest first. A command on an existing ticket
+ * is done in the first of them whose rules allow it: a requester who is also an agent withdraws their
+ * own ticket as its requester, but answers other tickets as an agent. Forbidden when there is none.
+ */
+export function actorsOf(principal: Principal): Actor[] {
+  actingRole(principal);
+  return ACTING_ROLES.filter((role) => principal.roles.includes(role)).map((role) => ({
+    id: principal.id,
+    name: principal.name,
+    role,
+  }));
+}
+
 /** The system, when a policy acts (auto-close). */
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Auto-close policy', role: 'SYSTEM' };
 
@@ -61,13 +75,20 @@ export function requesterOfNewTicket(
 }
 
 /**
- * Refuses a requester acting on someone else's ticket as NotFound: they may not see it, so they must
- * not learn that it exists. Staff act on any ticket.
+ * Refuses a requester acting on someone else's ticket: as NotFound when they may not see it (they must
+ * not learn that it exists), as Forbidden when another of their roles shows it to them (a requester who
+ * is also a reporter). Staff act on any ticket.
  */
-export function ensureMayActOn(actor: Actor, ticket: { id: string; requester: { id: string } }): void {
-  if (actor.role === 'REQUESTER' && ticket.requester.id !== actor.id) {
-    throw new NotFound(`Ticket ${ticket.id} not found`);
+export function ensureMayActOn(
+  actor: Actor,
+  ticket: { id: string; requester: { id: string } },
+  principal: Principal,
+): void {
+  if (actor.role !== 'REQUESTER' || ticket.requester.id === actor.id) return;
+  if (canSeeTicket(principal, ticket)) {
+    throw new Forbidden(`Ticket ${ticket.id} is not yours: a requester changes only their own tickets`);
   }
+  throw new NotFound(`Ticket ${ticket.id} not found`);
 }
 
 /** Agents, supervisors, auditors and reporters see every ticket (lists, statistics). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type FieldError, InvalidInput } from '../domain/domain.errors';
+import { type FieldError, InvalidInput, RuleViolated } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
 import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
@@ -33,8 +33,14 @@ export interface NumberedCommand {
 export interface TicketCommandRequest {
   ticketId: string;
   command: TicketCommand | NumberedCommand;
-  /** Who acts, in the one role they act in; recorded in every event's metadata. */
+  /** Who acts, in the strongest role they act in; recorded in every event's metadata. */
   actor: Actor;
+  /**
+   * The same caller in their weaker roles, tried in order when `actor` may not do the command (a rule
+   * of the domain refuses it, or `authorize` does); the first allowed one acts. When none is, the
+   * refusal of `actor` is the answer.
+   */
+  alsoActs?: readonly Actor[];
   /** The version the client last saw: if the stream has moved on, ConcurrencyConflict and nothing appended. */
   expectedVersion?: number | null;
   /** Makes the command idempotent: repeating it appends nothing and returns the first result. */
@@ -43,8 +49,8 @@ export interface TicketCommandRequest {
   commandIdFor?: (stream: readonly RecordedEvent[]) => string;
   /** For system actions: the policy that fired. */
   policy?: string | null;
-  /** Checked on the existing ticket before deciding; throws to refuse (a requester's foreign ticket → NotFound). */
-  authorize?: (state: TicketState) => void;
+  /** Checked on the existing ticket before deciding as `actor`; throws to refuse (a requester's foreign ticket → NotFound). */
+  authorize?: (state: TicketState, actor: Actor) => void;
   /** The instant of the decision; the clock's now by default. */
   now?: Date;
 }
@@ -103,7 +109,7 @@ export class TicketCommandRunner {
   }
 
   private async runQueued(request: TicketCommandRequest): Promise<TicketCommandOutcome> {
-    const { ticketId, actor, expectedVersion = null } = request;
+    const { ticketId, expectedVersion = null } = request;
     const streamId = ticketStreamName(ticketId);
     const policyName = request.policy ?? null;
     let allocated: number | null = null;
@@ -115,13 +121,10 @@ export class TicketCommandRunner {
       const last = stream.at(-1);
       const version = last?.revision ?? null;
       if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
-      if (state !== null) request.authorize?.(state);
-      const context: DecideContext = {
-        now: decisionTime(request.now ?? this.clock.now(), state),
-        actor,
-        policy: this.policy,
-      };
-      if (requestErrors.length > 0) refuse(requestErrors, request.command, state, context);
+      const now = decisionTime(request.now ?? this.clock.now(), state);
+      const allowed = authorizedActors(request, state);
+      if (requestErrors.length > 0)
+        refuse(requestErrors, request.command, state, this.contextFor(allowed[0], now));
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
@@ -133,6 +136,8 @@ export class TicketCommandRunner {
         throw new ConcurrencyConflict(streamId, expectedVersion, version);
       }
 
+      const context = this.actingContext(allowed, request.command, state, now);
+      const { actor } = context;
       let events: TicketEvent[];
       if (!isNumbered(request.command)) {
         events = decide(request.command, state, context);
@@ -180,6 +185,37 @@ export class TicketCommandRunner {
         await sleep(backoffDelay(attempt));
       }
     }
+  }
+
+  private contextFor(actor: Actor, now: Date): DecideContext {
+    return { now, actor, policy: this.policy };
+  }
+
+  /**
+   * The context to decide in: the first of the allowed roles that may do the command (found by dry runs
+   * when there are several), or the refusal of the first when none may. An invalid input is no refusal
+   * of the role: deciding in that role reports it.
+   */
+  private actingContext(
+    allowed: readonly Actor[],
+    command: TicketCommand | NumberedCommand,
+    state: TicketState | null,
+    now: Date,
+  ): DecideContext {
+    if (allowed.length === 1) return this.contextFor(allowed[0], now);
+    let refusal: RuleViolated | undefined;
+    for (const actor of allowed) {
+      const context = this.contextFor(actor, now);
+      try {
+        decide(dryRunCommand(command), state, context);
+        return context;
+      } catch (error) {
+        if (error instanceof InvalidInput) return context;
+        if (!(error instanceof RuleViolated)) throw error;
+        refusal ??= error;
+      }
+    }
+    throw refusal;
   }
 
   /**
@@ -244,7 +280,7 @@ export class TicketCommandRunner {
  * asks — sequence numbers, comment ids — is left out.
  */
 function commandFingerprint(request: TicketCommandRequest): string {
-  const built = isNumbered(request.command) ? request.command.build(PLACEHOLDER_NUMBER) : request.command;
+  const built = dryRunCommand(request.command);
   const command = built.kind === 'AddComment' ? { ...built, commentId: undefined } : built;
   const canonical = canonicalJson({ actor: request.actor.id, role: request.actor.role, command });
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
@@ -262,13 +298,37 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * The caller's roles (`actor`, then `alsoActs`) that `authorize` lets act on the ticket, in order; the
+ * first refusal when it lets none. A new ticket has nothing to authorize against: `actor` creates it.
+ */
+function authorizedActors(request: TicketCommandRequest, state: TicketState | null): Actor[] {
+  if (state === null || request.authorize === undefined) return [request.actor, ...(request.alsoActs ?? [])];
+  const allowed: Actor[] = [];
+  let refusal: unknown = undefined;
+  for (const actor of [request.actor, ...(request.alsoActs ?? [])]) {
+    try {
+      request.authorize(state, actor);
+      allowed.push(actor);
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  if (allowed.length === 0) throw refusal;
+  return allowed;
+}
+
 function isNumbered(command: TicketCommand | NumberedCommand): command is NumberedCommand {
   return !('kind' in command);
 }
 
+/** The command itself, or a numbered one with a placeholder number (for dry runs). */
+function dryRunCommand(command: TicketCommand | NumberedCommand): TicketCommand {
+  return isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command;
+}
+
 function isCreation(command: TicketCommand | NumberedCommand): boolean {
-  const probe = isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command;
-  return probe.kind === 'CreateTicket';
+  return dryRunCommand(command).kind === 'CreateTicket';
 }
 
 function metadataOf(event: RecordedEvent): Partial<TicketEventMetadata> | null {
@@ -321,7 +381,7 @@ function refuse(
   context: DecideContext,
 ): never {
   try {
-    decide(isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command, state, context);
+    decide(dryRunCommand(command), state, context);
   } catch (error) {
     if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
   }

@@ -1,6 +1,7 @@
 import {
   actingRole,
   actorOf,
+  actorsOf,
   canAuditRetention,
   canReadAllTickets,
   canReadHistory,
@@ -72,10 +73,36 @@ describe('access rules (domain.md §6)', () => {
     });
   });
 
+  it.each<[Role[], Role[]]>([
+    [['REQUESTER'], ['REQUESTER']],
+    [
+      ['REQUESTER', 'AGENT'],
+      ['AGENT', 'REQUESTER'],
+    ],
+    [
+      ['REQUESTER', 'AGENT', 'SUPERVISOR'],
+      ['SUPERVISOR', 'AGENT', 'REQUESTER'],
+    ],
+    [['REPORTER', 'REQUESTER'], ['REQUESTER']],
+  ])('a caller with %j may act in %j, strongest first', (roles, acting) => {
+    expect(actorsOf(who(...roles)).map((actor) => actor.role)).toEqual(acting);
+    expect(actorsOf(who(...roles))[0]).toEqual(actorOf(who(...roles)));
+  });
+
   it("hides someone else's ticket from a requester as NotFound; staff act on any ticket", () => {
-    expect(() => ensureMayActOn(actorOf(who('REQUESTER')), foreignTicket)).toThrow(NotFound);
-    expect(() => ensureMayActOn(actorOf(who('REQUESTER')), ownTicket)).not.toThrow();
-    expect(() => ensureMayActOn(actorOf(who('AGENT')), foreignTicket)).not.toThrow();
+    const requester = who('REQUESTER');
+    expect(() => ensureMayActOn(actorOf(requester), foreignTicket, requester)).toThrow(NotFound);
+    expect(() => ensureMayActOn(actorOf(requester), ownTicket, requester)).not.toThrow();
+    expect(() => ensureMayActOn(actorOf(who('AGENT')), foreignTicket, who('AGENT'))).not.toThrow();
+  });
+
+  it('refuses a requester who may see the foreign ticket through another role as Forbidden, not NotFound', () => {
+    const requesterAndReporter = who('REQUESTER', 'REPORTER');
+    expect(() => ensureMayActOn(actorOf(requesterAndReporter), foreignTicket, requesterAndReporter)).toThrow(
+      Forbidden,
+    );
+    const [, asRequester] = actorsOf(who('AGENT', 'REQUESTER'));
+    expect(() => ensureMayActOn(asRequester, foreignTicket, who('AGENT', 'REQUESTER'))).toThrow(Forbidden);
   });
 
   it.each<[Role[], boolean]>([

@@ -179,6 +179,50 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
     expect(await stream(ticket.ticketId)).toHaveLength(1);
   });
 
+  describe('a caller with several roles (REQUESTER and AGENT in one token)', () => {
+    const both = principal('kassir_5LE', ['REQUESTER', 'AGENT'], 'Анна Кассирова');
+    const actorsOf = async (ticketId: string) =>
+      (await stream(ticketId)).map(
+        (e) => `${e.type}:${(e.metadata as { actor: { role: string } }).actor.role}`,
+      );
+
+    it('acts as an agent where an agent may, and as the requester where only the requester may', async () => {
+      const { ticketId } = await create(REQUESTER_PRINCIPAL);
+      await bus.execute(new AddCommentCommand(both, { ticketId, body: 'Уточняю' }));
+      await bus.execute(
+        new CloseTicketCommand(both, { ticketId, resolution: 'WITHDRAWN', commandId: 'withdraw-1' }),
+      );
+      expect(await actorsOf(ticketId)).toEqual([
+        'TicketCreated:REQUESTER',
+        'CommentAdded:AGENT',
+        'TicketClosed:REQUESTER',
+      ]);
+      // The retry answers the first result, although no role could withdraw the closed ticket now.
+      const again = await bus.execute(
+        new CloseTicketCommand(both, { ticketId, resolution: 'WITHDRAWN', commandId: 'withdraw-1' }),
+      );
+      expect(again.version).toBe(2);
+      expect(await stream(ticketId)).toHaveLength(3);
+    });
+
+    it("is refused with the strongest role's rule where none of the roles may (someone else's ticket)", async () => {
+      const { ticketId } = await create(OTHER_REQUESTER_PRINCIPAL);
+      await expect(
+        bus.execute(new CloseTicketCommand(both, { ticketId, resolution: 'WITHDRAWN' })),
+      ).rejects.toMatchObject({ rule: 'close.withdraw-requester-only' });
+      expect(await stream(ticketId)).toHaveLength(1);
+    });
+
+    it('a requester who is also a reporter is told Forbidden, not NotFound, for a ticket they can read', async () => {
+      const { ticketId } = await create(OTHER_REQUESTER_PRINCIPAL);
+      const readsAll = principal('kassir_5LE', ['REQUESTER', 'REPORTER']);
+      await expect(
+        bus.execute(new AddCommentCommand(readsAll, { ticketId, body: 'x' })),
+      ).rejects.toBeInstanceOf(Forbidden);
+      expect(await stream(ticketId)).toHaveLength(1);
+    });
+  });
+
   it('an agent taking a ticket without giving a name is recorded under their own name; others as given', async () => {
     const { ticketId } = await create();
     await bus.execute(new AssignTicketCommand(AGENT_PRINCIPAL, { ticketId, assigneeId: 'agent_1' }));

@@ -73,6 +73,30 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       expect(error.extensions?.code).toBe('NOT_FOUND');
     });
 
+    it('lets a caller with several roles act in the strongest one that may (withdrawing their own ticket as its requester)', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const both = requester.as(tokenFor({ sub: `kassir_both_${tag}`, roles: ['REQUESTER', 'AGENT'] }));
+      const own = (await both.ok(CREATE_TICKET, { input: refundTicket() })).createTicket.ticket;
+      const withdraw = `mutation($i: CloseTicketInput!) { closeTicket(input: $i) { ticket { status resolution } } }`;
+      const closed = await both.ok(withdraw, { i: { ticketId: own.id, resolution: 'WITHDRAWN' } });
+      expect(closed.closeTicket.ticket).toEqual({ status: 'CLOSED', resolution: 'WITHDRAWN' });
+      const notTheirs = await both.error(withdraw, {
+        i: { ticketId: othersTicket.id, resolution: 'WITHDRAWN' },
+      });
+      expect(notTheirs.extensions).toMatchObject({
+        code: 'RULE_VIOLATED',
+        rule: 'close.withdraw-requester-only',
+      });
+
+      // A requester who may read every ticket (also a reporter) is told FORBIDDEN: NOT_FOUND would be untrue.
+      const readsAll = requester.as(tokenFor({ sub: `kassir_rep_${tag}`, roles: ['REQUESTER', 'REPORTER'] }));
+      const forbidden = await readsAll.error(
+        'mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }',
+        { i: { ticketId: othersTicket.id, body: 'Hello' } },
+      );
+      expect(forbidden.extensions?.code).toBe('FORBIDDEN');
+    });
+
     it('never shows a requester internal comments, in the ticket or its history', async () => {
       const own = (await requester.ok(GET_TICKET, { id: ticket.id })).ticket;
       expect(own.comments.map((c: Data) => c.body)).toEqual(['We are looking into it']);

@@ -2,7 +2,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { TicketCommand } from '../../domain/ticket.commands';
-import { actorOf, ensureMayActOn } from '../access';
+import { actorsOf, ensureMayActOn } from '../access';
 import { TicketCommandRunner, type NumberedCommand } from '../command-runner';
 import { IDS, type Ids } from '../ports/ids.port';
 import type { Principal } from '../principal';
@@ -18,20 +18,24 @@ import {
   type TicketChangeInput,
 } from './ticket-commands';
 
-/** Runs a command on an existing ticket as the caller: auditors and reporters are refused, requesters see only their own. */
+/**
+ * Runs a command on an existing ticket as the caller, in the strongest of their roles that may do it:
+ * auditors and reporters are refused, requesters act only on their own tickets.
+ */
 async function change(
   runner: TicketCommandRunner,
   principal: Principal,
   input: TicketChangeInput,
   command: TicketCommand | NumberedCommand,
 ): Promise<CommandResult> {
-  const actor = actorOf(principal);
+  const [actor, ...alsoActs] = actorsOf(principal);
   const outcome = await runner.run({
     ticketId: input.ticketId,
     actor,
+    alsoActs,
     expectedVersion: input.expectedVersion ?? null,
     commandId: input.commandId ?? null,
-    authorize: (ticket) => ensureMayActOn(actor, ticket),
+    authorize: (ticket, acting) => ensureMayActOn(acting, ticket, principal),
     command,
   });
   return outcome;
