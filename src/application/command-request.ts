@@ -35,6 +35,9 @@ export function requestFieldErrors({
   }
   if (typeof commandId === 'string' && commandId.length > MAX_COMMAND_ID_LENGTH) {
     errors.push({ path: 'commandId', message: `must be at most ${MAX_COMMAND_ID_LENGTH} characters` });
+  } else if (typeof commandId === 'string' && commandId.trim() === '') {
+    // A client sending "" for "no key" would otherwise share one key across all its commands.
+    errors.push({ path: 'commandId', message: 'must not be blank (leave it out to send no key)' });
   }
   return errors;
 }

@@ -21,6 +21,7 @@ import { decisionTime, requestFieldErrors } from './command-request';
 import { KeyedQueue } from './keyed-queue';
 import { backoffDelay, sleep } from './retry';
 import type { SequenceAllocator } from './sequences';
+import { mayChangeNothing, UnchangedCommands } from './unchanged-commands';
 import type { CommandResult } from './views';
 
 /** A command that needs a number from a sequence (a ticket number, a registration number). */
@@ -90,13 +91,16 @@ const PLACEHOLDER_NUMBER = 1;
 export class TicketCommandRunner {
   private readonly queue = new KeyedQueue();
   private options: CommandRunnerOptions = DEFAULT_RUNNER_OPTIONS;
+  private readonly unchangedCommands: UnchangedCommands;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: Ids,
     @Inject(TICKET_POLICY) private readonly policy: TicketPolicy,
-  ) {}
+  ) {
+    this.unchangedCommands = new UnchangedCommands(store, ids);
+  }
 
   /** Overrides the retry bound (tests, benchmarks). */
   configure(options: Partial<CommandRunnerOptions>): this {
@@ -129,7 +133,7 @@ export class TicketCommandRunner {
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
       if (commandId !== null) {
-        const earlier = this.earlierOutcome(ticketId, stream, commandId, fingerprint);
+        const earlier = await this.earlierOutcome(ticketId, stream, commandId, fingerprint, request.command);
         if (earlier) return earlier;
       }
       if (expectedVersion !== null && expectedVersion !== version) {
@@ -149,7 +153,12 @@ export class TicketCommandRunner {
         allocated = decided.number;
         events = decided.events;
       }
-      if (events.length === 0) return unchanged(ticketId, state, last, commandId);
+      if (events.length === 0) {
+        if (commandId !== null && last !== undefined) {
+          await this.unchangedCommands.note(ticketId, { commandId, fingerprint, version: last.revision });
+        }
+        return unchanged(ticketId, state, last, commandId);
+      }
 
       const metadata: TicketEventMetadata = {
         actor,
@@ -250,29 +259,58 @@ export class TicketCommandRunner {
   }
 
   /**
-   * The result the command had the first time, if the stream holds its events. The same commandId with
-   * a different command (or actor) is refused: answering it with the first command's result would
-   * tell the client its change was made when it was not.
+   * The result the command had the first time, if it ran before: its events are in the stream, or it
+   * changed nothing and was noted so (UnchangedCommands). The same commandId with a different command
+   * (or actor) is refused: answering it with the first command's result would tell the client its
+   * change was made when it was not.
    */
-  private earlierOutcome(
+  private async earlierOutcome(
     ticketId: string,
     stream: readonly RecordedEvent[],
     commandId: string,
     fingerprint: string | null,
-  ): TicketCommandOutcome | null {
+    command: TicketCommand | NumberedCommand,
+  ): Promise<TicketCommandOutcome | null> {
     const own = stream.filter((e) => metadataOf(e)?.commandId === commandId);
     const lastOwn = own.at(-1);
-    if (lastOwn === undefined) return null;
-    const recorded = metadataOf(lastOwn)?.commandFingerprint;
-    if (typeof recorded === 'string' && recorded !== fingerprint) {
-      throw new InvalidInput([
-        { path: 'commandId', message: 'was already used for a different command on this ticket' },
-      ]);
+    if (lastOwn !== undefined) {
+      checkSameCommand(metadataOf(lastOwn)?.commandFingerprint, fingerprint, command);
+      return repeatedOutcome(ticketId, stream, lastOwn.revision, commandId, own.map(toEvent));
     }
-    const upTo = stream.filter((e) => e.revision <= lastOwn.revision);
-    const state = foldEntries(upTo.map(toEntry)) as TicketState;
-    return outcome(ticketId, state, lastOwn.revision, lastOwn.position, commandId, own.map(toEvent));
+    if (stream.length === 0 || !mayChangeNothing(dryRunCommand(command).kind)) return null;
+    const noted = await this.unchangedCommands.find(ticketId, commandId);
+    if (noted === null) return null;
+    checkSameCommand(noted.fingerprint, fingerprint, command);
+    return repeatedOutcome(ticketId, stream, noted.version, commandId, []);
   }
+}
+
+/** Refuses a commandId whose first use was a different command (by their fingerprints). */
+function checkSameCommand(
+  recorded: unknown,
+  fingerprint: string | null,
+  command: TicketCommand | NumberedCommand,
+): void {
+  if (typeof recorded !== 'string' || recorded === fingerprint) return;
+  const message = isCreation(command)
+    ? 'was already used to create a different ticket'
+    : 'was already used for a different command on this ticket';
+  throw new InvalidInput([{ path: 'commandId', message }]);
+}
+
+/** A repeated command's answer: the ticket as the first run left it (at `version`), marked repeated. */
+function repeatedOutcome(
+  ticketId: string,
+  stream: readonly RecordedEvent[],
+  version: number,
+  commandId: string,
+  events: readonly TicketEvent[],
+): TicketCommandOutcome {
+  const upTo = stream.filter((e) => e.revision <= version);
+  const state = foldEntries(upTo.map(toEntry)) as TicketState;
+  const result = outcome(ticketId, state, version, upTo[upTo.length - 1].position, commandId, events);
+  result.repeated = true;
+  return result;
 }
 
 /**

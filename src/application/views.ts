@@ -146,6 +146,11 @@ export interface CommandResult {
    * when the read models do not show the change in time (the write is stored either way).
    */
   state: TicketState;
+  /**
+   * True when the commandId had run before: nothing was appended now, and `version`, `position` and
+   * `state` are the ticket as that first run left it (domain.md §2: "returns the same result").
+   */
+  repeated?: boolean;
 }
 
 export type { Role };

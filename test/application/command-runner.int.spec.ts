@@ -194,6 +194,50 @@ describe('TicketCommandRunner on the embedded event store', () => {
     expect(await stream()).toHaveLength(3);
   });
 
+  it('a retried command that changed nothing still changes nothing after someone else changed the ticket', async () => {
+    await created();
+    const assign = (assigneeId: string) => ({
+      kind: 'AssignTicket' as const,
+      assigneeId,
+      line: 'FIRST' as const,
+    });
+    await runner.run({ ticketId, actor: AGENT, command: assign('agent_1') });
+    // Assigning the same person again appends nothing (domain.md); its commandId is remembered anyway.
+    const first = await runner.run({
+      ticketId,
+      actor: AGENT,
+      commandId: 'same-again',
+      command: assign('agent_1'),
+    });
+    expect(first.version).toBe(1);
+    await runner.run({
+      ticketId,
+      actor: { id: 'sup_1', name: 'Светлана Старшая', role: 'SUPERVISOR' },
+      command: assign('agent_2'),
+    });
+
+    // The retry (a lost answer) must not take the ticket back from agent_2.
+    const retry = await newRunner(temp.store).run({
+      ticketId,
+      actor: AGENT,
+      commandId: 'same-again',
+      command: assign('agent_1'),
+    });
+    expect(retry).toMatchObject({ version: 1, repeated: true });
+    expect(retry.state.assignee?.id).toBe('agent_1');
+    const assignees = (await stream())
+      .filter((e) => e.type === 'TicketAssigned')
+      .map((e) => (e.data as { assignee: { id: string } }).assignee.id);
+    expect(assignees).toEqual(['agent_1', 'agent_2']);
+
+    // The same commandId for another command is refused, as for commands that appended events.
+    await expect(
+      runner.run({ ticketId, actor: AGENT, commandId: 'same-again', command: assign('agent_3') }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    // Nothing of this reaches the ticket's stream.
+    expect(await stream()).toHaveLength(3);
+  });
+
   it('refuses a commandId already used for a different command or by another actor, appending nothing', async () => {
     await created();
     await runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('once') });

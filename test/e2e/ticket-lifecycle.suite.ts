@@ -253,6 +253,27 @@ export function describeTicketLifecycle(bootEnv: BootEnv): void {
       expect(c2.ticket.comments).toHaveLength(1);
     });
 
+    it('answers a retry with the ticket as the first run left it, also after later changes', async () => {
+      const ticket = (await create(requester, milesTicket('Retried close'))).ticket;
+      const closeInput = { ticketId: ticket.id, resolution: 'WITHDRAWN', commandId: `close-${randomUUID()}` };
+      const closed = (await requester.ok(CLOSE, { input: closeInput })).closeTicket;
+      await requester.ok(REOPEN, { input: { ticketId: ticket.id, reason: 'Not solved after all' } });
+
+      const retried = (await requester.ok(CLOSE, { input: closeInput })).closeTicket;
+      expect(retried).toEqual(closed);
+      expect(retried.ticket).toMatchObject({ status: 'CLOSED', resolution: 'WITHDRAWN' });
+      const now = (await requester.ok(GET_TICKET, { id: ticket.id })).ticket;
+      expect(now).toMatchObject({ status: 'NEW', version: closed.ticket.version + 1 });
+    });
+
+    it('a blank commandId is refused rather than taken as a key shared by every request', async () => {
+      const error = await requester.error(CREATE_TICKET, { input: { ...milesTicket(), commandId: '  ' } });
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.fields).toEqual([
+        { path: 'commandId', message: expect.stringMatching(/blank/) },
+      ]);
+    });
+
     it('answers NOT_FOUND for a command on a ticket that does not exist', async () => {
       const error = await agent.error(COMMENT, { input: { ticketId: randomUUID(), body: 'Hello' } });
       expect(error.extensions?.code).toBe('NOT_FOUND');

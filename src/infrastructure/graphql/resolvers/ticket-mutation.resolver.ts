@@ -146,6 +146,8 @@ export class TicketMutationResolver {
     // Auditors, reporters and callers without a role change nothing: refused before any command runs.
     actingRole(principal);
     const result: CommandResult = await this.commands.execute(build());
+    // A repeated commandId answers what its first run answered: the ticket as that run left it.
+    if (result.repeated) return { ticket: this.viewOf(result, principal), result };
     const caughtUp = await this.projections.waitForPosition(
       result.position,
       this.options.readYourWritesTimeoutMs,
@@ -159,7 +161,12 @@ export class TicketMutationResolver {
       `Read models did not reach position ${result.position} of ticket ${result.ticketId} in time; ` +
         'answered from its events',
     );
+    return { ticket: this.viewOf(result, principal), result };
+  }
+
+  /** The ticket as the command left it, folded from its events (not read from the read models). */
+  private viewOf(result: CommandResult, principal: Principal): TicketView {
     const { state } = result;
-    return { ticket: ticketView(state, state.comments, principal, this.clock.now()), result };
+    return ticketView(state, state.comments, principal, this.clock.now());
   }
 }
