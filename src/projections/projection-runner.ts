@@ -43,8 +43,16 @@ export interface ProjectionRunnerOptions {
   batchSize: number;
 }
 
+/**
+ * The read models' shape. Bump it when a projector's documents change (a field added or computed
+ * differently): the checkpoint is named after it, so the next start finds none, and a read store that
+ * keeps its documents (MongoDB) has them rebuilt from the event store instead of mixing both shapes.
+ * 2: `resolutionSortKey`; search words fold accents and keep combining marks.
+ */
+export const READ_MODEL_VERSION = 2;
+
 export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
-  checkpointName: 'read-models',
+  checkpointName: `read-models.v${READ_MODEL_VERSION}`,
   attempts: 4,
   retryDelayMs: 20,
   batchSize: 1000,
@@ -97,12 +105,18 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopped = false;
+    this.position = await this.store.getCheckpoint(this.options.checkpointName);
+    if (this.position === null) {
+      this.logger.log(`No checkpoint of read-model version ${READ_MODEL_VERSION}: projecting every event`);
+    }
     for (const projector of this.projectors) {
       for (const [collection, indexes] of Object.entries(projector.collections)) {
+        // Without a checkpoint of this version, whatever the collection holds (nothing, or documents a
+        // release with another READ_MODEL_VERSION wrote) is dropped: everything is projected afresh.
+        if (this.position === null) await this.store.dropCollection(collection);
         await this.store.ensureIndexes(collection, indexes);
       }
     }
-    this.position = await this.store.getCheckpoint(this.options.checkpointName);
     const subscription = this.events.subscribeToAll({
       fromPosition: this.position ?? 'start',
       filter: READ_MODEL_FILTER,

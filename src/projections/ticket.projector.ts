@@ -8,6 +8,7 @@ import {
   READ_MODEL_INDEXES,
   TICKETS,
   priorityRank,
+  resolutionSortKey,
   statusRank,
   type TicketDocument,
 } from '../application/queries/read-models';
@@ -69,6 +70,7 @@ export function ticketDocument(state: TicketState, previous: TicketDocument | nu
     priorityRank: priorityRank(state.priority),
     statusRank: statusRank(state.status),
     hasCouponRequests: state.couponRequests.length > 0,
+    resolutionSortKey: resolutionSortKey(state),
     overdueFrom: overdueFrom(state),
     autoCloseClockStart: autoCloseClockStart(state),
   };

@@ -1,15 +1,17 @@
 import { searchWords } from '../../src/application/queries/search-words';
 
-/** The definition the scan implements: NFC, lower case, maximal runs of letters and digits, first occurrence. */
+/**
+ * The definition the scan implements: lower case, decomposed, accents off Latin and Greek letters and
+ * the diaeresis off е, composed again; maximal runs of letters, digits and marks; first occurrence.
+ */
 function byDefinition(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .normalize('NFC')
-        .toLowerCase()
-        .match(/[\p{L}\p{N}]+/gu) ?? [],
-    ),
-  ];
+  const folded = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu, '$1')
+    .replace(/е\u0308/gu, 'е')
+    .normalize('NFC');
+  return [...new Set(folded.match(/[\p{L}\p{N}\p{M}]+/gu) ?? [])];
 }
 
 describe('search words (schema: TicketFilter.search)', () => {
@@ -25,7 +27,18 @@ describe('search words (schema: TicketFilter.search)', () => {
 
   it('composes a letter typed with a combining accent, so both spellings are the same word', () => {
     expect(searchWords('e\u0301cole')).toEqual(searchWords('école'));
-    expect(searchWords('École')).toEqual(['école']);
+  });
+
+  it('ignores accents on Latin and Greek letters and the diaeresis of ё, as people type without them', () => {
+    expect(searchWords('École Ἀθῆναι')).toEqual(['ecole', 'αθηναι']);
+    // The Turkish capital İ lower-cases to i with a combining dot; the word is not cut there.
+    expect(searchWords('İSTANBUL')).toEqual(['istanbul']);
+    expect(searchWords('Отменён, ЁЛКА')).toEqual(['отменен', 'елка']);
+    expect(searchWords('Мой рейс')).toEqual(['мой', 'рейс']); // й is a letter of its own
+  });
+
+  it('keeps the marks of other scripts inside their words', () => {
+    expect(searchWords('नमस्ते दुनिया')).toEqual(['नमस्ते', 'दुनिया']);
   });
 
   it('reads letters outside the basic plane and treats emoji and stray surrogates as separators', () => {
@@ -51,6 +64,10 @@ describe('search words (schema: TicketFilter.search)', () => {
       '_',
       'ß',
       'İ',
+      'ё',
+      'नमस्ते',
+      '\u0301',
+      'Ά',
       '٣',
       'x',
       '\t',

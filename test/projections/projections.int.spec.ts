@@ -177,6 +177,40 @@ describe('projections fed by the embedded event store', () => {
     expect(side.projection.health().status).toBe('ok');
   });
 
+  it('read models of another version (a store that keeps them, after an upgrade) are projected afresh', async () => {
+    side = await ReadSide.open();
+    const [ticketId] = await someHistory(side);
+    const current = await snapshot(side.readStore);
+    // What an older release left in a store that keeps its documents: its own checkpoint, and
+    // documents of another shape.
+    const kept = new EmbeddedReadStore();
+    const stale = {
+      ...(current[TICKETS][0] as TicketDocument),
+      subject: 'old shape',
+      resolutionSortKey: undefined,
+    };
+    await kept.replace(TICKETS, stale, { expectedRevision: -1 });
+    await kept.saveCheckpoint('read-models', 10n ** 12n);
+
+    const upgraded = side.newRunner(kept);
+    await upgraded.start();
+    const head = (await ticketEvents(side)).at(-1)!.position;
+    expect(await upgraded.waitForPosition(head, 10_000)).toBe(true);
+    expect(await snapshot(kept)).toEqual(current);
+    expect(await kept.get(TICKETS, ticketId)).toMatchObject({ subject: 'Возврат билета' });
+    await upgraded.stop();
+
+    // With a checkpoint of its own version it carries on from there, touching nothing before it.
+    const first = current[TICKETS][0] as TicketDocument;
+    await kept.replace(TICKETS, { ...first, subject: 'kept' }, { expectedRevision: first.revision });
+    const resumed = side.newRunner(kept);
+    await resumed.start();
+    expect(await resumed.waitForPosition(head, 10_000)).toBe(true);
+    expect(await kept.get(TICKETS, first._id)).toMatchObject({ subject: 'kept' });
+    await resumed.stop();
+    await kept.close();
+  });
+
   it('after a restart every read model is restored from the event store', async () => {
     side = await ReadSide.open();
     await someHistory(side);

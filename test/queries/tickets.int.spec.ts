@@ -231,6 +231,8 @@ describe('ticket lookups and lists', () => {
       expect(await search('421 2345678901')).toEqual([ids.coupon]);
       const tech = (await q.get(AGENT, { id: ids.tech }))!;
       expect(await search(String(tech.number))).toEqual([ids.tech]);
+      expect(await search(`#${tech.number}`)).toEqual([ids.tech]);
+      expect(await search(`№ ${tech.number}`)).toEqual([ids.tech]);
     });
 
     it('treats operator-looking search text as text', async () => {
@@ -263,7 +265,8 @@ describe('ticket lookups and lists', () => {
           'SOLUTION_PROPOSED',
           'CLOSED',
         ].indexOf(t.status),
-        RESOLUTION_DUE_AT: t.resolutionDueAt,
+        // A paused deadline (waiting on the requester) sorts after every running one: see resolutionSortKey.
+        RESOLUTION_DUE_AT: (t.status === 'AWAITING_REQUESTER' ? '~' : '') + t.resolutionDueAt,
       })[field];
 
     it.each(
@@ -302,6 +305,34 @@ describe('ticket lookups and lists', () => {
       await expect(q.list(AGENT, null, null, 2, 'not a cursor')).rejects.toBeInstanceOf(InvalidInput);
       expect((await q.list(AGENT, null, null, 0)).nodes).toEqual([]);
     });
+  });
+
+  it('sorts a ticket waiting on the requester after every running deadline, and by time left among such', async () => {
+    const own = await ReadSide.open();
+    const ownQ = queriesOf(own);
+    try {
+      const urgent = (await own.create(ANNA, { priority: 'CRITICAL', subject: 'Срочно' })).ticketId;
+      const waiting = (await own.create(ANNA, { priority: 'CRITICAL', subject: 'Ждёт ответа' })).ticketId;
+      const slow = (await own.create(ANNA, { priority: 'LOW', subject: 'Не срочно' })).ticketId;
+      await own.comment(AGENT, { ticketId: waiting, body: 'Пришлите билет', requestsReply: true });
+      own.clock.advanceHours(5);
+      const order = async (direction: 'ASC' | 'DESC') => {
+        const page = await ownQ.list(AGENT, null, { field: 'RESOLUTION_DUE_AT', direction }, 10);
+        return page.nodes.map((t) => t.id);
+      };
+      // The waiting ticket shows a deadline 5 hours later than it had, still before the LOW one's; its
+      // clock is stopped, so the desk's most urgent-first list puts it last.
+      const shown = (id: string) => ownQ.get(AGENT, { id }).then((t) => t!.resolutionDueAt);
+      expect((await shown(urgent)) < (await shown(waiting))).toBe(true);
+      expect((await shown(waiting)) < (await shown(slow))).toBe(true);
+      expect(await order('ASC')).toEqual([urgent, slow, waiting]);
+      expect(await order('DESC')).toEqual([waiting, slow, urgent]);
+      // Answered, its clock runs again and it sorts by its (moved) deadline.
+      await own.comment(ANNA, { ticketId: waiting, body: '4212345678901' });
+      expect(await order('ASC')).toEqual([urgent, waiting, slow]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('works for supervisors too', async () => {

@@ -155,7 +155,7 @@ const cursorFor = (sort: TicketSortInput): string =>
     number: 42,
     priorityRank: 2,
     statusRank: 1,
-    resolutionDueAt: '2026-11-03T00:00:00.000Z',
+    resolutionSortKey: '2026-11-03T00:00:00.000Z',
   });
 
 /** The shapes every handler sends: `strict` ones must meet the ESR rule, the rest be narrowed or ordered. */

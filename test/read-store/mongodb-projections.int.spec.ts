@@ -12,7 +12,7 @@ import {
   createMongoReadStore,
   type MongoReadStore,
 } from '../../src/infrastructure/read-store/mongodb/mongodb-read-store';
-import { ProjectionRunner } from '../../src/projections/projection-runner';
+import { DEFAULT_RUNNER_OPTIONS, ProjectionRunner } from '../../src/projections/projection-runner';
 import { READ_MODEL_PROJECTORS } from '../../src/projections/read-model-projectors';
 import { AGENT, ANNA, OLEG, ReadSide, couponInput } from '../queries/read-side.fixture';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/server';
@@ -68,7 +68,7 @@ describe('projections on the MongoDB read store', () => {
     await runner.start();
     try {
       expect(await runner.waitForPosition(last, 20_000)).toBe(true);
-      expect(await store.getCheckpoint('read-models')).toBeGreaterThanOrEqual(last);
+      expect(await store.getCheckpoint(DEFAULT_RUNNER_OPTIONS.checkpointName)).toBeGreaterThanOrEqual(last);
       const embedded = await snapshot(side.readStore);
       expect(embedded[TICKETS]).toHaveLength(31);
       expect(await snapshot(store)).toEqual(embedded);

@@ -20,7 +20,7 @@ const SORT_FIELDS: Record<TicketSortField, string> = {
   NUMBER: 'number',
   PRIORITY: 'priorityRank',
   STATUS: 'statusRank',
-  RESOLUTION_DUE_AT: 'resolutionDueAt',
+  RESOLUTION_DUE_AT: 'resolutionSortKey',
 };
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };

@@ -26,6 +26,8 @@ export type TicketDocument = ReadDocument &
     /** TICKET_STATUSES order: NEW 0 … CLOSED 5, the ticket's life cycle. */
     statusRank: number;
     hasCouponRequests: boolean;
+    /** What RESOLUTION_DUE_AT sorts by (see resolutionSortKey). */
+    resolutionSortKey: string;
     /** The instant after which the ticket is overdue unless something happens first (see overdue.ts). */
     overdueFrom: string | null;
     /** When the auto-close clock started (SOLUTION_PROPOSED only), for the auto-close policy's candidates. */
@@ -43,6 +45,26 @@ export type CouponRequestDocument = ReadDocument &
   CouponRequestView & { requesterId: string; registrationSeq: number };
 
 export const priorityRank = (priority: Priority): number => PRIORITIES.indexOf(priority);
+
+/** Sorts after every ISO time ('~' > '9'); the remaining milliseconds follow, offset and zero-padded. */
+const PAUSED_PREFIX = '~';
+const REMAINING_OFFSET = 1e15;
+
+/**
+ * The key RESOLUTION_DUE_AT sorts by. A running deadline is the deadline itself. While the ticket waits
+ * on the requester its clock is paused: the deadline shown moves later with every moment of the wait
+ * (domain.md §4), so no stored time can sort it among running ones. Paused tickets sort after every
+ * running deadline (ascending: the desk's most urgent first; the requester has the ball), among
+ * themselves by the time they have left, which is the order of the deadlines they show.
+ */
+export function resolutionSortKey(
+  state: Pick<TicketState, 'status' | 'resolutionDueAt' | 'awaitingRequesterSince'>,
+): string {
+  const since = state.awaitingRequesterSince;
+  if (state.status !== 'AWAITING_REQUESTER' || since === null) return state.resolutionDueAt;
+  const remaining = Date.parse(state.resolutionDueAt) - Date.parse(since);
+  return PAUSED_PREFIX + String(REMAINING_OFFSET + remaining).padStart(16, '0');
+}
 export const statusRank = (status: TicketStatus): number => TICKET_STATUSES.indexOf(status);
 
 const sortIndex = (field: string): IndexSpec => ({ key: { [field]: -1, number: -1 } });
@@ -77,7 +99,7 @@ const ownerIndex = (field: string): IndexSpec => ({ key: { [field]: 1, createdAt
 export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
   [TICKETS]: [
     { key: { number: -1 }, unique: true },
-    ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionDueAt'].map(sortIndex),
+    ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionSortKey'].map(sortIndex),
     ...OWNER_FIELDS.map(ownerIndex),
     ...[...TICKET_EQUALITY_FIELDS, 'pnr', 'eTicketNumber', 'overdueFrom', 'autoCloseClockStart']
       .filter((field) => !OWNER_FIELDS.includes(field))

@@ -1,11 +1,26 @@
 /**
- * Search words (schema: TicketFilter.search): Unicode letters and digits, lower-cased, so a word in
- * any alphabet matches whatever its case. The projection stores a ticket's words; a search looks them
- * up with the same function, so both sides always agree on what a word is.
+ * Search words (schema: TicketFilter.search): Unicode letters, digits and combining marks, lower-cased,
+ * so a word in any alphabet matches whatever its case. Accents on Latin and Greek letters and the
+ * diaeresis of ё are folded away, as people type without them: "ecole" finds "École", "istanbul"
+ * finds "İSTANBUL", "отменен" finds "отменён" (й stays a letter of its own). Marks of other scripts
+ * stay inside their words (a Devanagari word is not cut at its vowel signs). The projection stores a
+ * ticket's words; a search looks them up with the same function, so both sides always agree on what a
+ * word is.
  */
 
-/** What a word is made of: a code point of this class (letters and digits of any alphabet). */
-const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+/** What a word is made of: a code point of this class (letters, digits and marks of any alphabet). */
+const WORD_CHARACTER = /^[\p{L}\p{N}\p{M}]$/u;
+/** A text without any of these has nothing to fold (most texts): accented Latin, Greek, ё, any mark. */
+const MAY_FOLD = /[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0401\u0451]|\p{M}/u;
+/** After decomposition: the marks on a Latin or Greek letter, and the diaeresis on е (ё). */
+const FOLDED_MARKS = /([\p{Script=Latin}\p{Script=Greek}])\p{M}+|(\u0435)\u0308/gu;
+
+/** The text lower-cased, composed, with the accents search ignores taken off. */
+export function foldForSearch(text: string): string {
+  const lower = text.toLowerCase();
+  if (!MAY_FOLD.test(lower)) return lower.normalize('NFC');
+  return lower.normalize('NFD').replace(FOLDED_MARKS, '$1$2').normalize('NFC');
+}
 const WORD = 1;
 const NOT_WORD = 2;
 /** The class of each BMP code unit, learnt from WORD_CHARACTER on first sight (0: not yet known). */
@@ -19,12 +34,12 @@ function classify(codePoint: number): number {
 }
 
 /**
- * The distinct words of a text, lower-cased, in order of first occurrence. A hand-written scan over
+ * The distinct words of a text, folded, in order of first occurrence. A hand-written scan over
  * code points, with each one's class looked up in a table: it runs once per ticket in every
  * projection rebuild, where a Unicode-property regex over the whole text cost twice as much.
  */
 export function searchWords(text: string): string[] {
-  const normal = text.normalize('NFC').toLowerCase();
+  const normal = foldForSearch(text);
   const words: string[] = [];
   let seen: Set<string> | null = null;
   let start = -1;

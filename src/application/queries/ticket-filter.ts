@@ -23,14 +23,16 @@ export function visibleTickets(principal: Principal): Filter {
 
 /**
  * Search (schema: TicketFilter.search): every word in the subject or description, or the text is exactly
- * a ticket number, a PNR or an e-ticket number. Text without a single letter or digit matches nothing.
+ * a ticket number (`5`, `#5`, `№5`), a PNR or an e-ticket number. Text without a single letter or digit matches nothing.
  */
 export function searchFilter(text: string): Filter {
   const trimmed = text.trim();
   const branches: Filter[] = [];
   const words = searchWords(trimmed);
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
-  if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
+  // A ticket number as people write it: 5, #5, № 5.
+  const number = trimmed.replace(/^[#№]\s*/u, '');
+  if (/^\d{1,15}$/.test(number)) branches.push({ number: Number(number) });
   if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ pnr: trimmed.toUpperCase() });
   const digits = documentNumber(trimmed);
   if (/^\d{13}$/.test(digits)) branches.push({ eTicketNumber: digits });
