@@ -128,10 +128,16 @@ export class BatchWriter implements ProjectionStore {
     return true;
   }
 
-  /** Writes the batch to the store. */
+  /**
+   * Writes the batch to the store. The batch is kept until every collection's writes are done, so a
+   * flush that failed (the store away) can be run again: writes already made are guarded no-ops then.
+   */
   async flush(): Promise<void> {
-    const batch: Array<[string, ReplaceOne[]]> = [];
-    for (const slot of this.slots.values()) {
+    const slots = [...this.slots.values()];
+    for (const slot of slots) {
+      if (slot.pending.size > 0) await this.store.replaceMany(slot.name, [...slot.pending.values()]);
+    }
+    for (const slot of slots) {
       const writes = slot.pending;
       if (writes.size === 0 && this.complete) continue;
       slot.pending = new Map();
@@ -140,8 +146,6 @@ export class BatchWriter implements ProjectionStore {
       } else {
         slot.known = new Map();
       }
-      if (writes.size > 0) batch.push([slot.name, [...writes.values()]]);
     }
-    for (const [name, writes] of batch) await this.store.replaceMany(name, writes);
   }
 }

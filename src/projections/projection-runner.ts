@@ -21,6 +21,7 @@ import {
 } from '../application/ports/event-store.port';
 import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
 import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
+import { StoreUnavailable } from '../application/ports/store-unavailable';
 import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
 import { READ_MODEL_FILTER, type Projector } from './projector';
@@ -58,6 +59,12 @@ export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
   batchSize: 1000,
 };
 
+/** While the read store is away, the projections try again after 0.5 s, doubling up to 5 s. */
+const STORE_WAIT_FIRST_MS = 500;
+const STORE_WAIT_MAX_MS = 5_000;
+/** How long stop() waits for the batch in progress. */
+const STOP_WAIT_MS = 5_000;
+
 interface Waiter {
   position: bigint;
   resolve(reached: boolean): void;
@@ -76,6 +83,10 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private caughtUp = false;
   private failure: string | null = null;
   private stopped = false;
+  /** Why the read store is not answering, while the loop waits for it. */
+  private storeAway: string | null = null;
+  /** Ends the loop's pause while it waits for the read store (stop()). */
+  private wake: (() => void) | null = null;
   private waiters = new Set<Waiter>();
   private rebuilding: Promise<void> | null = null;
   private generation = 0;
@@ -125,11 +136,22 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     this.loop = this.follow(subscription);
   }
 
-  /** Stops following; waits for the batch in progress. */
+  /**
+   * Stops following; waits for the batch in progress, but not past STOP_WAIT_MS (a read store that is
+   * away could hold it for a minute; what was not written is applied again after a restart).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.subscription?.unsubscribe().catch(() => undefined);
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.loop,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     this.loop = null;
     this.subscription = null;
     for (const waiter of this.waiters) this.settle(waiter, false);
@@ -186,16 +208,19 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       for await (const message of subscription) {
         if (this.stopped) break;
         if (message.kind === 'event') {
-          await this.apply(message.event, writer);
+          await this.untilStoreAnswers(() => this.apply(message.event, writer));
           last = message.event.position;
           applied++;
           if (this.caughtUp || applied >= this.options.batchSize) {
-            await this.commit(writer, last);
+            const upTo = last;
+            await this.untilStoreAnswers(() => this.commit(writer, upTo));
             applied = 0;
           }
         } else {
           const position = message.kind === 'checkpoint' ? message.position : (message.position ?? last);
-          if (position !== null && (last === null || position >= last)) await this.commit(writer, position);
+          if (position !== null && (last === null || position >= last)) {
+            await this.untilStoreAnswers(() => this.commit(writer, position));
+          }
           applied = 0;
           if (message.kind === 'caughtUp' && !this.caughtUp) {
             this.caughtUp = true;
@@ -228,11 +253,50 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     await this.lock.run(() => this.applyWithRetry(event, writer));
   }
 
+  /**
+   * Runs a step of the loop; while the read store is unreachable (StoreUnavailable: an outage, not a
+   * fault of the event), waits for it and runs the step again, until it answers or the runner stops.
+   * Every step is safe to repeat: the batch is kept until written, and writes are revision-guarded.
+   */
+  private async untilStoreAnswers(step: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await step();
+        if (this.storeAway !== null) {
+          this.logger.log('Read store answers again: projections carry on');
+          this.storeAway = null;
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable) || this.stopped) throw error;
+        if (this.storeAway === null)
+          this.logger.warn(`Projections wait for the read store: ${error.message}`);
+        this.storeAway = error.message;
+        await this.pause(Math.min(STORE_WAIT_MAX_MS, STORE_WAIT_FIRST_MS * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Sleeps `ms`, or until stop() wakes it. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
   /** Applies one event with every projector that handles it, retrying with backoff before giving up. */
   private async applyWithRetry(event: RecordedEvent, writer: BatchWriter): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const projector = await this.applyAll(event, writer);
       if (projector === null) return;
+      // The store being away is no fault of the event: the loop waits for it (untilStoreAnswers).
+      if (projector.error instanceof StoreUnavailable) throw projector.error;
       if (attempt >= this.options.attempts) {
         throw new ProjectionFailed(
           `Projection ${projector.projector.name} failed on ${event.type} ${event.streamId}@${event.revision} ` +

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import type { EventData, RecordedEvent } from '../../src/application/ports/event-store.port';
 import { SequenceAllocator } from '../../src/application/sequences';
@@ -51,6 +52,10 @@ describe('EventStoreDB adapter specifics (protocol test server)', () => {
       const down = await own.checkConnection();
       expect(down.connected).toBe(false);
       expect(down.reason).toMatch(/unreachable/);
+      // Calls fail as StoreUnavailable (an outage the caller may wait out), the client's error as cause.
+      const refused = await own.readStream('any-stream').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(StoreUnavailable);
+      expect((refused as StoreUnavailable).store).toBe('event store');
       await server.startListening();
       let health = await own.checkConnection();
       while (!health.connected) health = await own.checkConnection();

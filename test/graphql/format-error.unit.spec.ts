@@ -2,6 +2,7 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../src/application/errors';
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
 import { formatError } from '../../src/infrastructure/graphql/errors/format-error';
 
@@ -53,6 +54,23 @@ describe('formatError', () => {
     const out = formatError(...fromResolver(error));
     expect(out.extensions).toEqual({ code });
     expect(out.message).toBe(error.message);
+  });
+
+  it('answers a store outage as INTERNAL saying to try again, logged as one line without a stack', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(Logger.prototype, 'error');
+    error.mockClear();
+    const cause = new Error('14 UNAVAILABLE: No connection established');
+    const out = formatError(
+      ...fromResolver(
+        new StoreUnavailable('event store', 'EventStoreDB unreachable: 14 UNAVAILABLE', { cause }),
+      ),
+    );
+    expect(out.extensions).toEqual({ code: 'INTERNAL' });
+    expect(out.message).toMatch(/^The event store is unreachable; try again shortly/);
+    expect(out.message).not.toMatch(/UNAVAILABLE|EventStoreDB/);
+    expect(warn).toHaveBeenCalledWith('createTicket: EventStoreDB unreachable: 14 UNAVAILABLE');
+    expect(error).not.toHaveBeenCalled();
   });
 
   it('answers anything else as INTERNAL with a generic message and no internals', () => {

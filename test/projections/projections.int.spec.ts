@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../src/application/ports/event-store.port';
 import type { ReadStore } from '../../src/application/ports/read-store.port';
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import {
   COUPON_REQUESTS,
   TICKET_COMMENTS,
@@ -175,6 +176,58 @@ describe('projections fed by the embedded event store', () => {
     await side.comment(AGENT, { ticketId: during.ticketId, body: 'После перестроения' });
     expect(await side.readStore.get(TICKETS, during.ticketId)).toMatchObject({ commentCount: 1 });
     expect(side.projection.health().status).toBe('ok');
+  });
+
+  it('waits out a read store that is away (no failure, nothing skipped) and carries on when it answers', async () => {
+    side = await ReadSide.open({ start: false });
+    let away = false;
+    let writesOnly = false;
+    const flaky = new Proxy(side.readStore, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          away && property !== 'close' && (!writesOnly || property === 'replaceMany')
+            ? Promise.reject(
+                new StoreUnavailable('read store', 'MongoDB unreachable: switched off by the test'),
+              )
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const runner = side.newRunner(flaky);
+    side.projection = runner;
+    await runner.start();
+    const first = await side.create(ANNA, { subject: 'До отключения' });
+
+    away = true;
+    // Accepted by the command side; the read models show them only once the store is back.
+    const during = side.create(ANNA, { subject: 'Во время отключения' });
+    const comment = side.comment(AGENT, { ticketId: first.ticketId, body: 'Тоже во время отключения' });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(runner.health().status).not.toBe('failed');
+
+    away = false;
+    const { ticketId } = await during;
+    await comment;
+    expect(await side.readStore.get(TICKETS, ticketId)).toMatchObject({ subject: 'Во время отключения' });
+    expect(await side.readStore.get(TICKETS, first.ticketId)).toMatchObject({ commentCount: 1 });
+    expect(runner.health()).toMatchObject({ status: 'ok' });
+
+    // Away while a batch is being written: the batch is kept and written once the store answers.
+    away = true;
+    writesOnly = true;
+    const written = side.create(ANNA, { subject: 'Запись пакета' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    away = false;
+    writesOnly = false;
+    const batched = await written;
+    expect(await side.readStore.get(TICKETS, batched.ticketId)).toMatchObject({ subject: 'Запись пакета' });
+
+    // Stopping while the store is away does not hang on it.
+    away = true;
+    void side.create(ANNA, { subject: 'Перед остановкой' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await runner.stop();
   });
 
   it('read models of another version (a store that keeps them, after an upgrade) are projected afresh', async () => {

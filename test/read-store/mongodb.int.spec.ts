@@ -3,6 +3,7 @@
  * wire-protocol test server: indexes at start (and again, harmlessly), unique violations, checkpoints
  * across a reconnect, bulk writes, and riding out a server that goes away and comes back.
  */
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { MongoClient, MongoServerError, type CommandStartedEvent } from 'mongodb';
 import { TICKETS, COUPON_REQUESTS } from '../../src/application/queries/read-models';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
@@ -209,7 +210,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     const outage = await startMongoTestServer();
     const { port } = outage;
     const store = await createMongoReadStore(outage.url, 'outage', {
-      retry: { attempts: 6, baseDelayMs: 50, maxDelayMs: 300 },
+      retry: { attempts: 6, readAttempts: 6, baseDelayMs: 50, maxDelayMs: 300 },
       serverSelectionTimeoutMs: 300,
       heartbeatFrequencyMs: 200,
     });
@@ -221,7 +222,10 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
 
       await outage.stop();
       const failure = await rejection(store.getCheckpoint('read-models'));
-      expect((failure as Error).name).toMatch(/MongoServerSelectionError|MongoNetworkError/);
+      // After its tries, a StoreUnavailable (what the projections wait on), the driver's error as cause.
+      expect(failure).toBeInstanceOf(StoreUnavailable);
+      expect((failure as StoreUnavailable).store).toBe('read store');
+      expect(((failure as Error).cause as Error).name).toMatch(/MongoServerSelectionError|MongoNetworkError/);
       expect(store.health()).toMatchObject({ connected: false, reason: expect.stringContaining('MongoDB') });
       expect(await healthEndpoint(store)).toMatchObject({
         status: 503,

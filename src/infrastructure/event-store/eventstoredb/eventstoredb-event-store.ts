@@ -12,6 +12,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import {
   WrongExpectedVersion,
   type AppendResult,
@@ -195,8 +196,7 @@ export class EventStoreDbEventStore implements EventStore {
       complete = true;
       this.health_.up(CALLS);
     } catch (error) {
-      this.noteFailure(error);
-      throw error;
+      throw this.unavailableOr(error);
     } finally {
       // Stopped early (maxCount reached, consumer broke out, or an error): end the gRPC call.
       if (!complete) await read.cancel().catch(() => undefined);
@@ -225,20 +225,31 @@ export class EventStoreDbEventStore implements EventStore {
       this.health_.up(CALLS);
       return result;
     } catch (error) {
-      this.noteFailure(error);
-      throw error;
+      throw this.unavailableOr(error);
     }
   }
 
-  private noteFailure(error: unknown): void {
+  /** StoreUnavailable when the failure says the server could not be reached, else the error itself. */
+  private unavailableOr(error: unknown): unknown {
+    if (!this.noteFailure(error)) return error;
+    return new StoreUnavailable('event store', `EventStoreDB unreachable: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+
+  /** Records what the failure says about the connection; true when the server could not be reached. */
+  private noteFailure(error: unknown): boolean {
     const lost =
       error instanceof UnavailableError ||
       error instanceof CancelledError ||
       error instanceof DeadlineExceededError;
     if (lost) this.health_.down(CALLS, `EventStoreDB unreachable: ${error.message}`);
     else this.health_.up(CALLS);
+    return lost;
   }
 }
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function clientFilter(filter: ProtocolFilter, checkpointReached: (position: bigint) => Promise<void>) {
   const reached = (_: unknown, position: { commit: bigint }) => checkpointReached(position.commit);

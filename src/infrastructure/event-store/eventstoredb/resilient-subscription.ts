@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/db-client';
 import type { Subscription, SubscriptionMessage } from '../../../application/ports/event-store.port';
 import type { ConnectionHealth } from './connection-health';
@@ -28,6 +29,7 @@ export interface ResilientSubscriptionOptions {
 
 type Waiter = (result: IteratorResult<SubscriptionMessage>) => void;
 
+const logger = new Logger('EventStoreDB');
 /**
  * A `$all` catch-up subscription that survives connection and subscription drops: it remembers
  * the position of the last message handed to the consumer and, after a drop, throws away what
@@ -150,6 +152,7 @@ export class ResilientSubscription implements Subscription {
     );
     subscription.on('confirmation', () => {
       if (!mine()) return;
+      if (this.failures > 0) logger.log('EventStoreDB subscription restored');
       this.failures = 0;
       this.options.health.up(this.options.healthSource);
     });
@@ -165,6 +168,8 @@ export class ResilientSubscription implements Subscription {
     this.queue.length = 0;
     this.lastQueued = this.lastHandedOver;
     this.options.health.down(this.options.healthSource, `EventStoreDB subscription dropped: ${reason}`);
+    // Once per outage: the retries that follow are quiet until it is restored.
+    if (this.failures === 0) logger.warn(`EventStoreDB subscription dropped (${reason}); reconnecting`);
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.failures++);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../../application/errors';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { type FieldError, InvalidInput, RuleViolated } from '../../../domain/domain.errors';
 import { literalPath } from './literal-path';
 
@@ -77,6 +78,17 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     });
   }
 
+  if (cause instanceof StoreUnavailable) {
+    // An outage, not a bug: one line for the operator (health says it too), and a message that tells
+    // the client to try again (an append that timed out may have been stored: the commandId makes the
+    // retry safe).
+    logger.warn(`${formatted.path?.join('.') ?? 'request'}: ${cause.message}`);
+    return shaped(
+      formatted,
+      `The ${cause.store} is unreachable; try again shortly (with the same commandId, a retry is safe)`,
+      { code: 'INTERNAL' },
+    );
+  }
   logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
   return shaped(formatted, 'Internal error', { code: 'INTERNAL' });
 }

@@ -18,6 +18,7 @@ import {
   RequestCouponStatusChangeCommand,
 } from '../../../application/commands/ticket-commands';
 import { actingRole } from '../../../application/access';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { CLOCK, type Clock } from '../../../application/ports/clock.port';
 import { PROJECTION_STATUS, type ProjectionStatus } from '../../../application/ports/projection-status.port';
 import type { Principal } from '../../../application/principal';
@@ -152,9 +153,7 @@ export class TicketMutationResolver {
       result.position,
       this.options.readYourWritesTimeoutMs,
     );
-    const ticket: TicketView | null = caughtUp
-      ? await this.queries.execute(new GetTicketQuery(principal, { id: result.ticketId, number: null }))
-      : null;
+    const ticket: TicketView | null = caughtUp ? await this.readBack(principal, result) : null;
     if (ticket) return { ticket, result };
     // The change is stored; the read models do not show it yet. Health reports why (lagging or failed).
     this.logger.warn(
@@ -162,6 +161,16 @@ export class TicketMutationResolver {
         'answered from its events',
     );
     return { ticket: this.viewOf(result, principal), result };
+  }
+
+  /** The ticket from the read models; null when they cannot answer (the read store is away). */
+  private async readBack(principal: Principal, result: CommandResult): Promise<TicketView | null> {
+    try {
+      return await this.queries.execute(new GetTicketQuery(principal, { id: result.ticketId, number: null }));
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      return null;
+    }
   }
 
   /** The ticket as the command left it, folded from its events (not read from the read models). */

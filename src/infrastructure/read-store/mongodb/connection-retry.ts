@@ -7,18 +7,32 @@
  * longer matches its expected revision, a repeated insert meets its own `_id`).
  */
 import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 
 export interface RetryPolicy {
   /** Tries in all (the first one included). */
   attempts: number;
+  /**
+   * Tries for a read (default: 2). A query waits for an answer, so it gives up sooner; the projections
+   * wait for the store themselves (StoreUnavailable), so their reads need no more.
+   */
+  readAttempts?: number;
   /** Pause before the second try; doubled before each further one. */
   baseDelayMs: number;
   /** No pause is longer than this. */
   maxDelayMs: number;
 }
 
-/** 5 tries, pausing 200 ms, 400 ms, 800 ms, 1.6 s (on top of each try's server selection timeout). */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 2000 };
+/**
+ * Writes: 5 tries, pausing 200 ms, 400 ms, 800 ms, 1.6 s (on top of each try's server selection
+ * timeout); reads: 2 tries.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 5,
+  readAttempts: 2,
+  baseDelayMs: 200,
+  maxDelayMs: 2000,
+};
 
 /** Labels the driver puts on errors that mean "the connection, not the operation, failed". */
 const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError'];
@@ -59,15 +73,18 @@ export class ConnectionState {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * Runs `operation`, retrying connection failures under `policy` and keeping `state` in step; the last
- * failure is rethrown once the tries are spent. `stopped()` ends the retrying early (store closed).
+ * Runs `operation`, retrying connection failures under `policy` and keeping `state` in step; once the
+ * tries are spent, StoreUnavailable (the driver's error as its cause). `stopped()` ends the retrying
+ * early (store closed). A read takes `policy.readAttempts` tries.
  */
 export async function withRetry<T>(
   operation: () => Promise<T>,
   policy: RetryPolicy,
   state: ConnectionState,
   stopped: () => boolean = () => false,
+  kind: 'read' | 'write' = 'write',
 ): Promise<T> {
+  const attempts = kind === 'read' ? (policy.readAttempts ?? 2) : policy.attempts;
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await operation();
@@ -78,8 +95,10 @@ export async function withRetry<T>(
         if (error instanceof MongoError && 'code' in error && typeof error.code === 'number') state.up();
         throw error;
       }
-      state.down(`MongoDB unreachable: ${describe(error)}`);
-      if (attempt >= policy.attempts || stopped()) throw error;
+      const reason = `MongoDB unreachable: ${describe(error)}`;
+      state.down(reason);
+      if (attempt >= attempts || stopped())
+        throw new StoreUnavailable('read store', reason, { cause: error });
       const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

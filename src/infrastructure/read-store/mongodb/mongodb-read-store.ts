@@ -33,7 +33,7 @@ const INDEX_KEY_SPECS_CONFLICT = 86;
 
 export interface MongoReadStoreOptions {
   retry?: RetryPolicy;
-  /** How long one try waits for a server to answer (the driver's serverSelectionTimeoutMS); 10 s. */
+  /** How long one try waits for a server to answer (the driver's serverSelectionTimeoutMS); 5 s (a query gives up after two tries: about 10 s). */
   serverSelectionTimeoutMs?: number;
   /** How often the driver checks the server between operations (for health); 5 s. */
   heartbeatFrequencyMs?: number;
@@ -85,13 +85,13 @@ export class MongoReadStore implements ReadStore {
   }
 
   get(collection: string, id: string): Promise<ReadDocument | null> {
-    return this.run(() => this.collection(collection).findOne({ _id: id }));
+    return this.read(() => this.collection(collection).findOne({ _id: id }));
   }
 
   find(collection: string, filter: Filter, options: FindOptions = {}): Promise<ReadDocument[]> {
     if (options.limit !== undefined && options.limit <= 0) return Promise.resolve([]);
     const projection = options.projection ? { ...options.projection, _id: 1, revision: 1 } : undefined;
-    return this.run(() =>
+    return this.read(() =>
       this.collection(collection)
         .find(filter as MongoFilter<ReadDocument>, {
           ...(options.sort ? { sort: options.sort } : {}),
@@ -103,11 +103,11 @@ export class MongoReadStore implements ReadStore {
   }
 
   count(collection: string, filter: Filter): Promise<number> {
-    return this.run(() => this.collection(collection).countDocuments(filter as MongoFilter<ReadDocument>));
+    return this.read(() => this.collection(collection).countDocuments(filter as MongoFilter<ReadDocument>));
   }
 
   aggregate(collection: string, pipeline: readonly PipelineStage[]): Promise<Record<string, unknown>[]> {
-    return this.run(() =>
+    return this.read(() =>
       this.collection(collection)
         .aggregate([...pipeline])
         .toArray(),
@@ -171,6 +171,11 @@ export class MongoReadStore implements ReadStore {
     return withRetry(operation, this.retry, this.state, () => this.closed);
   }
 
+  /** A read: it gives up after fewer tries (see RetryPolicy.readAttempts). */
+  private read<T>(operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, this.retry, this.state, () => this.closed, 'read');
+  }
+
   /**
    * One `createIndexes` for the collection; an index whose definition changed since it was built (same
    * name or keys, other options) is dropped and built again — read models are derived data.
@@ -231,7 +236,7 @@ export async function createMongoReadStore(
   let client: MongoClient;
   try {
     client = new MongoClient(checkedUrl.value, {
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
       // Checked every 5 s (the driver's default is 10 s) so /health sees a return soon.
       heartbeatFrequencyMS: options.heartbeatFrequencyMs ?? 5000,
     });
