@@ -8,6 +8,8 @@ import { configOrExit } from './infrastructure/config/config';
 import { createApp, listen } from './infrastructure/http/create-app';
 
 async function main(): Promise<void> {
+  // Colours only for a terminal: a log file or a collector would get the escape codes as text.
+  if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR ??= '1';
   const config = configOrExit(process.env);
   // While the app is built, a failure (the data directory locked by another process, a store out of
   // reach) is reported as the one "Start-up failed" line below, not as Nest's stack trace as well.

@@ -87,6 +87,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private storeAway: string | null = null;
   /** Ends the loop's pause while it waits for the read store (stop()). */
   private wake: (() => void) | null = null;
+  /** whenCaughtUp() callers waiting for the first catch-up. */
+  private readonly startWaiters = new Set<(caughtUp: boolean) => void>();
   private waiters = new Set<Waiter>();
   private rebuilding: Promise<void> | null = null;
   private generation = 0;
@@ -164,6 +166,20 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     return { status: this.caughtUp ? 'ok' : 'starting', caughtUp: this.caughtUp, checkpoint };
   }
 
+  whenCaughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.caughtUp) return Promise.resolve(true);
+    if (this.failure !== null) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const settle = (caughtUp: boolean): void => {
+        clearTimeout(timer);
+        this.startWaiters.delete(settle);
+        resolve(caughtUp);
+      };
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      this.startWaiters.add(settle);
+    });
+  }
+
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position !== null && this.position >= position) return Promise.resolve(true);
     if (this.failure !== null || this.stopped) return Promise.resolve(false);
@@ -224,6 +240,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
           applied = 0;
           if (message.kind === 'caughtUp' && !this.caughtUp) {
             this.caughtUp = true;
+            for (const settle of [...this.startWaiters]) settle(true);
             this.logger.log(`Read models caught up at ${this.position ?? 'the start'}`);
           }
         }
@@ -334,6 +351,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     }
     await this.subscription?.unsubscribe().catch(() => undefined);
     for (const waiter of this.waiters) this.settle(waiter, false);
+    for (const settle of [...this.startWaiters]) settle(false);
   }
 
   private settle(waiter: Waiter, reached: boolean): void {

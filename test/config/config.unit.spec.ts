@@ -121,6 +121,14 @@ describe('loadConfig', () => {
       const [problem] = problems({ MONGODB_URL: url });
       expect(problem).toMatch(/^MONGODB_URL: ".*"/);
     });
+    it('never repeats a password when it refuses a connection string', () => {
+      expect(problems({ MONGODB_URL: 'mongodb://admin:TopSecretPw@db.internal:27017x' })).toEqual([
+        expect.stringMatching(/^MONGODB_URL: "mongodb:\/\/admin:\*\*\*@db\.internal:27017x" is not/),
+      ]);
+      const [esdb] = problems({ EVENTSTORE_URL: 'esdb://admin:TopSecretPw@es.internal:2113?tls=false&x' });
+      expect(esdb).toMatch(/^EVENTSTORE_URL: "esdb:\/\/admin:\*\*\*@es\.internal/);
+      expect(esdb).not.toMatch(/TopSecretPw/);
+    });
     it('refuses a mongodb+srv URL with several hosts', () => {
       expect(problems({ MONGODB_URL: 'mongodb+srv://a.example,b.example' })).toEqual([
         'MONGODB_URL: "mongodb+srv://a.example,b.example": mongodb+srv:// takes exactly one host',

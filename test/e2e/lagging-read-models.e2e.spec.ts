@@ -8,6 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore } from '../../src/application/ports/event-store.port';
 import { ticketStreamName } from '../../src/domain/ticket.events';
 import { loadConfig } from '../../src/infrastructure/config/config';
+import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
 import { createApp, listen } from '../../src/infrastructure/http/create-app';
 import { GraphqlClient } from './support/graphql-client';
 import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
@@ -73,5 +74,48 @@ describe('mutations while the read models cannot show them', () => {
     expect(commented.data).toEqual({
       addComment: { ticket: { id: ticket.id, version: 1, comments: [{ body: 'Still answered' }] } },
     });
+  });
+});
+
+describe('queries before the read models have caught up after a start', () => {
+  const dataDir = makeDataDir();
+  let app: NestFastifyApplication;
+  let agent: GraphqlClient;
+
+  beforeAll(async () => {
+    // A store whose first event the projection cannot apply: the read models never catch up.
+    const events = await EmbeddedEventStore.open(dataDir, { warn: () => undefined });
+    const ticket = { id: randomUUID(), type: 'CommentAdded', data: { occurredAt: new Date().toISOString() } };
+    await events.appendToStream(ticketStreamName(randomUUID()), [{ ...ticket, metadata: {} }]);
+    await events.close();
+    const loaded = loadConfig({
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      AUTO_CLOSE_INTERVAL_MS: '0',
+      READ_YOUR_WRITES_TIMEOUT_MS: '300',
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    app = await createApp(loaded.config, { logger: ['fatal'] });
+    agent = new GraphqlClient(await listen(app, '127.0.0.1', 0), tokenFor(callers().agent));
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(dataDir);
+  });
+
+  it('answer INTERNAL saying the read models are not restored, instead of a partial list', async () => {
+    for (const query of [
+      '{ tickets { totalCount } }',
+      '{ ticketStats(groupBy: [STATUS]) { count } }',
+      '{ couponRequests { totalCount } }',
+      `{ ticket(id: "${randomUUID()}") { id } }`,
+    ]) {
+      const error = await agent.error(query);
+      expect(error.extensions?.code).toBe('INTERNAL');
+      expect(error.message).toMatch(/read models are still being restored/);
+    }
+    // What does not read the read models still answers.
+    expect(await agent.ok('{ me { id } }')).toEqual({ me: { id: expect.stringMatching(/^agent_/) } });
   });
 });

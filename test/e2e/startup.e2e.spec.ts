@@ -3,7 +3,7 @@
  * starts, one start-up line with the URL, and a clean stop on SIGTERM that releases DATA_DIR.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
@@ -67,6 +67,22 @@ describe('start-up (src/main.ts)', () => {
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^PORT/)]);
   });
 
+  it('names DATA_DIR when the directory cannot be made, in one line', async () => {
+    const file = join(dataDir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    const result = await exitOf(
+      startMain({
+        PORT: String(await freePort()),
+        DATA_DIR: join(file, 'sub'),
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Start-up failed: DATA_DIR: cannot use ".*a-file\/sub": ENOTDIR/),
+    ]);
+  });
+
   it('serves, prints one line with its URL, and stops cleanly on SIGTERM', async () => {
     for (let run = 0; run < 2; run++) {
       const port = await freePort();
@@ -97,7 +113,9 @@ describe('start-up (src/main.ts)', () => {
     const second = await exitOf(startMain({ ...env, PORT: String(await freePort()) }));
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^Start-up failed: The event store in .* is already open by process \d+/),
+      expect.stringMatching(
+        /^Start-up failed: DATA_DIR: cannot use ".*": The event store in .* is already open by process \d+/,
+      ),
     ]);
     first.kill('SIGTERM');
     await firstExited;

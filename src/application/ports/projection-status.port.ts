@@ -20,8 +20,31 @@ export interface ProjectionStatus {
    * false after `timeoutMs` or when the projection has failed.
    */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;
+  /**
+   * Resolves true once the read models have caught up with what the event store held at start (at once
+   * ever after), false after `timeoutMs` or when the projection failed first.
+   */
+  whenCaughtUp(timeoutMs: number): Promise<boolean>;
   /** The projection's state for GET /health (200 when `ok`, 503 with `reason` otherwise). */
   health(): ProjectionHealth;
   /** Builds fresh read models from the whole event store and switches over to them once caught up. */
   rebuild(): Promise<void>;
+}
+
+/**
+ * A query before the read models have caught up after a start (or when they stopped before that):
+ * answering it would show a partial picture as if it were complete.
+ */
+export class ReadModelsNotReady extends Error {
+  constructor() {
+    super(
+      'The read models are still being restored after a start; try again shortly (GET /health says when)',
+    );
+    this.name = 'ReadModelsNotReady';
+  }
+}
+
+/** Waits (up to `timeoutMs`) for the read models' first catch-up; ReadModelsNotReady if it does not come. */
+export async function readModelsReady(status: ProjectionStatus, timeoutMs: number): Promise<void> {
+  if (!(await status.whenCaughtUp(timeoutMs))) throw new ReadModelsNotReady();
 }

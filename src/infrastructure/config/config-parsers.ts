@@ -51,10 +51,21 @@ function isQuery(query: string | undefined): boolean {
   return query === undefined || query === '' || query.split('&').every((pair) => /^[^=&]+=[^&]*$/.test(pair));
 }
 
+/**
+ * A connection string as an error message may show it: the credentials before `@` masked, so a
+ * password never reaches a log (`mongodb://admin:***@db:27017`).
+ */
+export function withoutCredentials(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/)([^@/?#]*)@/, (_, scheme: string, credentials: string) => {
+    const user = credentials.split(':')[0];
+    return `${scheme}${user}:***@`;
+  });
+}
+
 /** An EventStoreDB connection string: `esdb://` or `esdb+discover://`, hosts with optional ports, options. */
 export function parseEventStoreUrl(raw: string, name: string): Parsed<string> {
   const text = raw.trim();
-  const problem = `${name}: "${raw}" is not an EventStoreDB connection string (esdb://host:2113?tls=false or esdb+discover://…)`;
+  const problem = `${name}: "${withoutCredentials(raw)}" is not an EventStoreDB connection string (esdb://host:2113?tls=false or esdb+discover://…)`;
   const match = /^(esdb|esdb\+discover):\/\/(?:([^@/?]+)@)?([^/?]+)\/?(?:\?(.*))?$/i.exec(text);
   if (!match) return { error: problem };
   const [, , , hosts, query] = match;
@@ -65,13 +76,15 @@ export function parseEventStoreUrl(raw: string, name: string): Parsed<string> {
 /** A MongoDB connection string: `mongodb://` (hosts with ports) or `mongodb+srv://` (one host, no port). */
 export function parseMongoUrl(raw: string, name: string): Parsed<string> {
   const text = raw.trim();
-  const problem = `${name}: "${raw}" is not a MongoDB connection string (mongodb://host:27017 or mongodb+srv://host)`;
+  const problem = `${name}: "${withoutCredentials(raw)}" is not a MongoDB connection string (mongodb://host:27017 or mongodb+srv://host)`;
   const match = /^(mongodb|mongodb\+srv):\/\/(?:([^@/?]+)@)?([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/i.exec(text);
   if (!match) return { error: problem };
   const [, scheme, , hosts, , query] = match;
   const list = hosts.split(',');
   const srv = scheme.toLowerCase() === 'mongodb+srv';
-  if (srv && list.length !== 1) return { error: `${name}: "${raw}": mongodb+srv:// takes exactly one host` };
+  if (srv && list.length !== 1) {
+    return { error: `${name}: "${withoutCredentials(raw)}": mongodb+srv:// takes exactly one host` };
+  }
   if (!list.every((h) => isHostAndPort(h, !srv)) || !isQuery(query)) return { error: problem };
   return { value: text };
 }

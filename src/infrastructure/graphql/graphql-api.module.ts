@@ -22,6 +22,7 @@ import { CallerResolver } from './resolvers/caller.resolver';
 import { CouponRequestQueryResolver } from './resolvers/coupon-request-query.resolver';
 import { TicketHistoryResolver } from './resolvers/ticket-history.resolver';
 import { TicketMutationResolver } from './resolvers/ticket-mutation.resolver';
+import { ReadModelsGate } from './resolvers/read-models-gate';
 import { TicketQueryResolver } from './resolvers/ticket-query.resolver';
 import { DateTimeScalar } from './scalars/date-time.scalar';
 import { TICKET_EVENT_TYPES_SERVED } from './types/ticket-event.types';
@@ -80,6 +81,7 @@ export class GraphqlApiModule {
         { provide: API_OPTIONS, useValue: options },
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
+        ReadModelsGate,
         ...GRAPHQL_RESOLVERS,
       ],
     };

@@ -5,7 +5,9 @@
  */
 import type { EventStore } from '../../application/ports/event-store.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
+import { StoreUnavailable } from '../../application/ports/store-unavailable';
 import type { Config } from '../config/config';
+import { withoutCredentials } from '../config/config-parsers';
 import { EmbeddedEventStore } from '../event-store/embedded/embedded-event-store';
 import { EventStoreDbClient } from '../event-store/eventstoredb/eventstoredb-client';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
@@ -17,14 +19,31 @@ export async function openEventStore(config: Config): Promise<EventStore> {
   if (config.eventStoreUrl !== null) {
     return new EventStoreDbEventStore(EventStoreDbClient.fromConnectionString(config.eventStoreUrl));
   }
-  return EmbeddedEventStore.open(config.dataDir);
+  return EmbeddedEventStore.open(config.dataDir).catch((error: unknown) => {
+    // The lock's refusal names DATA_DIR and says why already; a file-system error does not.
+    throw naming('DATA_DIR', `cannot use "${config.dataDir}"`, error);
+  });
 }
 
 /** Opens the read store the configuration names. */
 export async function openReadStore(config: Config): Promise<ReadStore> {
-  if (config.mongodbUrl !== null) return createMongoReadStore(config.mongodbUrl, config.mongodbDb);
+  if (config.mongodbUrl !== null) {
+    return createMongoReadStore(config.mongodbUrl, config.mongodbDb).catch((error: unknown) => {
+      throw naming('MONGODB_URL', `cannot reach MongoDB at ${withoutCredentials(config.mongodbUrl!)}`, error);
+    });
+  }
   return new EmbeddedReadStore();
 }
+
+/** The error with the variable it concerns in front (kept as it is when it names it already). */
+function naming(variable: string, what: string, error: unknown): Error {
+  const message =
+    error instanceof StoreUnavailable && error.cause instanceof Error ? error.cause.message : describe(error);
+  if (message.startsWith(variable) || message.includes(`${variable} `)) return error as Error;
+  return new Error(`${variable}: ${what}: ${message}`, { cause: error });
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Both stores of the configuration. */
 export interface Stores {

@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../../application/errors';
+import { ReadModelsNotReady } from '../../../application/ports/projection-status.port';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { type FieldError, InvalidInput, RuleViolated } from '../../../domain/domain.errors';
 import { literalPath } from './literal-path';
@@ -78,6 +79,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     });
   }
 
+  if (cause instanceof ReadModelsNotReady) return shaped(formatted, cause.message, { code: 'INTERNAL' });
   if (cause instanceof StoreUnavailable) {
     // An outage, not a bug: one line for the operator (health says it too), and a message that tells
     // the client to try again (an append that timed out may have been stored: the commandId makes the

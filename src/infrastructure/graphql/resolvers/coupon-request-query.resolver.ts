@@ -13,30 +13,36 @@ import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { CouponRequestConnectionType } from '../types/coupon-request.types';
 import { RetentionStateEnum } from '../types/enums';
 import { RetentionAuditType } from '../types/retention.types';
+import { ReadModelsGate } from './read-models-gate';
 
 @Resolver(() => RetentionAuditType)
 export class CouponRequestQueryResolver {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readModels: ReadModelsGate,
+  ) {}
 
   @Query(() => CouponRequestConnectionType)
-  couponRequests(
+  async couponRequests(
     @Context('principal') principal: Principal,
     @Args('filter', { type: () => CouponRequestFilterInputType, nullable: true })
     filter: CouponRequestFilterInputType | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<CouponRequestView>> {
+    await this.readModels.ready();
     return this.queries.execute(
       new ListCouponRequestsQuery(principal, filter ?? {}, first ?? 20, after ?? null),
     );
   }
 
   @Query(() => RetentionAuditType, { description: 'Auditors and supervisors. asOf defaults to now.' })
-  couponRequestRetentionAudit(
+  async couponRequestRetentionAudit(
     @Context('principal') principal: Principal,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
     @Args('verify', { type: () => Boolean, nullable: true, defaultValue: false }) verify: boolean | null,
   ): Promise<RetentionAuditView> {
+    await this.readModels.ready();
     return this.queries.execute(new RetentionAuditQuery(principal, asOf ?? null, verify ?? false));
   }
 

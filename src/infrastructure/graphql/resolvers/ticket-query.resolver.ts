@@ -20,27 +20,32 @@ import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { StatsDimensionEnum } from '../types/enums';
 import { StatsBucketType } from '../types/stats.types';
 import { TicketConnectionType, TicketType } from '../types/ticket.types';
+import { ReadModelsGate } from './read-models-gate';
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };
 
 @Resolver()
 export class TicketQueryResolver {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readModels: ReadModelsGate,
+  ) {}
 
   @Query(() => TicketType, {
     nullable: true,
     description: 'By id or by number; null when it does not exist or the caller may not see it.',
   })
-  ticket(
+  async ticket(
     @Context('principal') principal: Principal,
     @Args('id', { type: () => ID, nullable: true }) id?: string | null,
     @Args('number', { type: () => Int, nullable: true }) number?: number | null,
   ): Promise<TicketView | null> {
+    await this.readModels.ready();
     return this.queries.execute(new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }));
   }
 
   @Query(() => TicketConnectionType, { description: 'At most 100 a page.' })
-  tickets(
+  async tickets(
     @Context('principal') principal: Principal,
     @Args('filter', { type: () => TicketFilterInputType, nullable: true })
     filter?: TicketFilterInputType | null,
@@ -48,6 +53,7 @@ export class TicketQueryResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
   ): Promise<Connection<TicketView>> {
+    await this.readModels.ready();
     return this.queries.execute(
       new ListTicketsQuery(principal, filter ?? {}, sort ?? DEFAULT_SORT, first ?? 20, after ?? null),
     );
@@ -67,12 +73,13 @@ export class TicketQueryResolver {
   }
 
   @Query(() => [StatsBucketType])
-  ticketStats(
+  async ticketStats(
     @Context('principal') principal: Principal,
     @Args('filter', { type: () => TicketFilterInputType, nullable: true })
     filter: TicketFilterInputType | null,
     @Args('groupBy', { type: () => [StatsDimensionEnum] }) groupBy: StatsDimension[],
   ): Promise<StatsBucketView[]> {
+    await this.readModels.ready();
     return this.queries.execute(new TicketStatsQuery(principal, filter ?? {}, groupBy));
   }
 }
