@@ -236,25 +236,29 @@ describe('embedded event store', () => {
   it("lets exactly one of several processes take over a dead owner's lock at the same instant", async () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'events.lock'), `${2 ** 22 + 12345} dead\n`);
-    const rounds = 12;
-    const roundMs = 150;
-    const firstAt = Date.now() + 4000; // time for the children to start
-    const children = Array.from({ length: 6 }, () =>
+    // Each round the winner dies holding the lock, and the children still alive race for it again.
+    const rounds = 8;
+    const roundMs = 400;
+    const firstAt = Date.now() + 6000; // time for the children to start
+    const children = Array.from({ length: rounds + 1 }, () =>
       spawnTsChild('race-for-lock.ts', [dir, String(firstAt), String(rounds), String(roundMs)]),
     );
-    const holders = new Map<number, number>();
+    const held: number[] = [];
+    const overlaps: number[] = [];
     for (const child of children) {
       child.onLine((line) => {
-        const round = /^held (\d+)$/.exec(line)?.[1];
-        if (round !== undefined) holders.set(Number(round), (holders.get(Number(round)) ?? 0) + 1);
+        const [, what, round] = /^(held|overlap) (\d+)$/.exec(line) ?? [];
+        if (what === 'held') held.push(Number(round));
+        if (what === 'overlap') overlaps.push(Number(round));
       });
     }
     const results = await Promise.all(children.map((child) => child.finished));
     expect(results.map((r) => r.code)).toEqual(children.map(() => 0));
-    // Every round some child took the stale lock over, and never two.
-    expect([...holders.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: rounds }, (_, r) => r));
-    expect([...holders.values()].every((count) => count === 1)).toBe(true);
-  }, 30_000);
+    // Never two holders at once; and the dead owners' locks were taken over, round after round (a child
+    // starved of CPU past its round may take it a little late, so rounds are not counted one by one).
+    expect(overlaps).toEqual([]);
+    expect(new Set(held).size).toBeGreaterThanOrEqual(rounds - 2);
+  }, 40_000);
 
   it('another process is refused while this one holds the store, and so is a second open here', async () => {
     const store = await open();
@@ -267,6 +271,24 @@ describe('embedded event store', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('on Linux, keeps a second writer out even when the lock file is gone (the OS holds the lock)', async () => {
+    const store = await open();
+    try {
+      fs.rmSync(path.join(dir, 'events.lock'));
+      if (process.platform === 'linux') {
+        const child = spawnTsChild('hold-store-open.ts', [dir]);
+        expect(await child.lineMatching((l) => l.startsWith('refused'))).toContain(
+          'already open by another process',
+        );
+        expect((await child.finished).code).toBe(3);
+      }
+    } finally {
+      await store.close();
+    }
+    // Closed, the store is free again.
+    await (await open()).close();
   });
 
   it('stores and reads back an event of more than 1 MB, also after reopening', async () => {

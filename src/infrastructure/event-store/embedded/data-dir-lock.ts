@@ -1,6 +1,33 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import * as path from 'node:path';
+
+/**
+ * On Linux, the lock is first an abstract Unix socket named after the lock file's real path: binding it
+ * is atomic, a second bind (another process or this one) fails with EADDRINUSE, and the kernel frees it
+ * when its process dies, `kill -9` included — an OS lock, which Node offers no other way. The lock file
+ * then only says who holds the store. Elsewhere (and across network namespaces, which do not share
+ * abstract sockets) the lock file's own protocol below is what keeps a second writer out.
+ */
+async function bindGuard(lockPath: string): Promise<Server | 'busy' | null> {
+  if (process.platform !== 'linux') return null;
+  const real = path.join(fs.realpathSync(path.dirname(lockPath)), path.basename(lockPath));
+  const name = `\0ticket-engine-lock-${createHash('sha256').update(real).digest('hex')}`;
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') resolve('busy');
+      else if (error.code === 'EACCES' || error.code === 'EPERM')
+        resolve(null); // sandboxed: file only
+      else reject(error);
+    });
+    server.listen({ path: name }, () => {
+      server.unref(); // the lock must not keep the process alive
+      resolve(server);
+    });
+  });
+}
 
 /** Whether a process with this pid is running (EPERM: it runs, under another user). */
 function isRunning(pid: number): boolean {
@@ -49,11 +76,28 @@ export class DataDirLock {
   private constructor(
     private readonly lockPath: string,
     private readonly text: string,
+    private readonly guard: Server | null,
   ) {}
 
   /** Takes the lock on `dir` or throws an error naming the process that holds it. */
-  static acquire(dir: string, fileName: string): DataDirLock {
+  static async acquire(dir: string, fileName: string): Promise<DataDirLock> {
     const lockPath = path.join(dir, fileName);
+    const guard = await bindGuard(lockPath);
+    if (guard === 'busy') {
+      const owner = ownerOf(readLock(lockPath));
+      const ours = held.has(lockPath);
+      throw refusal(dir, lockPath, ours ? 'this process' : owner ? `process ${owner}` : 'another process');
+    }
+    try {
+      return DataDirLock.acquireFile(dir, lockPath, guard);
+    } catch (error) {
+      guard?.close();
+      throw error;
+    }
+  }
+
+  /** The lock file's protocol (with the guard held, no other process of this host is racing for it). */
+  private static acquireFile(dir: string, lockPath: string, guard: Server | null): DataDirLock {
     const token = randomUUID();
     const text = `${process.pid} ${token}\n`;
     const temp = `${lockPath}.${token}.tmp`;
@@ -63,7 +107,7 @@ export class DataDirLock {
         try {
           fs.linkSync(temp, lockPath);
           held.add(lockPath);
-          return new DataDirLock(lockPath, text);
+          return new DataDirLock(lockPath, text, guard);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
@@ -72,10 +116,7 @@ export class DataDirLock {
         const owner = ownerOf(found);
         const ours = owner === process.pid;
         if (owner !== undefined && (ours ? held.has(lockPath) : isRunning(owner))) {
-          throw new Error(
-            `The event store in ${dir} is already open by ${ours ? 'this process' : `process ${owner}`} ` +
-              `(lock file ${lockPath}); stop that process or use another data directory`,
-          );
+          throw refusal(dir, lockPath, ours ? 'this process' : `process ${owner}`);
         }
         takeAway(lockPath, found, `${lockPath}.${token}.stale`);
       }
@@ -89,7 +130,15 @@ export class DataDirLock {
   release(): void {
     held.delete(this.lockPath);
     if (readLock(this.lockPath) === this.text) fs.rmSync(this.lockPath, { force: true });
+    this.guard?.close();
   }
+}
+
+function refusal(dir: string, lockPath: string, holder: string): Error {
+  return new Error(
+    `The event store in ${dir} is already open by ${holder} ` +
+      `(lock file ${lockPath}); stop that process or use another data directory`,
+  );
 }
 
 /** Removes the lock at `lockPath` if it is still the one whose text is `judged` (a dead owner's). */
@@ -106,9 +155,9 @@ function takeAway(lockPath: string, judged: string, aside: string): void {
       try {
         fs.linkSync(aside, lockPath);
       } catch {
-        // A third starter linked its lock in that instant, so two now believe they hold the store.
-        // Without an OS lock (Node has no flock) this window cannot be closed; it needs three starters
-        // within microseconds of each other on one directory.
+        // A third starter linked its lock in that instant, so two now believe they hold the store. On
+        // Linux the socket guard keeps starters of one host from racing here at all; elsewhere this
+        // window remains (Node has no flock): three starters within microseconds on one directory.
       }
     }
   } finally {

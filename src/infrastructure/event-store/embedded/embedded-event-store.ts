@@ -82,7 +82,7 @@ export class EmbeddedEventStore implements EventStore {
    */
   static async open(dir: string, options: EmbeddedEventStoreOptions = {}): Promise<EmbeddedEventStore> {
     fs.mkdirSync(dir, { recursive: true });
-    const lock = DataDirLock.acquire(dir, LOCK_FILE);
+    const lock = await DataDirLock.acquire(dir, LOCK_FILE);
     let fd: number | undefined;
     let checkpoint: DurableCheckpoint | undefined;
     try {
