@@ -18,8 +18,27 @@ const FOLDED_MARKS = /([\p{Script=Latin}\p{Script=Greek}])\p{M}+|(\u0435)\u0308/
 /** The text lower-cased, composed, with the accents search ignores taken off. */
 export function foldForSearch(text: string): string {
   const lower = text.toLowerCase();
+  if (isPlain(lower)) return lower;
   if (!MAY_FOLD.test(lower)) return lower.normalize('NFC');
   return lower.normalize('NFD').replace(FOLDED_MARKS, '$1$2').normalize('NFC');
+}
+
+/**
+ * True when neither composing nor folding can change the text's words (the usual Latin and Cyrillic
+ * ticket): every letter or digit is ASCII, Latin-1 below the accented letters, or Cyrillic other than ё;
+ * anything else is a separator (what composition does to those does not matter). Skipping the
+ * normalisations there keeps a rebuild's word scan at its old cost.
+ */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xc0 || (unit >= 0x400 && unit <= 0x4ff && unit !== 0x401 && unit !== 0x451)) continue;
+    if (unit >= 0xd800 && unit <= 0xdfff) return false;
+    let kind = bmpClass[unit];
+    if (kind === 0) bmpClass[unit] = kind = classify(unit);
+    if (kind === WORD) return false;
+  }
+  return true;
 }
 const WORD = 1;
 const NOT_WORD = 2;
