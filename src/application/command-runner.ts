@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type FieldError, InvalidInput, RuleViolated } from '../domain/domain.errors';
+import { InvalidInput, RuleViolated } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
 import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
@@ -17,44 +16,26 @@ import {
 } from './ports/event-store.port';
 import { IDS, type Ids } from './ports/ids.port';
 import { TICKET_POLICY } from './ports/ticket-policy.port';
-import { decisionTime, requestFieldErrors } from './command-request';
+import {
+  authorizedActors,
+  checkSameCommand,
+  commandFingerprint,
+  decisionTime,
+  dryRunCommand,
+  isCreation,
+  isNumbered,
+  PLACEHOLDER_NUMBER,
+  refuse,
+  requestFieldErrors,
+  type NumberedCommand,
+  type TicketCommandRequest,
+} from './command-request';
 import { KeyedQueue } from './keyed-queue';
 import { backoffDelay, sleep } from './retry';
-import type { SequenceAllocator } from './sequences';
 import { mayChangeNothing, UnchangedCommands } from './unchanged-commands';
 import type { CommandResult } from './views';
 
-/** A command that needs a number from a sequence (a ticket number, a registration number). */
-export interface NumberedCommand {
-  sequence: SequenceAllocator;
-  /** The command carrying number `n`. Called first with a placeholder, for the dry run. */
-  build(n: number): TicketCommand;
-}
-
-export interface TicketCommandRequest {
-  ticketId: string;
-  command: TicketCommand | NumberedCommand;
-  /** Who acts, in the strongest role they act in; recorded in every event's metadata. */
-  actor: Actor;
-  /**
-   * The same caller in their weaker roles, tried in order when `actor` may not do the command (a rule
-   * of the domain refuses it, or `authorize` does); the first allowed one acts. When none is, the
-   * refusal of `actor` is the answer.
-   */
-  alsoActs?: readonly Actor[];
-  /** The version the client last saw: if the stream has moved on, ConcurrencyConflict and nothing appended. */
-  expectedVersion?: number | null;
-  /** Makes the command idempotent: repeating it appends nothing and returns the first result. */
-  commandId?: string | null;
-  /** For commands whose id depends on the stream (auto-close: one per proposed solution). Wins over commandId. */
-  commandIdFor?: (stream: readonly RecordedEvent[]) => string;
-  /** For system actions: the policy that fired. */
-  policy?: string | null;
-  /** Checked on the existing ticket before deciding as `actor`; throws to refuse (a requester's foreign ticket → NotFound). */
-  authorize?: (state: TicketState, actor: Actor) => void;
-  /** The instant of the decision; the clock's now by default. */
-  now?: Date;
-}
+export type { NumberedCommand, TicketCommandRequest } from './command-request';
 
 /** What a command returns (its result carries the ticket as it stands after the command). */
 export type TicketCommandOutcome = CommandResult;
@@ -65,9 +46,6 @@ export interface CommandRunnerOptions {
 }
 
 export const DEFAULT_RUNNER_OPTIONS: CommandRunnerOptions = { maxAttempts: 8 };
-
-/** Stands in for a sequence number during the dry run; any positive integer would do. */
-const PLACEHOLDER_NUMBER = 1;
 
 /**
  * The one road every ticket command takes: read the stream → fold → decide → append with the
@@ -285,19 +263,6 @@ export class TicketCommandRunner {
   }
 }
 
-/** Refuses a commandId whose first use was a different command (by their fingerprints). */
-function checkSameCommand(
-  recorded: unknown,
-  fingerprint: string | null,
-  command: TicketCommand | NumberedCommand,
-): void {
-  if (typeof recorded !== 'string' || recorded === fingerprint) return;
-  const message = isCreation(command)
-    ? 'was already used to create a different ticket'
-    : 'was already used for a different command on this ticket';
-  throw new InvalidInput([{ path: 'commandId', message }]);
-}
-
 /** A repeated command's answer: the ticket as the first run left it (at `version`), marked repeated. */
 function repeatedOutcome(
   ticketId: string,
@@ -311,62 +276,6 @@ function repeatedOutcome(
   const result = outcome(ticketId, state, version, upTo[upTo.length - 1].position, commandId, events);
   result.repeated = true;
   return result;
-}
-
-/**
- * A digest of what the command asks and who asks it. What the application makes rather than the client
- * asks — sequence numbers, comment ids — is left out.
- */
-function commandFingerprint(request: TicketCommandRequest): string {
-  const built = dryRunCommand(request.command);
-  const command = built.kind === 'AddComment' ? { ...built, commentId: undefined } : built;
-  const canonical = canonicalJson({ actor: request.actor.id, role: request.actor.role, command });
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
-}
-
-/** JSON with object keys sorted and undefined dropped, so equal commands give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/**
- * The caller's roles (`actor`, then `alsoActs`) that `authorize` lets act on the ticket, in order; the
- * first refusal when it lets none. A new ticket has nothing to authorize against: `actor` creates it.
- */
-function authorizedActors(request: TicketCommandRequest, state: TicketState | null): Actor[] {
-  if (state === null || request.authorize === undefined) return [request.actor, ...(request.alsoActs ?? [])];
-  const allowed: Actor[] = [];
-  let refusal: unknown = undefined;
-  for (const actor of [request.actor, ...(request.alsoActs ?? [])]) {
-    try {
-      request.authorize(state, actor);
-      allowed.push(actor);
-    } catch (error) {
-      refusal ??= error;
-    }
-  }
-  if (allowed.length === 0) throw refusal;
-  return allowed;
-}
-
-function isNumbered(command: TicketCommand | NumberedCommand): command is NumberedCommand {
-  return !('kind' in command);
-}
-
-/** The command itself, or a numbered one with a placeholder number (for dry runs). */
-function dryRunCommand(command: TicketCommand | NumberedCommand): TicketCommand {
-  return isNumbered(command) ? command.build(PLACEHOLDER_NUMBER) : command;
-}
-
-function isCreation(command: TicketCommand | NumberedCommand): boolean {
-  return dryRunCommand(command).kind === 'CreateTicket';
 }
 
 function metadataOf(event: RecordedEvent): Partial<TicketEventMetadata> | null {
@@ -406,22 +315,4 @@ function unchanged(
 ): TicketCommandOutcome {
   if (state === null || last === undefined) throw new NotFound(`Ticket ${ticketId} not found`);
   return { ticketId, version: last.revision, position: last.position, commandId, state };
-}
-
-/**
- * Refuses a request whose own fields (`expectedVersion`, `commandId`) are bad, listing with them every
- * bad field the domain finds in the command (a dry run), so the client hears of all of them at once.
- */
-function refuse(
-  fields: FieldError[],
-  command: TicketCommand | NumberedCommand,
-  state: TicketState | null,
-  context: DecideContext,
-): never {
-  try {
-    decide(dryRunCommand(command), state, context);
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
-  }
-  throw new InvalidInput(fields);
 }
