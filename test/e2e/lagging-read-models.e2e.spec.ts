@@ -14,6 +14,20 @@ import { GraphqlClient } from './support/graphql-client';
 import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
 import { makeDataDir, removeDataDir, TEST_JWT_SECRET, tokenFor } from './support/test-app';
 
+/** The app on embedded stores in `dataDir`, with a short read-your-writes bound. */
+async function bootOn(dataDir: string): Promise<{ app: NestFastifyApplication; url: string }> {
+  const loaded = loadConfig({
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    AUTO_CLOSE_INTERVAL_MS: '0',
+    READ_YOUR_WRITES_TIMEOUT_MS: '300',
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const app = await createApp(loaded.config, { logger: ['fatal'] });
+  return { app, url: await listen(app, '127.0.0.1', 0) };
+}
+
 describe('mutations while the read models cannot show them', () => {
   const dataDir = makeDataDir();
   const who = callers();
@@ -22,16 +36,7 @@ describe('mutations while the read models cannot show them', () => {
   let agent: GraphqlClient;
 
   beforeAll(async () => {
-    const loaded = loadConfig({
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      AUTO_CLOSE_INTERVAL_MS: '0',
-      READ_YOUR_WRITES_TIMEOUT_MS: '300',
-    });
-    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-    app = await createApp(loaded.config, { logger: ['fatal'] });
-    url = await listen(app, '127.0.0.1', 0);
+    ({ app, url } = await bootOn(dataDir));
     agent = new GraphqlClient(url, tokenFor(who.agent));
   });
   afterAll(async () => {
@@ -88,16 +93,9 @@ describe('queries before the read models have caught up after a start', () => {
     const ticket = { id: randomUUID(), type: 'CommentAdded', data: { occurredAt: new Date().toISOString() } };
     await events.appendToStream(ticketStreamName(randomUUID()), [{ ...ticket, metadata: {} }]);
     await events.close();
-    const loaded = loadConfig({
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      AUTO_CLOSE_INTERVAL_MS: '0',
-      READ_YOUR_WRITES_TIMEOUT_MS: '300',
-    });
-    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-    app = await createApp(loaded.config, { logger: ['fatal'] });
-    agent = new GraphqlClient(await listen(app, '127.0.0.1', 0), tokenFor(callers().agent));
+    const booted = await bootOn(dataDir);
+    app = booted.app;
+    agent = new GraphqlClient(booted.url, tokenFor(callers().agent));
   });
   afterAll(async () => {
     await app.close();
