@@ -224,19 +224,22 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       for await (const message of subscription) {
         if (this.stopped) break;
         if (message.kind === 'event') {
-          await this.untilStoreAnswers(() => this.apply(message.event, writer));
-          last = message.event.position;
+          const event = message.event;
+          try {
+            await this.apply(event, writer);
+          } catch (error) {
+            await this.waitOutOutage(error, () => this.apply(event, writer));
+          }
+          last = event.position;
           applied++;
           if (this.caughtUp || applied >= this.options.batchSize) {
-            const upTo = last;
-            await this.untilStoreAnswers(() => this.commit(writer, upTo));
+            await this.commitOrWait(writer, last);
             applied = 0;
           }
         } else {
           const position = message.kind === 'checkpoint' ? message.position : (message.position ?? last);
-          if (position !== null && (last === null || position >= last)) {
-            await this.untilStoreAnswers(() => this.commit(writer, position));
-          }
+          if (position !== null && (last === null || position >= last))
+            await this.commitOrWait(writer, position);
           applied = 0;
           if (message.kind === 'caughtUp' && !this.caughtUp) {
             this.caughtUp = true;
@@ -270,26 +273,33 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     await this.lock.run(() => this.applyWithRetry(event, writer));
   }
 
+  private async commitOrWait(writer: BatchWriter, position: bigint): Promise<void> {
+    try {
+      await this.commit(writer, position);
+    } catch (error) {
+      await this.waitOutOutage(error, () => this.commit(writer, position));
+    }
+  }
+
   /**
-   * Runs a step of the loop; while the read store is unreachable (StoreUnavailable: an outage, not a
-   * fault of the event), waits for it and runs the step again, until it answers or the runner stops.
-   * Every step is safe to repeat: the batch is kept until written, and writes are revision-guarded.
+   * After a step of the loop failed with `error`: when the read store is unreachable (StoreUnavailable:
+   * an outage, not a fault of the event), waits for it and runs the step again until it answers or the
+   * runner stops; any other error is rethrown. Every step is safe to repeat: the batch is kept until
+   * written, and writes are revision-guarded. (The happy path pays nothing for this: no wrapper.)
    */
-  private async untilStoreAnswers(step: () => Promise<void>): Promise<void> {
+  private async waitOutOutage(error: unknown, step: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      if (!(error instanceof StoreUnavailable) || this.stopped) throw error;
+      if (this.storeAway === null) this.logger.warn(`Projections wait for the read store: ${error.message}`);
+      this.storeAway = error.message;
+      await this.pause(Math.min(STORE_WAIT_MAX_MS, STORE_WAIT_FIRST_MS * 2 ** attempt));
       try {
         await step();
-        if (this.storeAway !== null) {
-          this.logger.log('Read store answers again: projections carry on');
-          this.storeAway = null;
-        }
+        this.logger.log('Read store answers again: projections carry on');
+        this.storeAway = null;
         return;
-      } catch (error) {
-        if (!(error instanceof StoreUnavailable) || this.stopped) throw error;
-        if (this.storeAway === null)
-          this.logger.warn(`Projections wait for the read store: ${error.message}`);
-        this.storeAway = error.message;
-        await this.pause(Math.min(STORE_WAIT_MAX_MS, STORE_WAIT_FIRST_MS * 2 ** attempt));
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -312,7 +322,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     for (let attempt = 1; ; attempt++) {
       const projector = await this.applyAll(event, writer);
       if (projector === null) return;
-      // The store being away is no fault of the event: the loop waits for it (untilStoreAnswers).
+      // The store being away is no fault of the event: the loop waits for it (waitOutOutage).
       if (projector.error instanceof StoreUnavailable) throw projector.error;
       if (attempt >= this.options.attempts) {
         throw new ProjectionFailed(
