@@ -155,10 +155,11 @@ export class TicketMutationResolver {
     );
     const ticket: TicketView | null = caughtUp ? await this.readBack(principal, result) : null;
     if (ticket) return { ticket, result };
-    // The change is stored; the read models do not show it yet. Health reports why (lagging or failed).
+    // The change is stored; the read models do not show it yet. Health reports why (lagging, failed or
+    // the read store away).
     this.logger.warn(
-      `Read models did not reach position ${result.position} of ticket ${result.ticketId} in time; ` +
-        'answered from its events',
+      `Read models could not show position ${result.position} of ticket ${result.ticketId} in time ` +
+        '(lagging, stopped or unreachable); answered from its events',
     );
     return { ticket: this.viewOf(result, principal), result };
   }
