@@ -227,18 +227,28 @@ export const readSideBenchmark: Benchmark = {
       }
       const rebuild: BenchTable = {
         title: `Projection rebuild, ${eventCount.toLocaleString('en-US')} ticket events (events/s, best of 3)`,
-        columns: ['measure', 'events/s', 'share of raw', 'target'],
+        columns: [
+          'measure',
+          'events/s',
+          'share of raw',
+          '≥ 50% of raw',
+          `≥ ${TARGET_REBUILD_EVENTS_PER_SECOND / 1000}k/s`,
+        ],
         rows: [
-          ['raw read + JSON.parse ($all, ticket streams)', rawBest, '100%', '-'],
+          ['raw read + JSON.parse ($all, ticket streams)', rawBest, '100%', '-', '-'],
           [
             'rebuild into fresh collections + switch-over',
             rebuildBest,
             `${Math.round((rebuildBest / rawBest) * 100)}%`,
-            rebuildBest >= TARGET_REBUILD_EVENTS_PER_SECOND && rebuildBest >= rawBest / 2 ? 'met' : 'NOT met',
+            rebuildBest >= rawBest / 2 ? 'met' : 'NOT met',
+            rebuildBest >= TARGET_REBUILD_EVENTS_PER_SECOND ? 'met' : 'NOT met',
           ],
         ],
         notes: [
-          `Targets: ≥ ${TARGET_REBUILD_EVENTS_PER_SECOND.toLocaleString('en-US')} events/s and ≥ 50% of raw.`,
+          `Targets: ≥ ${TARGET_REBUILD_EVENTS_PER_SECOND.toLocaleString('en-US')} events/s and ≥ 50% of raw.` +
+            (rawBest < TARGET_REBUILD_EVENTS_PER_SECOND
+              ? ' The raw read alone is below the absolute rate on this machine, so no rebuild can reach it here.'
+              : ''),
           `After the switch-over the in-memory indexes are built in the background: ${Math.round(warmBest)} ms ` +
             '(a query arriving sooner builds the index it needs).',
         ],

@@ -6,9 +6,18 @@
  *
  * For the plain-code path (`Projector.applyNow`) the writer also answers reads synchronously: from the
  * batch, from documents loaded ahead (`load`), and — when it is the only writer of its targets, as a
- * rebuild is of its fresh collections — from everything it has written (`complete`).
+ * rebuild is of its fresh collections — from everything it has written (`complete`). A complete writer
+ * over a store in this process's memory (`ReadStore.inMemory`) buffers nothing: it reads and writes
+ * the store directly, one lookup per document instead of a batch entry, a copy of the document in its
+ * own map and the store's lookups at the flush.
  */
-import type { ReadDocument, ReadStore, ReplaceGuard, ReplaceOne } from '../application/ports/read-store.port';
+import type {
+  InMemoryDocuments,
+  ReadDocument,
+  ReadStore,
+  ReplaceGuard,
+  ReplaceOne,
+} from '../application/ports/read-store.port';
 import type { DocumentRef, LoadedProjectionStore, ProjectionStore } from './projector';
 
 export interface BatchWriterOptions {
@@ -18,12 +27,29 @@ export interface BatchWriterOptions {
   complete?: boolean;
 }
 
+/** A document known to the writer (null: known absent), in a cell a flush updates in place. */
+interface Known {
+  doc: ReadDocument | null;
+}
+
+/** A buffered write, with the cell of the document it replaces when the writer knows it. */
+interface PendingWrite extends ReplaceOne {
+  known: Known | undefined;
+}
+
 /** One collection's writes in this batch and the documents known, under the name it is written to. */
 interface Slot {
   name: string;
-  pending: Map<string, ReplaceOne>;
+  pending: Map<string, PendingWrite>;
   /** Complete writers: every document written. Others: documents loaded ahead, until the next flush. */
-  known: Map<string, ReadDocument | null>;
+  known: Map<string, Known>;
+  /**
+   * The last id looked up in `known` and what was found, so the replace that follows a read (the usual
+   * projector step) needs no second lookup: at 100k documents each costs a few cache misses. Valid
+   * until `known` gains or loses entries (a flush, a load).
+   */
+  lastId: string | undefined;
+  lastKnown: Known | undefined;
 }
 
 export class BatchWriter implements ProjectionStore {
@@ -31,6 +57,8 @@ export class BatchWriter implements ProjectionStore {
   private slots = new Map<string, Slot>();
   private readonly rename: (collection: string) => string;
   private readonly complete: boolean;
+  /** Set for a complete writer over an in-memory store: every read and write goes straight to it. */
+  private readonly direct: InMemoryDocuments | undefined;
 
   /** The synchronous view for `Projector.applyNow`. */
   readonly loaded: LoadedProjectionStore = {
@@ -44,12 +72,19 @@ export class BatchWriter implements ProjectionStore {
   ) {
     this.rename = options.rename ?? ((collection) => collection);
     this.complete = options.complete ?? false;
+    this.direct = this.complete ? store.inMemory : undefined;
   }
 
   private slot(collection: string): Slot {
     let slot = this.slots.get(collection);
     if (slot === undefined) {
-      slot = { name: this.rename(collection), pending: new Map(), known: new Map() };
+      slot = {
+        name: this.rename(collection),
+        pending: new Map(),
+        known: new Map(),
+        lastId: undefined,
+        lastKnown: undefined,
+      };
       this.slots.set(collection, slot);
     }
     return slot;
@@ -57,6 +92,7 @@ export class BatchWriter implements ProjectionStore {
 
   async get(collection: string, id: string): Promise<ReadDocument | null> {
     const slot = this.slot(collection);
+    if (this.direct) return this.direct.get(slot.name, id);
     const held = this.held(slot, id);
     return held !== undefined ? held : this.store.get(slot.name, id);
   }
@@ -65,8 +101,17 @@ export class BatchWriter implements ProjectionStore {
   private held(slot: Slot, id: string): ReadDocument | null | undefined {
     const buffered = slot.pending.get(id);
     if (buffered) return buffered.doc;
+    const known = this.knownOf(slot, id);
+    if (known !== undefined) return known.doc;
+    return this.complete ? null : undefined;
+  }
+
+  private knownOf(slot: Slot, id: string): Known | undefined {
+    if (slot.lastId === id) return slot.lastKnown;
     const known = slot.known.get(id);
-    return known !== undefined || !this.complete ? known : null;
+    slot.lastId = id;
+    slot.lastKnown = known;
+    return known;
   }
 
   /** Buffers the write; a second write of the same document in the batch is guarded against the first. */
@@ -89,11 +134,13 @@ export class BatchWriter implements ProjectionStore {
     for (const { collection, id } of refs) {
       const slot = this.slot(collection);
       if (slot.pending.has(id) || slot.known.has(id)) continue;
-      slot.known.set(id, await this.store.get(slot.name, id));
+      slot.known.set(id, { doc: await this.store.get(slot.name, id) });
+      slot.lastId = undefined;
     }
   }
 
   private getNow(collection: string, id: string): ReadDocument | null {
+    if (this.direct) return this.direct.get(this.slot(collection).name, id);
     const held = this.held(this.slot(collection), id);
     if (held === undefined) throw new Error(`${collection} ${id} was read without being loaded first`);
     return held;
@@ -101,19 +148,21 @@ export class BatchWriter implements ProjectionStore {
 
   private replaceNow(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean {
     const slot = this.slot(collection);
+    if (this.direct) return this.direct.replace(slot.name, doc, guard);
     const earlier = slot.pending.get(doc._id);
     if (earlier) {
       if (earlier.doc.revision !== guard.expectedRevision) return false;
       earlier.doc = doc;
       return true;
     }
+    const known = this.knownOf(slot, doc._id);
     if (this.complete) {
       // This writer knows the stored document, so it applies the guard itself, as the store would.
-      const current = slot.known.get(doc._id);
-      const stored = current === undefined || current === null ? -1 : current.revision;
-      if (guard.expectedRevision === -1 ? current != null : stored !== guard.expectedRevision) return false;
+      const current = known?.doc ?? null;
+      const stored = current === null ? -1 : current.revision;
+      if (guard.expectedRevision === -1 ? current !== null : stored !== guard.expectedRevision) return false;
     }
-    slot.pending.set(doc._id, { doc, expectedRevision: guard.expectedRevision });
+    slot.pending.set(doc._id, { doc, expectedRevision: guard.expectedRevision, known });
     return true;
   }
 
@@ -141,8 +190,12 @@ export class BatchWriter implements ProjectionStore {
       const writes = slot.pending;
       if (writes.size === 0 && this.complete) continue;
       slot.pending = new Map();
+      slot.lastId = undefined;
       if (this.complete) {
-        for (const [id, write] of writes) slot.known.set(id, write.doc);
+        for (const [id, write] of writes) {
+          if (write.known !== undefined) write.known.doc = write.doc;
+          else slot.known.set(id, { doc: write.doc });
+        }
       } else {
         slot.known = new Map();
       }

@@ -129,6 +129,22 @@ export function describeIndexesAndArrays(current: () => ReadStore): void {
       expect(await store.count('numbered', {})).toBe(3);
     });
 
+    it('keeps a number and the same digits as text apart in a unique key, and counts every array element', async () => {
+      await store.ensureIndexes('keyed', [{ key: { key: 1 }, unique: true }]);
+      const keyed = (id: string, key: unknown): ReadDocument => ({ _id: id, revision: 0, key });
+      expect(await store.replace('keyed', keyed('number', 7), { expectedRevision: -1 })).toBe(true);
+      expect(await store.replace('keyed', keyed('text', '7'), { expectedRevision: -1 })).toBe(true);
+      // An array's elements are keys each: [8, 7] repeats the number 7.
+      await expect(store.replace('keyed', keyed('array', [8, 7]), { expectedRevision: -1 })).rejects.toThrow(
+        /duplicate key/i,
+      );
+      expect(await store.replace('keyed', keyed('array', [8, 9]), { expectedRevision: -1 })).toBe(true);
+      await expect(store.replace('keyed', keyed('nine', 9), { expectedRevision: -1 })).rejects.toThrow(
+        /duplicate key/i,
+      );
+      expect(ids(await store.find('keyed', {}, { sort: { _id: 1 } }))).toEqual(['array', 'number', 'text']);
+    });
+
     it('does not match an empty array with null, with an index on the array field', async () => {
       const odd = [
         { _id: 'empty', revision: 0, number: 90001, words: [] },

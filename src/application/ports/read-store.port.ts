@@ -61,7 +61,18 @@ export interface IndexSpec {
 export const rebuildCollectionName = (name: string, generation: number): string =>
   `${name}__rebuild${generation}`;
 
+/** Synchronous reads and guarded replaces, offered by a store whose documents live in this process. */
+export interface InMemoryDocuments {
+  get(collection: string, id: string): ReadDocument | null;
+  replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean;
+}
+
 export interface ReadStore {
+  /**
+   * Present when the documents are in this process's memory (the embedded store). A rebuild then writes
+   * its fresh collections straight through, without a batch or a second copy of every document.
+   */
+  readonly inMemory?: InMemoryDocuments;
   /**
    * Replaces the document with `doc._id` when its revision is `expectedRevision` (or inserts it when
    * `expectedRevision` is -1 and none exists). Anything else — a stale or duplicated event — is a no-op.

@@ -32,13 +32,17 @@ export function foldForSearch(text: string): string {
 function isPlain(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit < 0xc0 || (unit >= 0x400 && unit <= 0x4ff && unit !== 0x401 && unit !== 0x451)) continue;
+    if (isPlainUnit(unit)) continue;
     if (unit >= 0xd800 && unit <= 0xdfff) return false;
     let kind = bmpClass[unit];
     if (kind === 0) bmpClass[unit] = kind = classify(unit);
     if (kind === WORD) return false;
   }
   return true;
+}
+/** ASCII, Latin-1 below the accented letters, or Cyrillic other than ё: nothing to fold or compose. */
+function isPlainUnit(unit: number): boolean {
+  return unit < 0xc0 || (unit >= 0x400 && unit <= 0x4ff && unit !== 0x401 && unit !== 0x451);
 }
 const WORD = 1;
 const NOT_WORD = 2;
@@ -55,10 +59,16 @@ function classify(codePoint: number): number {
 /**
  * The distinct words of a text, folded, in order of first occurrence. A hand-written scan over
  * code points, with each one's class looked up in a table: it runs once per ticket in every
- * projection rebuild, where a Unicode-property regex over the whole text cost twice as much.
+ * projection rebuild, where a Unicode-property regex over the whole text cost twice as much. A plain
+ * text (see `isPlain`) is scanned once, lower-cased only; the scan gives up on the first character
+ * that could fold, and the text is folded and scanned again.
  */
 export function searchWords(text: string): string[] {
-  const normal = foldForSearch(text);
+  return wordsOf(text.toLowerCase(), true) ?? wordsOf(foldForSearch(text), false)!;
+}
+
+/** The words of a folded text; with `plainOnly`, null as soon as a character is not plain. */
+function wordsOf(normal: string, plainOnly: boolean): string[] | null {
   const words: string[] = [];
   let seen: Set<string> | null = null;
   let start = -1;
@@ -68,6 +78,7 @@ export function searchWords(text: string): string[] {
     let width = 1;
     if (i < normal.length) {
       const unit = normal.charCodeAt(i);
+      if (unit >= 0xd800 && unit <= 0xdfff && plainOnly) return null;
       if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < normal.length) {
         const codePoint = normal.codePointAt(i)!;
         width = codePoint > 0xffff ? 2 : 1;
@@ -76,6 +87,7 @@ export function searchWords(text: string): string[] {
       } else {
         kind = bmpClass[unit];
         if (kind === 0) bmpClass[unit] = kind = classify(unit);
+        if (plainOnly && kind === WORD && !isPlainUnit(unit)) return null;
       }
     }
     if (kind === WORD) {

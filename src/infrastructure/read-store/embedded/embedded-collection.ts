@@ -16,6 +16,7 @@ import { Query } from 'mingo';
 import type { FindOptions, IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
 import { compileFilter } from './compiled-filter';
 import { CountCache, countKey } from './count-cache';
+import { DocumentTable } from './document-table';
 import { indexableConditions } from './filter-conditions';
 import type { Candidates } from './index-ranges';
 import { candidatesFor, countByIntersection, type IndexedDocuments } from './index-plan';
@@ -43,10 +44,8 @@ const TOP_K_LIMIT = 1000;
 type Matcher = (doc: ReadDocument) => boolean;
 
 export class EmbeddedCollection implements IndexSource, IndexedDocuments {
-  readonly docs = new Map<string, ReadDocument>();
-  private readonly sequence = new Map<string, number>();
-  /** The documents by insertion sequence (what index entries point at). */
-  private readonly bySeq: ReadDocument[] = [];
+  /** The documents by id and by insertion sequence (what index entries point at). */
+  readonly docs = new DocumentTable();
   private readonly indexes = new Map<string, OrderedIndex>();
   private readonly unique: UniqueKeys[] = [];
   private changeLog: string[] = [];
@@ -65,15 +64,15 @@ export class EmbeddedCollection implements IndexSource, IndexedDocuments {
   }
 
   get sequenceSize(): number {
-    return this.sequence.size;
+    return this.docs.size;
   }
 
   seqOf(id: string): number {
-    return this.sequence.get(id) ?? -1;
+    return this.docs.seqOf(id);
   }
 
   docAtSeq(seq: number): ReadDocument {
-    return this.bySeq[seq];
+    return this.docs.at(seq);
   }
 
   /** Declares an index (by name, default from its keys); an existing one is kept. */
@@ -93,20 +92,16 @@ export class EmbeddedCollection implements IndexSource, IndexedDocuments {
    * Throws DuplicateKeyError, writing nothing, when a unique index already holds one of its keys.
    */
   replace(doc: ReadDocument, expectedRevision: number): boolean {
-    const current = this.docs.get(doc._id);
+    const seq = this.docs.seqOf(doc._id);
+    const current = seq < 0 ? undefined : this.docs.at(seq);
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
-    if (this.unique.length > 0) {
+    if (this.unique.length === 1) this.unique[0].admit(doc, current)();
+    else if (this.unique.length > 1) {
       const record = this.unique.map((keys) => keys.admit(doc, current));
       for (const apply of record) apply();
     }
-    if (current === undefined) {
-      this.sequence.set(doc._id, this.bySeq.length);
-      this.bySeq.push(doc);
-    } else {
-      this.bySeq[this.sequence.get(doc._id)!] = doc;
-    }
-    this.docs.set(doc._id, doc);
+    this.docs.put(seq, doc);
     this.writes++;
     if (this.indexes.size > 0) this.changeLog.push(doc._id);
     // An index left unread this long will sort everything anyway: forget the log rather than keep it.
@@ -203,7 +198,7 @@ export class EmbeddedCollection implements IndexSource, IndexedDocuments {
 
   /** Every document, in no particular order (for aggregation). */
   all(): ReadDocument[] {
-    return [...this.docs.values()];
+    return this.docs.toArray();
   }
 
   /** Tests each candidate once (every document when there are none, or when they would be most of them). */

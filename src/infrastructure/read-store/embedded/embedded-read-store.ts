@@ -8,6 +8,7 @@ import type {
   Filter,
   FindOptions,
   IndexSpec,
+  InMemoryDocuments,
   PipelineStage,
   ReadDocument,
   ReadStore,
@@ -23,6 +24,11 @@ export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection>();
   private readonly checkpoints = new Map<string, bigint>();
   private warming: Promise<void> = Promise.resolve();
+
+  readonly inMemory: InMemoryDocuments = {
+    get: (collection, id) => this.collections.get(collection)?.docs.get(id) ?? null,
+    replace: (collection, doc, guard) => this.collection(collection).replace(doc, guard.expectedRevision),
+  };
 
   async replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
     return this.collection(collection).replace(doc, guard.expectedRevision);

@@ -4,6 +4,7 @@
  * outright when it is a conjunction of conditions the indexes answer exactly.
  */
 import type { ReadDocument } from '../../../application/ports/read-store.port';
+import type { DocumentsById } from './document-table';
 import { indexableConditions } from './filter-conditions';
 import {
   boundedRange,
@@ -18,7 +19,7 @@ import type { OrderedIndex } from './ordered-index';
 
 /** The parts of a collection a plan reads. */
 export interface IndexedDocuments {
-  readonly docs: ReadonlyMap<string, ReadDocument>;
+  readonly docs: DocumentsById;
   /** How many sequence numbers documents have taken (every document ever inserted). */
   readonly sequenceSize: number;
   /** The index that leads with `field` and has the fewest fields, if any. */

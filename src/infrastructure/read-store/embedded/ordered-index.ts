@@ -16,12 +16,13 @@
  * rebuild) by one sort of everything — the way a database builds an index after a bulk load.
  */
 import type { IndexSpec, ReadDocument } from '../../../application/ports/read-store.port';
+import type { DocumentsById } from './document-table';
 import { compareValues, fieldReader } from './value-order';
 
 /** What an index reads from its collection: the documents and the log of ids written since. */
 export interface IndexSource {
   /** The documents, iterated in insertion order: the i-th has sequence i (documents are never removed). */
-  readonly docs: ReadonlyMap<string, ReadDocument>;
+  readonly docs: DocumentsById;
   /** The document's insertion sequence: equal keys are ordered by it. */
   seqOf(id: string): number;
   /** The document with this insertion sequence. */

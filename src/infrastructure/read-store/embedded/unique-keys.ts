@@ -9,10 +9,12 @@ import { fieldReader } from './value-order';
 
 export class DuplicateKeyError extends Error {}
 
+type Key = string | number;
+
 const NOTHING = (): void => undefined;
 
 export class UniqueKeys {
-  private readonly owners = new Map<string, string>();
+  private readonly owners = new Map<Key, string>();
   private readonly fields: string[];
   private readonly readers: ((doc: unknown) => unknown)[];
 
@@ -32,6 +34,8 @@ export class UniqueKeys {
    * the collection has agreed, so a refused write changes none of them.
    */
   admit(doc: ReadDocument, current: ReadDocument | undefined): () => void {
+    // The usual replace keeps the key (a ticket's number never changes): the document already holds it.
+    if (current !== undefined && this.sameScalars(doc, current)) return NOTHING;
     const keys = this.keysOf(doc);
     for (const key of keys) {
       const owner = this.owners.get(key);
@@ -50,7 +54,26 @@ export class UniqueKeys {
     };
   }
 
-  private keysOf(doc: ReadDocument): string[] {
+  /** True when every field of the key holds the same scalar (not an array, not an object) in both. */
+  private sameScalars(doc: ReadDocument, current: ReadDocument): boolean {
+    for (const read of this.readers) {
+      const value = read(doc);
+      if (value !== read(current) || (typeof value === 'object' && value !== null)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The document's keys. On a one-field index a number is its own key (a ticket's number: no string to
+   * build and hash on every insert); other values, and keys of several fields, are typed text. A Map
+   * keeps the number 5 and the text "n5" apart, so the two kinds never collide.
+   */
+  private keysOf(doc: ReadDocument): Key[] {
+    if (this.readers.length === 1) {
+      const value = this.readers[0](doc);
+      const parts = Array.isArray(value) ? (value.length === 0 ? [undefined] : value) : [value];
+      return parts.map((part) => (typeof part === 'number' ? part : typed(part)));
+    }
     let keys = [''];
     this.readers.forEach((read, i) => {
       const value = read(doc);
