@@ -355,7 +355,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     this.logger.error(`Read models STOPPED: ${this.failure}`);
     try {
       // What applied before the failing event is kept, so a restart resumes right at it.
-      if (last !== null && !writer.empty) await this.commit(writer, last);
+      if (last !== null && (this.position === null || last > this.position)) await this.commit(writer, last);
     } catch (flushError) {
       this.logger.error(`Could not store the applied events: ${describe(flushError)}`);
     }
