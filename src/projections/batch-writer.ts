@@ -13,9 +13,8 @@
  * lookup per document and event, where a batch entry, the writer's own copy of every document and the
  * store's lookups at the flush took four. A rebuild went from 48% to 54% of a raw read; the start-up
  * restore gained less (58–72k events/s before, 61–80k after, at 100k tickets), as reading the log is
- * most of its time.
- * Readers may then see an event's writes before the batch's checkpoint is stored, which is harmless:
- * read-your-writes waits for the checkpoint, and every write is revision-guarded.
+ * most of its time. Readers may then see an event's writes before the batch's checkpoint is stored,
+ * which is harmless: read-your-writes waits for the checkpoint, and every write is revision-guarded.
  */
 import type {
   InMemoryDocuments,
@@ -33,29 +32,12 @@ export interface BatchWriterOptions {
   complete?: boolean;
 }
 
-/** A document known to the writer (null: known absent), in a cell a flush updates in place. */
-interface Known {
-  doc: ReadDocument | null;
-}
-
-/** A buffered write, with the cell of the document it replaces when the writer knows it. */
-interface PendingWrite extends ReplaceOne {
-  known: Known | undefined;
-}
-
 /** One collection's writes in this batch and the documents known, under the name it is written to. */
 interface Slot {
   name: string;
-  pending: Map<string, PendingWrite>;
+  pending: Map<string, ReplaceOne>;
   /** Complete writers: every document written. Others: documents loaded ahead, until the next flush. */
-  known: Map<string, Known>;
-  /**
-   * The last id looked up in `known` and what was found, so the replace that follows a read (the usual
-   * projector step) needs no second lookup: at 100k documents each costs a few cache misses. Valid
-   * until `known` gains or loses entries (a flush, a load).
-   */
-  lastId: string | undefined;
-  lastKnown: Known | undefined;
+  known: Map<string, ReadDocument | null>;
 }
 
 export class BatchWriter implements ProjectionStore {
@@ -84,13 +66,7 @@ export class BatchWriter implements ProjectionStore {
   private slot(collection: string): Slot {
     let slot = this.slots.get(collection);
     if (slot === undefined) {
-      slot = {
-        name: this.rename(collection),
-        pending: new Map(),
-        known: new Map(),
-        lastId: undefined,
-        lastKnown: undefined,
-      };
+      slot = { name: this.rename(collection), pending: new Map(), known: new Map() };
       this.slots.set(collection, slot);
     }
     return slot;
@@ -107,17 +83,8 @@ export class BatchWriter implements ProjectionStore {
   private held(slot: Slot, id: string): ReadDocument | null | undefined {
     const buffered = slot.pending.get(id);
     if (buffered) return buffered.doc;
-    const known = this.knownOf(slot, id);
-    if (known !== undefined) return known.doc;
-    return this.complete ? null : undefined;
-  }
-
-  private knownOf(slot: Slot, id: string): Known | undefined {
-    if (slot.lastId === id) return slot.lastKnown;
     const known = slot.known.get(id);
-    slot.lastId = id;
-    slot.lastKnown = known;
-    return known;
+    return known !== undefined || !this.complete ? known : null;
   }
 
   /** Buffers the write; a second write of the same document in the batch is guarded against the first. */
@@ -140,8 +107,7 @@ export class BatchWriter implements ProjectionStore {
     for (const { collection, id } of refs) {
       const slot = this.slot(collection);
       if (slot.pending.has(id) || slot.known.has(id)) continue;
-      slot.known.set(id, { doc: await this.store.get(slot.name, id) });
-      slot.lastId = undefined;
+      slot.known.set(id, await this.store.get(slot.name, id));
     }
   }
 
@@ -161,14 +127,13 @@ export class BatchWriter implements ProjectionStore {
       earlier.doc = doc;
       return true;
     }
-    const known = this.knownOf(slot, doc._id);
     if (this.complete) {
       // This writer knows the stored document, so it applies the guard itself, as the store would.
-      const current = known?.doc ?? null;
-      const stored = current === null ? -1 : current.revision;
-      if (guard.expectedRevision === -1 ? current !== null : stored !== guard.expectedRevision) return false;
+      const current = slot.known.get(doc._id);
+      const stored = current === undefined || current === null ? -1 : current.revision;
+      if (guard.expectedRevision === -1 ? current != null : stored !== guard.expectedRevision) return false;
     }
-    slot.pending.set(doc._id, { doc, expectedRevision: guard.expectedRevision, known });
+    slot.pending.set(doc._id, { doc, expectedRevision: guard.expectedRevision });
     return true;
   }
 
@@ -196,12 +161,8 @@ export class BatchWriter implements ProjectionStore {
       const writes = slot.pending;
       if (writes.size === 0 && this.complete) continue;
       slot.pending = new Map();
-      slot.lastId = undefined;
       if (this.complete) {
-        for (const [id, write] of writes) {
-          if (write.known !== undefined) write.known.doc = write.doc;
-          else slot.known.set(id, { doc: write.doc });
-        }
+        for (const [id, write] of writes) slot.known.set(id, write.doc);
       } else {
         slot.known = new Map();
       }

@@ -96,8 +96,7 @@ export class EmbeddedCollection implements IndexSource, IndexedDocuments {
     const current = seq < 0 ? undefined : this.docs.at(seq);
     if (expectedRevision === -1 ? current !== undefined : current?.revision !== expectedRevision)
       return false;
-    if (this.unique.length === 1) this.unique[0].admit(doc, current)();
-    else if (this.unique.length > 1) {
+    if (this.unique.length > 0) {
       const record = this.unique.map((keys) => keys.admit(doc, current));
       for (const apply of record) apply();
     }
