@@ -69,8 +69,8 @@ export interface InMemoryDocuments {
 
 export interface ReadStore {
   /**
-   * Present when the documents are in this process's memory (the embedded store). A rebuild then writes
-   * its fresh collections straight through, without a batch or a second copy of every document.
+   * Present when the documents are in this process's memory (the embedded store). The projections then
+   * read and write through it directly, without batches (see BatchWriter).
    */
   readonly inMemory?: InMemoryDocuments;
   /**

@@ -31,7 +31,7 @@ export class EmbeddedReadStore implements ReadStore {
   };
 
   async replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
-    return this.collection(collection).replace(doc, guard.expectedRevision);
+    return this.inMemory.replace(collection, doc, guard);
   }
 
   async replaceMany(collection: string, writes: readonly ReplaceOne[]): Promise<number> {
@@ -42,7 +42,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async get(collection: string, id: string): Promise<ReadDocument | null> {
-    return this.collections.get(collection)?.docs.get(id) ?? null;
+    return this.inMemory.get(collection, id);
   }
 
   /** Documents are returned as stored: treat them as read-only. */

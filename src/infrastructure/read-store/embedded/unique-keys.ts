@@ -70,14 +70,11 @@ export class UniqueKeys {
    */
   private keysOf(doc: ReadDocument): Key[] {
     if (this.readers.length === 1) {
-      const value = this.readers[0](doc);
-      const parts = Array.isArray(value) ? (value.length === 0 ? [undefined] : value) : [value];
-      return parts.map((part) => (typeof part === 'number' ? part : typed(part)));
+      return keyParts(this.readers[0](doc)).map((part) => (typeof part === 'number' ? part : typed(part)));
     }
     let keys = [''];
     this.readers.forEach((read, i) => {
-      const value = read(doc);
-      const parts = Array.isArray(value) ? (value.length === 0 ? [undefined] : value) : [value];
+      const parts = keyParts(read(doc));
       const next: string[] = [];
       for (const prefix of keys)
         for (const part of parts) next.push(`${prefix}${i > 0 ? '\u0000' : ''}${typed(part)}`);
@@ -85,6 +82,11 @@ export class UniqueKeys {
     });
     return keys;
   }
+}
+
+/** The values a field contributes keys for: each element of an array (an empty one counts as missing). */
+function keyParts(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value.length === 0 ? [undefined] : value) : [value];
 }
 
 /** A value as key text that keeps types apart (5 and "5"), with missing and null alike. */
