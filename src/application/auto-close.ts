@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AUTO_CLOSE_POLICY } from '../domain/auto-close';
+import { autoClosePolicyName } from '../domain/auto-close';
 import type { TicketPolicy } from '../domain/ticket.commands';
 import { SYSTEM_ACTOR } from './access';
 import { TicketCommandRunner, type TicketCommandRequest } from './command-runner';
@@ -23,11 +23,15 @@ export function autoCloseCommandId(ticketId: string, stream: readonly RecordedEv
 }
 
 /** Closing one ticket as AUTO_CLOSED, by the system, recording the policy that fired. */
-export function autoCloseRequest(ticketId: string, now?: Date): TicketCommandRequest {
+export function autoCloseRequest(
+  ticketId: string,
+  policy: Pick<TicketPolicy, 'autoCloseAfterDays'>,
+  now?: Date,
+): TicketCommandRequest {
   return {
     ticketId,
     actor: SYSTEM_ACTOR,
-    policy: AUTO_CLOSE_POLICY,
+    policy: autoClosePolicyName(policy),
     commandIdFor: (stream) => autoCloseCommandId(ticketId, stream),
     command: { kind: 'CloseTicket', resolution: 'AUTO_CLOSED', reason: null },
     now,
@@ -61,11 +65,11 @@ export class AutoClosePolicy implements OnModuleDestroy {
   /** Closes every due ticket the candidates port names (one batch). */
   async runOnce(now: Date = this.clock.now()): Promise<AutoCloseRun> {
     const cutoff = new Date(now.getTime() - this.policy.autoCloseAfterDays * DAY_MS);
-    const ticketIds = await this.candidates.solutionProposedBefore(cutoff, BATCH_SIZE);
+    const ticketIds = await this.candidates.solutionProposedBy(cutoff, BATCH_SIZE);
     const run: AutoCloseRun = { closed: [], refused: [] };
     for (const ticketId of ticketIds) {
       try {
-        const outcome = await this.runner.run(autoCloseRequest(ticketId, now));
+        const outcome = await this.runner.run(autoCloseRequest(ticketId, this.policy, now));
         if (outcome.state.resolution === 'AUTO_CLOSED') run.closed.push(ticketId);
       } catch (error) {
         run.refused.push({ ticketId, reason: error instanceof Error ? error.message : String(error) });

@@ -5,8 +5,14 @@
 import type { TicketPolicy } from './ticket.commands';
 import type { TicketState } from './ticket';
 
-/** The policy's name, recorded in the event metadata when it fires (domain.md §7). */
-export const AUTO_CLOSE_POLICY = 'auto-close-after-7-days';
+/**
+ * The policy's name, recorded in the event metadata when it fires (domain.md §7). It names the days
+ * configured when it fired (`auto-close-after-7-days` by default), so history says which rule closed it.
+ */
+export function autoClosePolicyName(policy: Pick<TicketPolicy, 'autoCloseAfterDays'>): string {
+  const days = policy.autoCloseAfterDays;
+  return `auto-close-after-${days}-${days === 1 ? 'day' : 'days'}`;
+}
 
 const DAY_MS = 86_400_000;
 

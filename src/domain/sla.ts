@@ -29,10 +29,11 @@ type SlaView = Pick<TicketState, 'status' | 'resolutionDueAt' | 'awaitingRequest
  * began stays missed (the pause stops the clock, it does not turn it back).
  */
 export function effectiveResolutionDueAt(state: SlaView, at: Date): string {
-  const due = Date.parse(state.resolutionDueAt);
+  // Outside a wait the recorded deadline stands as it is (the API's DateTime serializes it in UTC).
   if (state.status !== 'AWAITING_REQUESTER' || state.awaitingRequesterSince === null) {
-    return new Date(due).toISOString();
+    return state.resolutionDueAt;
   }
+  const due = Date.parse(state.resolutionDueAt);
   const waitedMs = Math.max(0, at.getTime() - Date.parse(state.awaitingRequesterSince));
   return new Date(due + waitedMs).toISOString();
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { AutoClosePolicy } from '../../src/application/auto-close';
 import type { TicketCommandRunner } from '../../src/application/command-runner';
 import type { AutoCloseCandidates } from '../../src/application/ports/auto-close-candidates.port';
-import { AUTO_CLOSE_POLICY } from '../../src/domain/auto-close';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import { ticketStreamName } from '../../src/domain/ticket.events';
 import { AGENT, createTicket, newRunner, PinnedClock, REQUESTER, TempStore } from './support';
@@ -12,7 +11,7 @@ const candidates = (...ticketIds: string[]): AutoCloseCandidates & { cutoffs: Da
   const cutoffs: Date[] = [];
   return {
     cutoffs,
-    solutionProposedBefore: async (cutoff) => {
+    solutionProposedBy: async (cutoff) => {
       cutoffs.push(cutoff);
       return ticketIds;
     },
@@ -64,8 +63,23 @@ describe('AutoClosePolicy on the embedded event store', () => {
       actor: { id: 'system', name: 'Auto-close policy', role: 'SYSTEM' },
       commandId: `auto-close:${ticketId}:2`,
       commandFingerprint: expect.any(String),
-      policy: AUTO_CLOSE_POLICY,
+      policy: 'auto-close-after-7-days',
     });
+  });
+
+  it('with the policy configured to 3 days, closes at exactly 3 days and names that policy', async () => {
+    const threeDays = { ...DEFAULT_POLICY, autoCloseAfterDays: 3 };
+    runner = newRunner(temp.store, clock, threeDays);
+    const ticketId = await ticketWithSolution();
+    clock.advanceDays(3);
+    const port = candidates(ticketId);
+
+    const run = await new AutoClosePolicy(runner, port, clock, threeDays).runOnce(clock.now());
+
+    expect(run).toEqual({ closed: [ticketId], refused: [] });
+    expect(port.cutoffs).toEqual([new Date(clock.now().getTime() - 3 * 86_400_000)]);
+    const closed = (await stream(ticketId)).at(-1)!;
+    expect(closed.metadata).toMatchObject({ policy: 'auto-close-after-3-days' });
   });
 
   it('never dates the closing before an event written while its batch ran (updatedAt and as-of stay in order)', async () => {
@@ -74,7 +88,7 @@ describe('AutoClosePolicy on the embedded event store', () => {
     const batchStart = clock.now();
     // While the batch runs, an agent adds a note a minute later; the ticket stays SOLUTION_PROPOSED.
     const port: AutoCloseCandidates = {
-      solutionProposedBefore: async () => {
+      solutionProposedBy: async () => {
         clock.current = new Date(clock.current.getTime() + 60_000);
         await runner.run({
           ticketId,
@@ -155,7 +169,7 @@ describe('AutoClosePolicy on the embedded event store', () => {
     let asked!: () => void;
     const wasAsked = new Promise<void>((resolve) => (asked = resolve));
     const policy = policyWith({
-      solutionProposedBefore: async () => {
+      solutionProposedBy: async () => {
         asked();
         return [ticketId];
       },

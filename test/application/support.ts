@@ -7,7 +7,7 @@ import type { Clock } from '../../src/application/ports/clock.port';
 import type { EventStore, RecordedEvent } from '../../src/application/ports/event-store.port';
 import { uuidIds } from '../../src/application/ports/ids.port';
 import type { Principal } from '../../src/application/principal';
-import type { CreateTicket } from '../../src/domain/ticket.commands';
+import type { CreateTicket, TicketPolicy } from '../../src/domain/ticket.commands';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import type { Actor } from '../../src/domain/ticket.types';
 import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
@@ -47,8 +47,11 @@ export class PinnedClock implements Clock {
   }
 }
 
-export const newRunner = (store: EventStore, clock: Clock = new PinnedClock()): TicketCommandRunner =>
-  new TicketCommandRunner(store, clock, uuidIds, DEFAULT_POLICY);
+export const newRunner = (
+  store: EventStore,
+  clock: Clock = new PinnedClock(),
+  policy: TicketPolicy = DEFAULT_POLICY,
+): TicketCommandRunner => new TicketCommandRunner(store, clock, uuidIds, policy);
 
 export const REQUESTER: Actor = { id: 'kassir_5LE', name: 'Анна Кассирова', role: 'REQUESTER' };
 export const AGENT: Actor = { id: 'agent_1', name: 'Ирина Агентова', role: 'AGENT' };

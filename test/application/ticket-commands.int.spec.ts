@@ -62,7 +62,7 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
         { provide: CLOCK, useValue: clock },
         { provide: IDS, useValue: uuidIds },
         { provide: TICKET_POLICY, useValue: DEFAULT_POLICY },
-        { provide: AUTO_CLOSE_CANDIDATES, useValue: { solutionProposedBefore: async () => [] } },
+        { provide: AUTO_CLOSE_CANDIDATES, useValue: { solutionProposedBy: async () => [] } },
       ],
       exports: [EVENT_STORE, CLOCK, IDS, TICKET_POLICY, AUTO_CLOSE_CANDIDATES],
     })

@@ -1,4 +1,4 @@
-import { AUTO_CLOSE_POLICY, isDueForAutoClose } from '../../src/domain/auto-close';
+import { autoClosePolicyName, isDueForAutoClose } from '../../src/domain/auto-close';
 import { fold, type TicketState } from '../../src/domain/ticket';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import {
@@ -218,8 +218,10 @@ describe('§2 TicketClosed: AUTO_CLOSED after 7 days unanswered', () => {
     ).toBe(false);
   });
 
-  it('§7 the auto-close policy has a stable name for the event metadata', () => {
-    expect(AUTO_CLOSE_POLICY).toBe('auto-close-after-7-days');
+  it('§7 the auto-close policy is named in the event metadata by the days it waited', () => {
+    expect(autoClosePolicyName(DEFAULT_POLICY)).toBe('auto-close-after-7-days');
+    expect(autoClosePolicyName({ autoCloseAfterDays: 3 })).toBe('auto-close-after-3-days');
+    expect(autoClosePolicyName({ autoCloseAfterDays: 1 })).toBe('auto-close-after-1-day');
   });
 });
 

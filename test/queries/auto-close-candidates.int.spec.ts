@@ -5,7 +5,7 @@ describe('auto-close candidates from the tickets read model', () => {
   let side: ReadSide;
   afterEach(() => side.close());
 
-  it('names tickets whose proposed solution has waited since before the cutoff, oldest first', async () => {
+  it('names tickets whose proposed solution has waited since the cutoff or earlier, oldest first', async () => {
     side = await ReadSide.open();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -21,14 +21,18 @@ describe('auto-close candidates from the tickets read model', () => {
     const candidates = new ReadModelAutoCloseCandidates(side.readStore);
 
     const cutoff = new Date(side.clock.now().getTime() - 30 * 3_600_000);
-    expect(await candidates.solutionProposedBefore(cutoff, 10)).toEqual([ids[1]]);
-    expect(await candidates.solutionProposedBefore(side.clock.now(), 10)).toEqual([ids[1], ids[2]]);
-    expect(await candidates.solutionProposedBefore(new Date(side.clock.now().getTime() + 1), 10)).toEqual([
+    expect(await candidates.solutionProposedBy(cutoff, 10)).toEqual([ids[1]]);
+    expect(await candidates.solutionProposedBy(new Date(side.clock.now().getTime() - 1), 10)).toEqual([
+      ids[1],
+      ids[2],
+    ]);
+    // A clock that started exactly at the cutoff is due (domain: unanswered for ≥ the policy's days).
+    expect(await candidates.solutionProposedBy(side.clock.now(), 10)).toEqual([
       ids[1],
       ids[2],
       answered,
     ]);
-    expect(await candidates.solutionProposedBefore(new Date('2100-01-01'), 1)).toEqual([ids[1]]);
-    expect(await candidates.solutionProposedBefore(new Date('2100-01-01'), 10)).not.toContain(unproposed);
+    expect(await candidates.solutionProposedBy(new Date('2100-01-01'), 1)).toEqual([ids[1]]);
+    expect(await candidates.solutionProposedBy(new Date('2100-01-01'), 10)).not.toContain(unproposed);
   });
 });

@@ -193,7 +193,7 @@ async function queryShapes(): Promise<{ strict: Shape[]; combined: Shape[] }> {
   await list('comments for staff', () => commentsOf(store, commented, SUPERVISOR));
   await list('comments for a requester', () => commentsOf(store, commented, REQUESTER));
   await list('auto-close candidates', () =>
-    new ReadModelAutoCloseCandidates(store).solutionProposedBefore(NOW, 50),
+    new ReadModelAutoCloseCandidates(store).solutionProposedBy(NOW, 50),
   );
   await list('coupon requests', () =>
     coupons.execute(new ListCouponRequestsQuery(SUPERVISOR, null, 20, null)),

@@ -5,8 +5,9 @@ export const AUTO_CLOSE_CANDIDATES = Symbol('AutoCloseCandidates');
 export interface AutoCloseCandidates {
   /**
    * Ids of tickets in SOLUTION_PROPOSED whose auto-close clock (the proposal, or the requester's later
-   * comment) started before `cutoff`, oldest first, at most `limit`. A stale read model is harmless:
+   * comment) started at or before `cutoff` (a ticket exactly at the policy's days is due), oldest first, at
+   * most `limit`. A stale read model is harmless:
    * the policy re-checks each ticket against its event stream.
    */
-  solutionProposedBefore(cutoff: Date, limit: number): Promise<string[]>;
+  solutionProposedBy(cutoff: Date, limit: number): Promise<string[]>;
 }

@@ -8,10 +8,10 @@ import { TICKETS } from './read-models';
 export class ReadModelAutoCloseCandidates implements AutoCloseCandidates {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  async solutionProposedBefore(cutoff: Date, limit: number): Promise<string[]> {
+  async solutionProposedBy(cutoff: Date, limit: number): Promise<string[]> {
     const docs = await this.store.find(
       TICKETS,
-      { status: 'SOLUTION_PROPOSED', autoCloseClockStart: { $lt: cutoff.toISOString() } },
+      { status: 'SOLUTION_PROPOSED', autoCloseClockStart: { $lte: cutoff.toISOString() } },
       { sort: { autoCloseClockStart: 1 }, limit, projection: { _id: 1 } },
     );
     return docs.map((doc) => doc._id);
