@@ -9,7 +9,16 @@
  * Only a request that could be accepted is then checked field by field, every bad field reported.
  */
 import { couponRemark, registrationNumber, retainUntil } from './coupon-registration';
-import { FieldErrors, isBlank, oneOf, optionalText, pnr, requiredText, thirteenDigits } from './field-checks';
+import {
+  characters,
+  FieldErrors,
+  isBlank,
+  oneOf,
+  optionalText,
+  pnr,
+  requiredText,
+  thirteenDigits,
+} from './field-checks';
 import { violated, type RuleId } from './rules';
 import type { CouponRequestForm } from './ticket.commands';
 import type { CouponStatusChangeRequestedData } from './ticket.events';
@@ -65,17 +74,44 @@ export function describeAllowedChanges(scenario: AcceptedScenario): string {
   return `${fromText} → ${list(to)}`;
 }
 
-/** Phrases that say nothing but "system failure" (domain.md §3), after normalising. */
-const SYSTEM_FAILURE_PHRASES = ['сбой в системе', 'сбой системы', 'сбой', 'system failure', 'system error'];
+/**
+ * Letters of other alphabets that look like Latin ones, folded to them only to compare a description
+ * with the phrases below, so a Latin "C" typed into "Сбой" or a Cyrillic "е" in "system" changes
+ * nothing. Comparing is case-insensitive, so a pair counts when either case looks alike (В/B, Н/H).
+ */
+const LOOKALIKE_LETTERS = 'авекмнорстухіјѕαεικνορτυχ';
+const LATIN_LETTERS = 'abekmhopctyxijsaeikvoptyx';
+const LOOKALIKE = new RegExp(`[${LOOKALIKE_LETTERS}]`, 'g');
+const toLatin = (letter: string): string => LATIN_LETTERS[LOOKALIKE_LETTERS.indexOf(letter)];
 
-/** Whether a description, trimmed, lower-cased and stripped of punctuation, is merely "system failure". */
-export function isSystemFailureOnly(description: string): boolean {
-  const normalised = description
+/**
+ * A text as the "system failure" rule compares it: compatibility-composed (a decomposed й or a
+ * full-width letter is the letter), without invisible format characters (zero-width spaces, joiners),
+ * lower-cased, punctuation and symbols as spaces, look-alike letters folded, spaces collapsed.
+ */
+function failureSkeleton(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\p{Cf}+/gu, '')
     .toLowerCase()
     .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(LOOKALIKE, toLatin)
     .replace(/\s+/g, ' ')
     .trim();
-  return SYSTEM_FAILURE_PHRASES.includes(normalised);
+}
+
+/** Phrases that say nothing but "system failure" (domain.md §3), as `failureSkeleton` compares them. */
+const SYSTEM_FAILURE_PHRASES = new Set(
+  ['сбой в системе', 'сбой системы', 'сбой', 'system failure', 'system error'].map(failureSkeleton),
+);
+
+/**
+ * Whether a description, trimmed, lower-cased and stripped of punctuation, is merely "system failure".
+ * Invisible characters, decomposed letters and look-alike letters of another alphabet do not make it
+ * say more (see `failureSkeleton`).
+ */
+export function isSystemFailureOnly(description: string): boolean {
+  return SYSTEM_FAILURE_PHRASES.has(failureSkeleton(description));
 }
 
 const MIN_DESCRIPTION = 20;
@@ -205,7 +241,14 @@ function description(errors: FieldErrors, value: string | null | undefined): str
     errors.add('description', 'must describe what happened: "system failure" alone does not say what to fix');
     return null;
   }
-  return requiredText(errors, 'description', value, LONG_TEXT, MIN_DESCRIPTION);
+  const text = requiredText(errors, 'description', value, LONG_TEXT, MIN_DESCRIPTION);
+  // Invisible format characters (zero-width spaces and the like) do not make a description longer.
+  const visible = text === null ? MIN_DESCRIPTION : characters(text.replace(/\p{Cf}+/gu, ''));
+  if (visible < MIN_DESCRIPTION) {
+    errors.add('description', `must be at least ${MIN_DESCRIPTION} visible characters (${visible} given)`);
+    return null;
+  }
+  return text;
 }
 
 function mco(errors: FieldErrors, value: string | null | undefined): string | null {

@@ -89,17 +89,22 @@ export function optionalText(
   return requiredText(errors, path, value, max);
 }
 
-/** PNR: 5–6 Latin or Cyrillic letters or digits, upper-cased (domain.md §1). */
-const PNR = /^[A-Z0-9А-ЯЁ]{5,6}$/;
+/**
+ * PNR: 5–6 Latin or Cyrillic letters or digits, upper-cased (domain.md §1). Cyrillic is the basic block
+ * (Russian and the other Cyrillic alphabets: І, Ї, Ў, Ђ…). The text is checked as typed, then
+ * upper-cased: some letters grow when upper-cased (ß → SS, the ligature ﬃ → FFI), so checking the
+ * upper-cased text would let a 4-character or non-Latin input through as a valid PNR.
+ */
+const PNR = /^[A-Za-z0-9\u0400-\u045f]{5,6}$/;
 
 /** Checks a PNR given as text; returns it upper-cased, or null when invalid. */
 export function pnr(errors: FieldErrors, path: string, value: string): string | null {
-  const upper = value.trim().toUpperCase();
-  if (!PNR.test(upper)) {
+  const typed = value.trim().normalize('NFC');
+  if (!PNR.test(typed)) {
     errors.add(path, 'must be 5–6 Latin or Cyrillic letters or digits');
     return null;
   }
-  return upper;
+  return typed.toUpperCase();
 }
 
 /** A document number as stored: without the spaces and hyphens agents often type (`421-2345678901`). */

@@ -279,6 +279,30 @@ describe('§3 description: at least 20 characters and not merely "system failure
     expect(error.fields[0].message).toMatch(/system failure/i);
   });
 
+  it.each([
+    ['zero-width spaces padding it to 20 characters', 'Сбой в системе\u200b\u200b\u200b\u200b\u200b\u200b'],
+    ['a decomposed й', 'Сбои\u0306 в системе!!!!!!!'],
+    ['a Latin C in Сбой', 'Cбой в системе!!!!!!!'],
+    ['Latin look-alikes throughout', 'CБOЙ B CИCTEME!!!!!!!'],
+    ['a Cyrillic е and о in "system error"', 'systеm errоr!!!!!!!!!!'],
+    ['full-width letters', 'ｓｙｓｔｅｍ ｆａｉｌｕｒｅ!!!!!!'],
+  ])('§3 "system failure" with %s is still merely "system failure"', (_, description) => {
+    const error = given(created)
+      .when(requestCoupon(couponForm({ description })), asRequester)
+      .thenInvalidInput(['description']);
+    expect(error.fields[0].message).toMatch(/system failure/i);
+  });
+
+  it('§3 invisible characters do not count toward the 20 characters', () => {
+    const error = given(created)
+      .when(
+        requestCoupon(couponForm({ description: 'Купон не открылся\u200b\u200b\u200b\u200b' })),
+        asRequester,
+      )
+      .thenInvalidInput(['description']);
+    expect(error.fields[0].message).toMatch(/at least 20 visible characters \(17 given\)/);
+  });
+
   it('§3 a description that explains the failure in 20+ characters is accepted even if it mentions one', () => {
     accept(couponForm({ description: 'Сбой в системе при обмене: купон 2 остался OPEN FOR USE' }));
     expect(isSystemFailureOnly('System failure during the exchange of coupon 2')).toBe(false);

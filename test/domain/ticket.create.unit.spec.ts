@@ -168,7 +168,23 @@ describe('§1/§2 TicketCreated', () => {
           .thenEvents(),
       ).pnr,
     ).toBe('ЖК4ШП9');
-    for (const bad of ['ABCD', 'ABCDEFG', 'AB-12C', 'AB 12']) {
+    expect(
+      created(
+        given()
+          .when(createTicket({ pnr: 'іабвг' }), atCreation)
+          .thenEvents(),
+      ).pnr,
+    ).toBe('ІАБВГ');
+    for (const bad of ['ABCD', 'ABCDEFG', 'AB-12C', 'AB 12', 'ÉCOLE', 'ΑΒΓΔΕ']) {
+      given()
+        .when(createTicket({ pnr: bad }), atCreation)
+        .thenInvalidInput(['pnr']);
+    }
+  });
+
+  it('§1 PNR is checked as typed: letters that grow when upper-cased (ß, ﬃ, ſ, ı) are not Latin letters', () => {
+    // Upper-cased first, these would read as valid PNRs: FFI12, SSAB12, SABCD, IABCD.
+    for (const bad of ['ﬃ12', 'ßAB12', 'ſabcd', 'ıabcd']) {
       given()
         .when(createTicket({ pnr: bad }), atCreation)
         .thenInvalidInput(['pnr']);
