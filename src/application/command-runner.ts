@@ -56,8 +56,10 @@ export const DEFAULT_RUNNER_OPTIONS: CommandRunnerOptions = { maxAttempts: 8 };
  *   decides again, a bounded number of times with backoff — unless the caller pinned
  *   `expectedVersion`, which fails at once as ConcurrencyConflict and appends nothing.
  * - Idempotency: if the stream already holds events of the command's `commandId`, nothing is appended
- *   and the first result is returned. Event ids derive from the commandId, so even two duplicates
- *   racing in different processes are stored once (the store ignores an id it holds).
+ *   and the first result is returned. Two duplicates racing in different processes are stored once:
+ *   the second append meets the first as a conflict (pinned version or not), re-reads, finds the
+ *   first one's events by their commandId and answers with them. Event ids derive from the commandId
+ *   and the decided data, so only an identical decision would be taken by the store as a repeat.
  * - Sequence numbers: when the allocator's reserved block has a number at hand, a NumberedCommand is
  *   decided once with it, and a refused command gives it back. Otherwise it is first decided with a
  *   placeholder (the dry run); only if that yields events is a real number allocated, then the command
@@ -144,8 +146,16 @@ export class TicketCommandRunner {
         ...(fingerprint === null ? {} : { commandFingerprint: fingerprint }),
         policy: policyName,
       };
+      // With a commandId, an event's id is derived from the command and from what was decided. Two
+      // processes running the same command at once decide different data (their own ticket number, their
+      // own clock), so the second append is a conflict, and the retry below finds the first one's events
+      // and answers with them. (Ids from the commandId alone would make the store take the second append
+      // as a repeat and store nothing, while the runner answered with data that was never stored.)
       const toStore: EventData[] = events.map((event, index) => ({
-        id: commandId === null ? this.ids.newId() : this.ids.fromCommandId(commandId, `${streamId}:${index}`),
+        id:
+          commandId === null
+            ? this.ids.newId()
+            : this.ids.fromCommandId(commandId, `${streamId}:${index}:${JSON.stringify(event.data)}`),
         type: event.type,
         data: event.data,
         metadata,
@@ -167,8 +177,13 @@ export class TicketCommandRunner {
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         const actual = error.actual === 'no_stream' ? null : error.actual;
-        if (expectedVersion !== null) throw new ConcurrencyConflict(streamId, expectedVersion, actual);
-        if (attempt >= this.options.maxAttempts) throw new ConcurrencyConflict(streamId, null, actual);
+        // With a commandId, the write that got in first may be this very command (another process, a
+        // client's retry): read again and answer with it. Otherwise a pinned version is a conflict.
+        if (expectedVersion !== null && commandId === null) {
+          throw new ConcurrencyConflict(streamId, expectedVersion, actual);
+        }
+        if (attempt >= this.options.maxAttempts)
+          throw new ConcurrencyConflict(streamId, expectedVersion, actual);
         await sleep(backoffDelay(attempt));
       }
     }

@@ -302,6 +302,51 @@ describe('TicketCommandRunner on the embedded event store', () => {
     expect(await stream()).toHaveLength(2);
   });
 
+  it('two processes creating with one commandId answer with the one ticket stored (its number, its times)', async () => {
+    // Each process has its own clock and its own block of ticket numbers, so each decides other data.
+    const here = new PinnedClock();
+    const there = new PinnedClock(new Date(here.current.getTime() + 1_000));
+    const processes = [here, there].map((clock) => ({
+      runner: newRunner(temp.store, clock),
+      numbers: new SequenceAllocator(temp.store, TICKET_NUMBER_SEQUENCE),
+    }));
+    const results = await Promise.all(
+      processes.map(({ runner: each, numbers }) =>
+        each.run({
+          ticketId,
+          actor: REQUESTER,
+          commandId: 'create-once',
+          command: { sequence: numbers, build: (n) => createTicket(ticketId, { number: n }) },
+        }),
+      ),
+    );
+    const stored = await stream();
+    expect(stored).toHaveLength(1);
+    const data = stored[0].data as { number: number; occurredAt: string };
+    for (const result of results) {
+      expect(result).toMatchObject({ version: 0, position: stored[0].position });
+      expect(result.state).toMatchObject({ number: data.number, createdAt: data.occurredAt });
+    }
+    expect(results.filter((result) => result.repeated)).toHaveLength(1);
+  });
+
+  it('two processes running one commandId with a pinned version: the second answers with the first, not a conflict', async () => {
+    await created();
+    const later = new PinnedClock(new Date(new PinnedClock().current.getTime() + 1_000));
+    const other = newRunner(temp.store, later);
+    const command = comment('only once');
+    const results = await Promise.all([
+      runner.run({ ticketId, actor: AGENT, expectedVersion: 0, commandId: 'pinned', command }),
+      other.run({ ticketId, actor: AGENT, expectedVersion: 0, commandId: 'pinned', command }),
+    ]);
+    const stored = await stream();
+    expect(stored).toHaveLength(2);
+    for (const result of results) {
+      expect(result.version).toBe(1);
+      expect(result.state.updatedAt).toBe((stored[1].data as { occurredAt: string }).occurredAt);
+    }
+  });
+
   it('given a command that changes nothing, appends nothing and returns the current version', async () => {
     await created();
     const assign = { kind: 'AssignTicket' as const, assigneeId: AGENT.id, assigneeName: AGENT.name };

@@ -103,17 +103,28 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       const response = await post(body);
       expect(response.status).toBe(413);
       expect(await response.json()).toEqual({
-        errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_USER_INPUT' } }],
+        errors: [
+          {
+            message: 'Request body is larger than 1 MB',
+            extensions: {
+              code: 'BAD_USER_INPUT',
+              fields: [{ path: '', message: 'Request body is larger than 1 MB' }],
+            },
+          },
+        ],
       });
     });
 
     it('answers 400 to malformed JSON', async () => {
       const response = await post('{"query": "{ me { id } }"');
       expect(response.status).toBe(400);
-      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      const body = (await response.json()) as {
+        errors: { message: string; extensions: { code: string; fields: unknown[] } }[];
+      };
       expect(body.errors).toHaveLength(1);
       expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.errors[0].message).toMatch(/^Malformed request: /);
+      expect(body.errors[0].extensions.fields).toEqual([{ path: '', message: body.errors[0].message }]);
     });
 
     it('refuses a request that is not JSON (CSRF prevention) and accepts application/json', async () => {

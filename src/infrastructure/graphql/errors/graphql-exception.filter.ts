@@ -10,7 +10,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  *
  * A request to /graphql that Fastify refuses before GraphQL sees it (a body over 1 MB: 413, malformed
  * JSON: 400) is answered with its HTTP status and a GraphQL-shaped body, `errors[].extensions.code`
- * BAD_USER_INPUT, so clients read it like any other error. Other errors outside GraphQL (GET /health)
+ * BAD_USER_INPUT with `fields` naming the request as a whole (the empty path), as for a syntax error,
+ * so clients read it like any other error. Other errors outside GraphQL (GET /health)
  * keep Nest's default handling.
  */
 @Catch()
@@ -27,7 +28,9 @@ export class GraphqlExceptionFilter extends BaseExceptionFilter {
         return http
           .getResponse<FastifyReply>()
           .code(status)
-          .send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+          .send({
+            errors: [{ message, extensions: { code: 'BAD_USER_INPUT', fields: [{ path: '', message }] } }],
+          });
       }
     }
     return super.catch(exception, host);
