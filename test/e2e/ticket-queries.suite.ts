@@ -122,11 +122,19 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(newestFirst.edges[0].node.number).toBe(tickets[4].number);
     });
 
-    it('refuses a page larger than 100 or a cursor it did not make as bad input', async () => {
+    it('refuses a page larger than 100, a cursor it did not make, or a ticket asked by neither id nor number as bad input', async () => {
       const tooMany = await agent.error(LIST, { filter: mine, first: 101 });
       expect(tooMany.extensions?.code).toBe('BAD_USER_INPUT');
       const badCursor = await agent.error(LIST, { filter: mine, after: 'not-a-cursor' });
       expect(badCursor.extensions?.code).toBe('BAD_USER_INPUT');
+      const neither = await agent.error('{ ticket { id } }');
+      expect(neither.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [
+          { path: 'id', message: expect.stringMatching(/id or its number/) },
+          { path: 'number', message: expect.stringMatching(/id or its number/) },
+        ],
+      });
     });
 
     it("serves a ticket's history from the event store, oldest first, each event typed", async () => {

@@ -27,11 +27,7 @@ describe('auto-close candidates from the tickets read model', () => {
       ids[2],
     ]);
     // A clock that started exactly at the cutoff is due (domain: unanswered for ≥ the policy's days).
-    expect(await candidates.solutionProposedBy(side.clock.now(), 10)).toEqual([
-      ids[1],
-      ids[2],
-      answered,
-    ]);
+    expect(await candidates.solutionProposedBy(side.clock.now(), 10)).toEqual([ids[1], ids[2], answered]);
     expect(await candidates.solutionProposedBy(new Date('2100-01-01'), 1)).toEqual([ids[1]]);
     expect(await candidates.solutionProposedBy(new Date('2100-01-01'), 10)).not.toContain(unproposed);
   });

@@ -42,12 +42,14 @@ describe('ticket lookups and lists', () => {
       eTicketNumber: '4212345678901',
       priority: 'CRITICAL',
     });
+    // The refund ticket's number stands in the tech ticket's text as a word, for the `#5` search.
+    const refundNumber = (await q.get(AGENT, { id: ids.refund }))!.number;
     await make('tech', OLEG, {
       module: 'TECHNOLOGIES',
       category: 'OTHER',
       type: 'TECHNOLOGY_QUESTION',
       subject: 'Вопрос $where',
-      description: 'Текст .* {"$gt":""}',
+      description: `Текст .* {"$gt":""} 航班延误, см. ${refundNumber}`,
     });
     for (let i = 0; i < 8; i++)
       await make(`bulk${i}`, i % 2 ? ANNA : OLEG, {
@@ -233,6 +235,22 @@ describe('ticket lookups and lists', () => {
       expect(await search(String(tech.number))).toEqual([ids.tech]);
       expect(await search(`#${tech.number}`)).toEqual([ids.tech]);
       expect(await search(`№ ${tech.number}`)).toEqual([ids.tech]);
+      // A bare number is also a word of the texts; `#` and `№` mean the ticket number only.
+      const refund = (await q.get(AGENT, { id: ids.refund }))!;
+      expect((await search(String(refund.number))).sort()).toEqual([ids.refund, ids.tech].sort());
+      expect(await search(`#${refund.number}`)).toEqual([ids.refund]);
+      expect(await search(`№${refund.number}`)).toEqual([ids.refund]);
+    });
+
+    it('finds Chinese, Japanese or Thai text by any part of it, though it has no spaces', async () => {
+      const search = async (text: string) =>
+        (await q.list(AGENT, { search: text }, null, 100)).nodes.map((t) => t.id);
+      expect(await search('航班')).toEqual([ids.tech]);
+      expect(await search('班延误')).toEqual([ids.tech]);
+      expect(await search('误')).toEqual([ids.tech]);
+      expect(await search('航班 Вопрос')).toEqual([ids.tech]);
+      expect(await search('延误航班')).toEqual([]);
+      expect(await search('航空')).toEqual([]);
     });
 
     it('treats operator-looking search text as text', async () => {

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InvalidInput } from '../../domain/domain.errors';
 import { canSeeTicket } from '../access';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { READ_STORE, type ReadStore } from '../ports/read-store.port';
@@ -8,7 +9,10 @@ import { TICKETS, type TicketDocument } from './read-models';
 import { GetTicketQuery } from './ticket-queries';
 import { commentsOf, ticketView } from './ticket-views';
 
-/** One ticket by id or number from the read model; null when missing or not the caller's to see. */
+/**
+ * One ticket by id or number from the read model; null when missing or not the caller's to see. Asked
+ * with neither, it is the client's mistake (BAD_USER_INPUT naming both), not a ticket that is missing.
+ */
 @QueryHandler(GetTicketQuery)
 export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketView | null> {
   constructor(
@@ -18,6 +22,13 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketVie
 
   async execute({ principal, by }: GetTicketQuery): Promise<TicketView | null> {
     let doc: TicketDocument | null = null;
+    if (typeof by.id !== 'string' && typeof by.number !== 'number') {
+      const message = "is required: give the ticket's id or its number";
+      throw new InvalidInput([
+        { path: 'id', message },
+        { path: 'number', message },
+      ]);
+    }
     if (typeof by.id === 'string') {
       doc = (await this.store.get(TICKETS, by.id)) as TicketDocument | null;
       if (doc !== null && typeof by.number === 'number' && doc.number !== by.number) return null;

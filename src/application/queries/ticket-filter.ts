@@ -12,7 +12,7 @@ import type { Principal } from '../principal';
 import type { TicketFilterInput } from '../views';
 import { InputChecks, present } from './input-checks';
 import { overdueAt } from './overdue';
-import { searchWords } from './search-words';
+import { searchTerms } from './search-words';
 
 /** The caller's own tickets only, unless their role reads every ticket; callers with neither are refused. */
 export function visibleTickets(principal: Principal): Filter {
@@ -27,12 +27,13 @@ export function visibleTickets(principal: Principal): Filter {
  */
 export function searchFilter(text: string): Filter {
   const trimmed = text.trim();
+  // `#5` and `№ 5` are how people write a ticket number, and only that: not also the word "5".
+  const marked = /^[#№]\s*(\d{1,15})$/u.exec(trimmed);
+  if (marked) return { number: Number(marked[1]) };
   const branches: Filter[] = [];
-  const words = searchWords(trimmed);
+  const words = searchTerms(trimmed);
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
-  // A ticket number as people write it: 5, #5, № 5.
-  const number = trimmed.replace(/^[#№]\s*/u, '');
-  if (/^\d{1,15}$/.test(number)) branches.push({ number: Number(number) });
+  if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
   if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ pnr: trimmed.toUpperCase() });
   const digits = documentNumber(trimmed);
   if (/^\d{13}$/.test(digits)) branches.push({ eTicketNumber: digits });
