@@ -206,6 +206,32 @@ describe('embedded event store', () => {
   it('refuses a file that is not an event log', async () => {
     fs.writeFileSync(logFile(), 'hello, I am a text file');
     await expect(open()).rejects.toThrow(/not an event log/);
+    fs.writeFileSync(logFile(), Buffer.concat([Buffer.alloc(16), Buffer.from('not zeros')]));
+    await expect(open()).rejects.toThrow(/not an event log/);
+  });
+
+  it.each([
+    ['a beginning of its header', Buffer.from('TKTEV', 'latin1')],
+    [
+      'a beginning of its header and zeros',
+      Buffer.concat([Buffer.from('TKTEVLO', 'latin1'), Buffer.alloc(4096)]),
+    ],
+    ['zeros only', Buffer.alloc(16)],
+  ])('starts a new log again when a crash at its creation left %s', async (_, bytes) => {
+    fs.writeFileSync(logFile(), bytes);
+    const store = await open();
+    try {
+      await store.appendToStream('ticket-1', [event('Opened', { text: 'first' })], 'no_stream');
+      expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+    } finally {
+      await store.close();
+    }
+    const reopened = await open();
+    try {
+      expect((await reopened.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('refuses a second opener while the owner lives, and takes over from a dead one', async () => {

@@ -27,6 +27,23 @@ export function openLogFile(file: string): number {
   return fd;
 }
 
+/**
+ * Whether the file is a new log whose header never reached the disk whole: a crash between creating the
+ * file and syncing its header leaves a beginning of the header and zeros (or zeros only, on file systems
+ * that fill a torn tail with them). No record is ever written before the header is synced, so such a
+ * file holds nothing and is started again. Any other byte means it is some other file, and is refused.
+ */
+function isTornNewLog(fd: number, size: number): boolean {
+  if (size > SCAN_CHUNK_BYTES) return false;
+  const bytes = Buffer.alloc(size);
+  fs.readSync(fd, bytes, 0, size, 0);
+  let header = 0;
+  while (header < Math.min(size, LOG_HEADER_BYTES) && bytes[header] === LOG_MAGIC[header]) header++;
+  if (header === LOG_HEADER_BYTES) return false;
+  for (let i = header; i < size; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /** The state of a log after its open-time scan. */
 export interface RecoveredLog {
   index: StreamIndex;
@@ -50,7 +67,8 @@ export interface RecoveredLog {
  */
 export function recoverLog(fd: number, file: string, acknowledgedEnd: number): RecoveredLog {
   const size = fs.fstatSync(fd).size;
-  if (size === 0) {
+  if (size === 0 || (acknowledgedEnd <= LOG_HEADER_BYTES && isTornNewLog(fd, size))) {
+    fs.ftruncateSync(fd, 0);
     fs.writeSync(fd, LOG_MAGIC, 0, LOG_HEADER_BYTES, 0);
     fs.fdatasyncSync(fd);
     return { index: new StreamIndex(), end: LOG_HEADER_BYTES, lastRecordPosition: -1, cutBytes: 0 };
