@@ -227,12 +227,19 @@ export class GroupCommitLog {
     this.queue = [];
     this.inFlight = [];
     this.syncing = false;
-    // Best effort: leave no partial batch behind; the next open checks the tail anyway.
-    fs.ftruncate(this.fd, this.durable, () => {
+    const rejectAll = (): void => {
       for (const write of rejected) write.reject(this.failure!);
       for (const waiter of this.durableWaiters) waiter.reject(this.failure!);
       this.durableWaiters = [];
       this.flush();
+    };
+    // Leave nothing of the refused appends behind, durably, before the writers hear of the failure:
+    // whole records of theirs that survived would be found and kept by the next open, and a writer
+    // told "failed" could then find its append stored. If even this fails, the disk is past saving
+    // here; the next open checks the tail anyway.
+    fs.ftruncate(this.fd, this.durable, (truncateError) => {
+      if (truncateError) return rejectAll();
+      fs.fdatasync(this.fd, () => rejectAll());
     });
   }
 }

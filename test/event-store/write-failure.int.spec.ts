@@ -1,0 +1,69 @@
+/**
+ * A failed sync of the event log, on the real store and file: the store is loaded after `fs.fdatasync`
+ * is wrapped, so the test can make the disk report an error on the next sync.
+ */
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EventData } from '../../src/application/ports/event-store.port';
+import type { EmbeddedEventStore as Store } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const realFs = require('node:fs') as typeof import('node:fs');
+const realFdatasync = realFs.fdatasync;
+let failNextSync: string | null = null;
+
+function event(type: string, text: string): EventData {
+  return { id: randomUUID(), type, data: { text }, metadata: {} };
+}
+
+describe('embedded event store when the disk reports an error', () => {
+  let EmbeddedEventStore: typeof Store;
+  let dir: string;
+
+  beforeAll(() => {
+    (realFs as { fdatasync: unknown }).fdatasync = (fd: number, callback: (error: Error | null) => void) => {
+      if (failNextSync === null) return realFdatasync(fd, callback);
+      const code = failNextSync;
+      failNextSync = null;
+      process.nextTick(() => callback(Object.assign(new Error(`${code}: i/o error, fdatasync`), { code })));
+    };
+    const modulePath = '../../src/infrastructure/event-store/embedded/embedded-event-store';
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      EmbeddedEventStore = (require(modulePath) as { EmbeddedEventStore: typeof Store }).EmbeddedEventStore;
+    });
+  });
+  afterAll(() => {
+    (realFs as { fdatasync: unknown }).fdatasync = realFdatasync;
+  });
+  beforeEach(() => {
+    dir = realFs.mkdtempSync(path.join(os.tmpdir(), 'event-store-failure-'));
+  });
+  afterEach(() => realFs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses the append, leaves none of it in the file, refuses later appends, and reopens with what was acknowledged', async () => {
+    const store = await EmbeddedEventStore.open(dir, { warn: () => undefined });
+    await store.appendToStream('ticket-1', [event('Opened', 'acknowledged')], 'no_stream');
+
+    failNextSync = 'EIO';
+    await expect(store.appendToStream('ticket-1', [event('Noted', 'refused-append')], 0)).rejects.toThrow(
+      /could not be written \(EIO: .*\); reopen the store/,
+    );
+    await expect(store.appendToStream('ticket-2', [event('Opened', 'after')], 'no_stream')).rejects.toThrow(
+      /could not be written/,
+    );
+    expect(realFs.readFileSync(path.join(dir, 'events.log')).includes('refused-append')).toBe(false);
+    expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+    await store.close();
+
+    const reopened = await EmbeddedEventStore.open(dir, { warn: () => undefined });
+    try {
+      expect((await reopened.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
+      await reopened.appendToStream('ticket-1', [event('Noted', 'after reopening')], 0);
+      expect((await reopened.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened', 'Noted']);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
