@@ -127,6 +127,12 @@ describe('§2 TicketAssigned', () => {
       .thenRuleViolated('assign.escalation-needs-reason');
   });
 
+  it('§2 TicketAssigned: moving FIRST→FIELD (skipping SECOND) without a reason is refused (assign.escalation-needs-reason)', () => {
+    given(ticketCreated(), ticketAssigned(0.5, AGENT, 'FIRST'))
+      .when(assign(OTHER_AGENT, 'FIELD'), bySupervisor)
+      .thenRuleViolated('assign.escalation-needs-reason');
+  });
+
   it('§2 TicketAssigned: an escalation with a reason is recorded with escalation=true and the previous line', () => {
     const [event] = given(ticketCreated(), ticketAssigned(0.5, AGENT, 'FIRST'))
       .when(assign(OTHER_AGENT, 'FIELD', ' Нужен выезд на место '), bySupervisor)

@@ -152,6 +152,7 @@ describe('§2 CommentAdded', () => {
     it.each([
       { status: 'NEW', history: [] },
       { status: 'ASSIGNED', history: [assigned] },
+      { status: 'IN_PROGRESS', history: [assigned, commentAdded(1.2, AGENT)] },
       { status: 'SOLUTION_PROPOSED', history: [assigned, solutionProposed(1.2)] },
     ])("§2 a requester's comment while $status leaves the status unchanged", ({ status, history }) => {
       expect(
