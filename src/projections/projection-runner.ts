@@ -49,7 +49,8 @@ export interface ProjectionRunnerOptions {
  * differently): the checkpoint is named after it, so the next start finds none, and a read store that
  * keeps its documents (MongoDB) has them rebuilt from the event store instead of mixing both shapes.
  * 2: `resolutionSortKey`; search words fold accents and keep combining marks.
- * 3: runs of Chinese, Japanese, Thai, Lao, Khmer and Myanmar are stored as characters and pairs.
+ * 3: runs of Chinese, Japanese, Thai, Lao, Khmer and Myanmar are stored as characters and pairs;
+ *    `lookupKeys` (the PNRs and e-ticket numbers of the ticket and its coupon requests).
  */
 export const READ_MODEL_VERSION = 3;
 

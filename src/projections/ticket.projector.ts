@@ -67,6 +67,10 @@ export function ticketDocument(state: TicketState, previous: TicketDocument | nu
     lastRequesterCommentAt: state.lastRequesterCommentAt,
     couponRequests: state.couponRequests,
     searchWords: previous?.searchWords ?? searchWords(`${state.subject} ${state.description}`),
+    lookupKeys:
+      previous !== null && previous.couponRequests.length === state.couponRequests.length
+        ? previous.lookupKeys
+        : lookupKeys(state),
     priorityRank: priorityRank(state.priority),
     statusRank: statusRank(state.status),
     hasCouponRequests: state.couponRequests.length > 0,
@@ -74,6 +78,16 @@ export function ticketDocument(state: TicketState, previous: TicketDocument | nu
     overdueFrom: overdueFrom(state),
     autoCloseClockStart: autoCloseClockStart(state),
   };
+}
+
+/** The ticket's PNR and e-ticket number and those of its coupon requests, each once (TicketDocument). */
+function lookupKeys(state: TicketState): string[] {
+  const keys = new Set<string>();
+  for (const holder of [state, ...state.couponRequests]) {
+    if (holder.pnr) keys.add(holder.pnr);
+    if (holder.eTicketNumber) keys.add(holder.eTicketNumber);
+  }
+  return [...keys];
 }
 
 /** The state a document was made from (comments live in their own read model; evolve only appends). */

@@ -71,6 +71,13 @@ describe('ticket lookups and lists', () => {
     await side.comment(AGENT, { ticketId: ids.refund, body: 'Пришлите номер билета', requestsReply: true });
     await side.comment(ANNA, { ticketId: ids.refund, body: '4212345678901' });
     await side.requestCoupon(OLEG, { ticketId: ids.coupon, ...couponFields() });
+    // A coupon request whose booking the ticket itself does not name: search finds it by the request's.
+    await side.requestCoupon(OLEG, {
+      ticketId: ids.tech,
+      ...couponFields(),
+      pnr: 'qw12er',
+      eTicketNumber: '555-9876543210',
+    });
     await side.propose(AGENT, ids.refund);
     await side.closeTicket(ANNA, { ticketId: ids.bulk1, resolution: 'WITHDRAWN' });
   });
@@ -231,6 +238,9 @@ describe('ticket lookups and lists', () => {
       // as agents type it, with hyphens or spaces: the stored digits are found
       expect(await search('421-2345678901')).toEqual([ids.coupon]);
       expect(await search('421 2345678901')).toEqual([ids.coupon]);
+      // the PNR and e-ticket number of a coupon request on a ticket that names neither
+      expect(await search('QW12ER')).toEqual([ids.tech]);
+      expect(await search('555 9876543210')).toEqual([ids.tech]);
       const tech = (await q.get(AGENT, { id: ids.tech }))!;
       expect(await search(String(tech.number))).toEqual([ids.tech]);
       expect(await search(`#${tech.number}`)).toEqual([ids.tech]);

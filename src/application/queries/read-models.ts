@@ -21,6 +21,11 @@ export type TicketDocument = ReadDocument &
   Omit<TicketState, 'comments'> & {
     /** Words of the subject and description (a multikey index in MongoDB). */
     searchWords: string[];
+    /**
+     * The PNRs and e-ticket numbers a search finds the ticket by: its own and those of its coupon
+     * requests (multikey), so an agent who has only the passenger's e-ticket finds the request's ticket.
+     */
+    lookupKeys: string[];
     /** PRIORITIES order: LOW 0 … CRITICAL 3, so sorting by it sorts by urgency. */
     priorityRank: number;
     /** TICKET_STATUSES order: NEW 0 … CLOSED 5, the ticket's life cycle. */
@@ -101,7 +106,7 @@ export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
     { key: { number: -1 }, unique: true },
     ...['createdAt', 'updatedAt', 'priorityRank', 'statusRank', 'resolutionSortKey'].map(sortIndex),
     ...OWNER_FIELDS.map(ownerIndex),
-    ...[...TICKET_EQUALITY_FIELDS, 'pnr', 'eTicketNumber', 'overdueFrom', 'autoCloseClockStart']
+    ...[...TICKET_EQUALITY_FIELDS, 'lookupKeys', 'overdueFrom', 'autoCloseClockStart']
       .filter((field) => !OWNER_FIELDS.includes(field))
       .map(equalityIndex),
   ],

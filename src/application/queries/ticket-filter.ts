@@ -34,9 +34,10 @@ export function searchFilter(text: string): Filter {
   const words = searchTerms(trimmed);
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
   if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
-  if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ pnr: trimmed.toUpperCase() });
+  // A PNR or an e-ticket number, the ticket's own or one of its coupon requests' (lookupKeys).
+  if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ lookupKeys: trimmed.toUpperCase() });
   const digits = documentNumber(trimmed);
-  if (/^\d{13}$/.test(digits)) branches.push({ eTicketNumber: digits });
+  if (/^\d{13}$/.test(digits)) branches.push({ lookupKeys: digits });
   if (branches.length === 0) return { _id: { $in: [] } };
   return branches.length === 1 ? branches[0] : { $or: branches };
 }
