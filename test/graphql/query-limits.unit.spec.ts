@@ -1,7 +1,8 @@
 /** The depth and complexity rules, on a small schema shaped like the API's paged lists. */
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 import { complexityLimitRule } from '../../src/infrastructure/graphql/limits/complexity-limit.rule';
 import { depthLimitRule } from '../../src/infrastructure/graphql/limits/depth-limit.rule';
+import { MAX_EXPANDED_SELECTIONS } from '../../src/infrastructure/graphql/limits/selection-walk';
 
 const schema = buildSchema(`
   type Node { id: ID! child: Node children: [Node!]! }
@@ -68,5 +69,54 @@ describe('complexityLimitRule', () => {
     const one = 'page(first: 100) { nodes { id } }';
     expect(errors(`{ a: ${one} }`, complexityLimitRule(300))).toEqual([]);
     expect(errors(`{ a: ${one} b: ${one} }`, complexityLimitRule(300))).toHaveLength(1);
+  });
+
+  it('counts introspection like data, so aliases cannot ask for the whole schema many times over', () => {
+    const introspection = getIntrospectionQuery();
+    expect(errors(introspection, complexityLimitRule())).toEqual([]);
+    const schemaFields = introspection.slice(
+      introspection.indexOf('__schema'),
+      introspection.indexOf('fragment'),
+    );
+    const body = schemaFields.slice(0, schemaFields.lastIndexOf('}'));
+    const aliased = (n: number) =>
+      `query { ${Array.from({ length: n }, (_, i) => `a${i}: ${body}`).join(' ')} }` +
+      introspection.slice(introspection.indexOf('fragment'));
+    expect(errors(aliased(2), complexityLimitRule())).toEqual([]);
+    // Each copy costs about 4,500: ten of them are past a budget of 20,000.
+    expect(errors(aliased(10), complexityLimitRule(20_000))).toEqual([
+      'Query is too complex: estimated cost exceeds the budget of 20000',
+    ]);
+    // Past the default budget, or the selections one walk may look at, whichever comes first.
+    expect(errors(aliased(100), complexityLimitRule())).toHaveLength(1);
+    // `__typename` names a type; it is no introspection of the schema.
+    expect(errors('{ __typename }', complexityLimitRule(1))).toEqual([]);
+  });
+});
+
+describe('fragments that spread others more than once', () => {
+  // Each level spreads the next twice: 2^levels selections once expanded, in a request of a few hundred bytes.
+  const doubling = (levels: number, leaf: string) =>
+    'query { ...F0 } ' +
+    Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(
+      ' ',
+    ) +
+    ` fragment F${levels} on Query { ${leaf} }`;
+
+  it('are refused as too large once expanded past the limit, by a walk that stops there', () => {
+    // 2^40 selections: without the stop this would not finish.
+    const messages = validate(schema, parse(doubling(40, 'node { id }')), [
+      depthLimitRule(),
+      complexityLimitRule(),
+    ]).map((e) => e.message);
+    expect(messages).toEqual([
+      `Query is too large: it selects more than ${MAX_EXPANDED_SELECTIONS} fields once its fragments are expanded`,
+    ]);
+  });
+
+  it('are accepted while they stay within it', () => {
+    // 2^5 = 32 copies of `node { id }`: cost 64.
+    expect(errors(doubling(5, 'node { id }'), complexityLimitRule(64))).toEqual([]);
+    expect(errors(doubling(5, 'node { id }'), complexityLimitRule(63))).toHaveLength(1);
   });
 });

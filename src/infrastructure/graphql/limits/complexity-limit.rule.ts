@@ -7,16 +7,17 @@ import {
   Kind,
   type ValidationContext,
 } from 'graphql';
-import { isIntrospection, MAX_QUERY_DEPTH } from './depth-limit.rule';
-import { forEachField, type SelectedField } from './selection-walk';
+import { isIntrospection, MAX_INTROSPECTION_DEPTH, MAX_QUERY_DEPTH } from './depth-limit.rule';
+import { forEachField, MAX_EXPANDED_SELECTIONS, SelectionBudget, type SelectedField } from './selection-walk';
 
 /**
  * The complexity budget of one operation. Each selected field costs 1 plus its children's cost, times
  * how many items it returns: its `first` argument for a paged field (the literal, the schema's default
  * when absent, PAGE_MAX when it comes from a variable, which validation cannot see), and
  * ASSUMED_LIST_SIZE for other lists (comments, history, catalog entries). A full page of 100 tickets
- * with every field, comments and coupon requests costs about 60,000. Introspection reads only the
- * schema and is not counted.
+ * with every field, comments and coupon requests costs about 60,000. Introspection counts like data
+ * (the standard introspection query costs about 5,000): it reads only the schema, but aliases could
+ * otherwise ask for the whole schema thousands of times in one request.
  */
 export const MAX_QUERY_COMPLEXITY = 100_000;
 const PAGE_MAX = 100;
@@ -47,10 +48,13 @@ function multiplier(field: SelectedField): number {
 export function complexityLimitRule(budget: number = MAX_QUERY_COMPLEXITY) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
+      const walk = new SelectionBudget();
       const cost = (field: SelectedField, depth: number): number => {
         let children = 0;
-        if (field.node.selectionSet && depth <= MAX_QUERY_DEPTH) {
-          forEachField(context, field.node.selectionSet, field.returns, (child) => {
+        // Introspection nests deeper than data (its own depth limit); every level of it is counted.
+        const deepest = isIntrospection(field) ? MAX_INTROSPECTION_DEPTH : MAX_QUERY_DEPTH;
+        if (field.node.selectionSet && depth <= deepest) {
+          forEachField(context, field.node.selectionSet, field.returns, walk, (child) => {
             if (children <= budget) children += cost(child, depth + 1);
           });
         }
@@ -58,10 +62,17 @@ export function complexityLimitRule(budget: number = MAX_QUERY_COMPLEXITY) {
       };
       let total = 0;
       const root = context.getSchema().getRootType(operation.operation) ?? null;
-      forEachField(context, operation.selectionSet, root, (field) => {
-        if (total <= budget && !isIntrospection(field)) total += cost(field, 1);
+      forEachField(context, operation.selectionSet, root, walk, (field) => {
+        if (total <= budget) total += cost(field, 1);
       });
-      if (total > budget) {
+      if (walk.exhausted) {
+        context.reportError(
+          new GraphQLError(
+            `Query is too large: it selects more than ${MAX_EXPANDED_SELECTIONS} fields once its fragments are expanded`,
+            { nodes: [operation] },
+          ),
+        );
+      } else if (total > budget) {
         context.reportError(
           new GraphQLError(`Query is too complex: estimated cost exceeds the budget of ${budget}`, {
             nodes: [operation],
