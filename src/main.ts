@@ -1,11 +1,12 @@
 /**
  * `npm start`: validates the configuration (a bad variable stops here, nothing half-started), builds
  * the app on the configured stores, serves it on HOST:PORT, and on SIGINT/SIGTERM closes the HTTP
- * server, the projections' subscription and the stores before exiting.
+ * server, the projections' subscription and the stores, in that order, before exiting.
  */
 import 'reflect-metadata';
 import { configOrExit } from './infrastructure/config/config';
-import { createApp, listen } from './infrastructure/http/create-app';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closeHttp, createApp, listen } from './infrastructure/http/create-app';
 
 async function main(): Promise<void> {
   // Colours only for a terminal: a log file or a collector would get the escape codes as text.
@@ -25,8 +26,36 @@ async function main(): Promise<void> {
   }
   // Serving: warnings and errors only (start-up itself is the one line below).
   app.useLogger(['fatal', 'error', 'warn']);
-  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  stopOnSignals(app);
   process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);
+}
+
+/**
+ * On SIGINT or SIGTERM: first stop taking requests and let those in flight finish (closeHttp), while
+ * the projections still run, so every mutation answered still shows its change
+ * in the read models (read-your-writes); then Nest's close stops the projections and the auto-close
+ * policy and closes the stores. (Nest's own shutdown hooks stop the modules first and the HTTP server
+ * after them, so a mutation arriving in between was stored but answered without its read models.)
+ * The signal is raised again once everything is closed, so the process ends as the signal says.
+ */
+function stopOnSignals(app: NestFastifyApplication): void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      try {
+        await closeHttp(app);
+        await app.close();
+      } catch (error) {
+        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+      for (const each of signals) process.removeListener(each, stop);
+      process.kill(process.pid, signal);
+    })();
+  };
+  for (const signal of signals) process.on(signal, stop);
 }
 
 main().catch((error: unknown) => {

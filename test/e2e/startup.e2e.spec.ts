@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
+import { makeDataDir, removeDataDir, TEST_JWT_SECRET, tokenFor } from './support/test-app';
 
 const MAIN = join(__dirname, '..', '..', 'src', 'main.ts');
 
@@ -102,6 +102,83 @@ describe('start-up (src/main.ts)', () => {
       // Nest closes the app, then re-raises the signal; the second run proves DATA_DIR was released.
       expect([result.signal, result.code]).toEqual(result.signal === null ? [null, 0] : ['SIGTERM', null]);
       expect(result.stderr).not.toMatch(/error/i);
+    }
+  });
+
+  it('on SIGTERM under load, answers every accepted mutation with its read models, and keeps every one', async () => {
+    const dir = makeDataDir();
+    const token = tokenFor({ sub: 'agent_stop', roles: ['AGENT'], name: 'Агент' });
+    type Ticket = { id: string; number: number; subject: string };
+    type Answer = { createTicket: { ticket: Ticket }; ticket: Ticket | null };
+    const create = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number subject } } }`;
+    const start = async () => {
+      const port = await freePort();
+      const child = startMain({
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATA_DIR: dir,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = exitOf(child);
+      await firstLine(child);
+      const send = async (query: string, variables: Record<string, unknown>) => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: response.status, body: (await response.json()) as { data?: Answer } };
+      };
+      return { child, exited, send, output: () => output };
+    };
+    try {
+      const first = await start();
+      const answered: Ticket[] = [];
+      let stopped = false;
+      const client = async (c: number) => {
+        for (let i = 0; !stopped; i++) {
+          try {
+            const subject = `Shutdown ${c}-${i}`;
+            const input = {
+              module: 'BONUS',
+              category: 'MILES',
+              subject,
+              description: 'Created while stopping',
+            };
+            const { status, body } = await first.send(create, { input });
+            if (status === 200 && body.data) answered.push(body.data.createTicket.ticket);
+          } catch {
+            stopped = true; // the server has gone: this request was never answered
+          }
+        }
+      };
+      const clients = Array.from({ length: 8 }, (_, c) => client(c));
+      while (answered.length < 40) await new Promise((resolve) => setTimeout(resolve, 10));
+      first.child.kill('SIGTERM');
+      const result = await first.exited;
+      stopped = true;
+      await Promise.all(clients);
+      expect([result.signal, result.code]).toEqual(result.signal === null ? [null, 0] : ['SIGTERM', null]);
+      // No mutation was answered after the projections stopped (it would be answered from its events).
+      expect(first.output()).not.toMatch(/Read models could not show/);
+      expect(result.stderr).not.toMatch(/error/i);
+
+      const second = await start();
+      try {
+        for (const ticket of answered) {
+          const { body } = await second.send('query($id: ID) { ticket(id: $id) { id number subject } }', {
+            id: ticket.id,
+          });
+          expect(body.data?.ticket).toEqual(ticket);
+        }
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      removeDataDir(dir);
     }
   });
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,12 +23,40 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES });
-  return NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+  const draining = { on: false };
+  // While the server stops, every response asks its client to close the connection, so no client sends
+  // another request on a connection that is about to be closed under it.
+  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+    if (draining.on) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
     bufferLogs: false,
     // Throw instead of exiting the process, so the caller reports why (one line) and closes what it opened.
     abortOnError: false,
   });
+  drainSwitches.set(app, () => (draining.on = true));
+  return app;
+}
+
+const drainSwitches = new WeakMap<NestFastifyApplication, () => void>();
+
+/**
+ * Stops the HTTP side and waits until it has: new connections are refused and requests arriving on
+ * open ones get 503 (fastify), requests in flight finish with `Connection: close`, and connections left
+ * idle are closed as soon as they are (a keep-alive connection otherwise held the close for up to the
+ * keep-alive timeout, 72 s). The rest of the app (projections, stores) is still running.
+ */
+export async function closeHttp(app: NestFastifyApplication): Promise<void> {
+  drainSwitches.get(app)?.();
+  const server = app.getHttpServer() as Server;
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  try {
+    await app.getHttpAdapter().close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 /** Initialises the app and listens on HOST:PORT (port 0: a free one); answers the base URL it serves. */
