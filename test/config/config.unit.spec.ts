@@ -83,10 +83,27 @@ describe('loadConfig', () => {
       'esdb://admin:changeit@localhost:2113?tls=false&keepAliveInterval=10000',
       'esdb://node1:2113,node2:2113,node3:2113?tls=true',
       'esdb+discover://cluster.example.com:2113',
-      'esdb://[::1]:2113/?tls=false',
       'esdb://127.0.0.1',
+      'esdb://localhost:2113?tls=false&nodePreference=leader&throwOnAppendFailure=true',
     ])('accepts %j', (url) => {
       expect(ok({ EVENTSTORE_URL: url }).eventStoreUrl).toBe(url);
+    });
+    it.each([
+      // The client's own parser refuses these when it connects; refused here, before anything starts.
+      ['esdb://localhost:2113?tls=yes', /Unexpected "yes"/],
+      ['esdb://localhost:2113?nodePreference=primary', /primary/],
+      ['esdb://[::1]:2113/?tls=false', /Unexpected "\["/],
+      ['esdb://admin@localhost:2113?tls=false', /credentials must be user:password/],
+      ['esdb://localhost:2113?throwOnAppendFailure=false', /throwOnAppendFailure=false is not supported/],
+      [
+        'esdb://localhost:2113?tlsCAFile=/nonexistent/ca.pem',
+        /tlsCAFile "\/nonexistent\/ca.pem" is not a readable file/,
+      ],
+      ['esdb://localhost:2113?userCertFile=/etc/hostname', /userCertFile and userKeyFile go together/],
+    ])('refuses %j with one line naming the problem', (url, reason) => {
+      const found = problems({ EVENTSTORE_URL: url });
+      expect(found).toEqual([expect.stringMatching(/^EVENTSTORE_URL: "esdb:/)]);
+      expect(found[0]).toMatch(reason);
     });
     it.each([
       'http://localhost:2113',

@@ -4,7 +4,13 @@
  * across a reconnect, bulk writes, and riding out a server that goes away and comes back.
  */
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
-import { MongoClient, MongoServerError, type CommandStartedEvent } from 'mongodb';
+import {
+  Collection,
+  MongoClient,
+  MongoNetworkError,
+  MongoServerError,
+  type CommandStartedEvent,
+} from 'mongodb';
 import { TICKETS, COUPON_REQUESTS } from '../../src/application/queries/read-models';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import {
@@ -204,6 +210,36 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     } finally {
       await late.stop();
     }
+  });
+
+  it('a rename whose answer is lost and is tried again keeps the renamed collection (a rebuild is not emptied)', async () => {
+    const store = await createMongoReadStore(server.url, nextDb(), {
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+    });
+    opened.push(store);
+    await store.ensureIndexes('fresh', [{ key: { number: -1 }, unique: true }]);
+    await store.replaceMany(
+      'fresh',
+      [1, 2, 3].map((n) => ({ doc: ticket(n), expectedRevision: -1 })),
+    );
+    await store.replaceMany('live', [{ doc: ticket(9), expectedRevision: -1 }]);
+    const rename = Collection.prototype.rename;
+    // The server renames; the answer never arrives (a reset socket, a step-down).
+    const lostAnswer = jest.spyOn(Collection.prototype, 'rename').mockImplementationOnce(async function (
+      this: Collection,
+      ...args: Parameters<Collection['rename']>
+    ) {
+      await rename.apply(this, args);
+      throw new MongoNetworkError('connection reset after the rename');
+    });
+    try {
+      await store.renameCollection('fresh', 'live');
+      expect(lostAnswer).toHaveBeenCalledTimes(2); // the lost one, and the try that finds `fresh` gone
+    } finally {
+      lostAnswer.mockRestore();
+    }
+    const docs = await store.find('live', {}, { sort: { number: 1 } });
+    expect(docs.map((doc) => doc.number)).toEqual([1, 2, 3]);
   });
 
   it('rides out a lost connection: retries, reports it, and recovers when the server is back', async () => {

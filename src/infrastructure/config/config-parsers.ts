@@ -1,5 +1,6 @@
 /** Checks of single configuration values; each error is the one line the operator sees, naming the variable. */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { isIP } from 'node:net';
 
 /** A parsed value, or the one-line problem with it. */
@@ -68,9 +69,46 @@ export function parseEventStoreUrl(raw: string, name: string): Parsed<string> {
   const problem = `${name}: "${withoutCredentials(raw)}" is not an EventStoreDB connection string (esdb://host:2113?tls=false or esdb+discover://…)`;
   const match = /^(esdb|esdb\+discover):\/\/(?:([^@/?]+)@)?([^/?]+)\/?(?:\?(.*))?$/i.exec(text);
   if (!match) return { error: problem };
-  const [, , , hosts, query] = match;
+  const [, , credentials, hosts, query] = match;
   if (!hosts.split(',').every((h) => isHostAndPort(h)) || !isQuery(query)) return { error: problem };
+  const shown = `${name}: "${withoutCredentials(raw)}"`;
+  // The client reads `user@host` as a host named "user@host": credentials are a user and a password.
+  if (credentials !== undefined && !/^[^:]+:.+$/.test(credentials)) {
+    return { error: `${shown}: credentials must be user:password` };
+  }
+  // The client's own parser checks every option's value (tls=yes, nodePreference=primary are refused there).
+  let options: ReturnType<typeof parseConnectionString>;
+  try {
+    options = parseConnectionString(text);
+  } catch (error) {
+    return { error: `${shown}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  // A failed append must be an error: with this option the client reports a broken expected revision
+  // as a result, and the engine would take it for a success.
+  if (options.throwOnAppendFailure === false) {
+    return { error: `${shown}: throwOnAppendFailure=false is not supported (a failed append must fail)` };
+  }
+  if ((options.userCertFile === undefined) !== (options.userKeyFile === undefined)) {
+    return { error: `${shown}: userCertFile and userKeyFile go together` };
+  }
+  for (const [option, file] of [
+    ['tlsCAFile', options.tlsCAFile],
+    ['userCertFile', options.userCertFile],
+    ['userKeyFile', options.userKeyFile],
+  ] as const) {
+    if (file !== undefined && !isReadableFile(file))
+      return { error: `${shown}: ${option} "${file}" is not a readable file` };
+  }
   return { value: text };
+}
+
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A MongoDB connection string: `mongodb://` (hosts with ports) or `mongodb+srv://` (one host, no port). */

@@ -9,15 +9,16 @@ import { StoreUnavailable } from '../../application/ports/store-unavailable';
 import type { Config } from '../config/config';
 import { withoutCredentials } from '../config/config-parsers';
 import { EmbeddedEventStore } from '../event-store/embedded/embedded-event-store';
-import { EventStoreDbClient } from '../event-store/eventstoredb/eventstoredb-client';
-import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
+import { createEventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store';
 import { EmbeddedReadStore } from '../read-store/embedded/embedded-read-store';
 import { createMongoReadStore } from '../read-store/mongodb/mongodb-read-store';
 
 /** Opens the event store the configuration names. */
 export async function openEventStore(config: Config): Promise<EventStore> {
   if (config.eventStoreUrl !== null) {
-    return new EventStoreDbEventStore(EventStoreDbClient.fromConnectionString(config.eventStoreUrl));
+    // The configuration checked the string with the client's own parser; what remains (a certificate
+    // file that cannot be read after all) is reported naming EVENTSTORE_URL.
+    return createEventStoreDbEventStore(config.eventStoreUrl);
   }
   return EmbeddedEventStore.open(config.dataDir).catch((error: unknown) => {
     // The lock's refusal names DATA_DIR and says why already; a file-system error does not.

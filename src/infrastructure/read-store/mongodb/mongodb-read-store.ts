@@ -28,6 +28,8 @@ import { replaceGuarded, replaceManyGuarded } from './guarded-writes';
 import { CHECKPOINTS, indexName, mongoIndexesFor, readModelIndexPlan } from './mongodb-indexes';
 
 const NAMESPACE_NOT_FOUND = 26;
+const isNamespaceNotFound = (error: unknown): boolean =>
+  error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND;
 const INDEX_OPTIONS_CONFLICT = 85;
 const INDEX_KEY_SPECS_CONFLICT = 86;
 
@@ -56,10 +58,15 @@ export class MongoReadStore implements ReadStore {
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {
     this.db = client.db(dbName);
-    client.on('serverHeartbeatSucceeded', () => this.state.up());
-    client.on('serverHeartbeatFailed', (event) =>
-      this.state.down(`MongoDB unreachable: ${event.failure.message}`),
-    );
+    // Health follows the whole topology, not each member's heartbeat: with a secondary down, its failed
+    // heartbeats alternated with the others' successes and /health flipped between 503 and 200; with
+    // the primary down, the secondaries' heartbeats reported a store that could not take a write.
+    client.on('topologyDescriptionChanged', (event) => {
+      const servers = [...event.newDescription.servers.values()];
+      if (servers.some((server) => server.isWritable)) return this.state.up();
+      const failure = event.newDescription.error ?? servers.find((server) => server.error)?.error;
+      this.state.down(`MongoDB unreachable: ${failure?.message ?? 'no server takes writes'}`);
+    });
   }
 
   /** Whether MongoDB answers (for /health); the reason is the last connection failure. */
@@ -124,7 +131,7 @@ export class MongoReadStore implements ReadStore {
       try {
         await this.collection(collection).drop();
       } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+        if (!isNamespaceNotFound(error)) throw error;
       }
     });
   }
@@ -132,12 +139,26 @@ export class MongoReadStore implements ReadStore {
   /**
    * `renameCollection` with `dropTarget`: one step on the server, indexes included. A missing `from`
    * (nothing was written) leaves `to` empty, as an empty rebuild would.
+   *
+   * A rename tried again after a lost connection may find `from` gone because the first try did rename
+   * it and only the answer was lost: then `to` is the renamed collection, and dropping it as "nothing
+   * was written" would empty the read model the rebuild just made. (A rebuild creates `from` with its
+   * indexes before writing, so `from` missing on a first try is the only "nothing was written".)
    */
   async renameCollection(from: string, to: string): Promise<void> {
+    let tries = 0;
     try {
-      await this.run(() => this.collection(from).rename(to, { dropTarget: true }));
+      await this.run(async () => {
+        tries++;
+        try {
+          await this.collection(from).rename(to, { dropTarget: true });
+        } catch (error) {
+          if (tries > 1 && isNamespaceNotFound(error)) return;
+          throw error;
+        }
+      });
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+      if (!isNamespaceNotFound(error)) throw error;
       await this.dropCollection(to);
       await this.createIndexes(to, mongoIndexesFor(to, []));
     }
@@ -236,6 +257,10 @@ export async function createMongoReadStore(
   let client: MongoClient;
   try {
     client = new MongoClient(checkedUrl.value, {
+      // Always the primary, whatever the URL asks: the projections read a document, then replace it
+      // guarded by that revision, and a secondary's older copy would make the replace miss and the
+      // event be taken as already applied; read-your-writes needs the primary too.
+      readPreference: 'primary',
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
       // Checked every 5 s (the driver's default is 10 s) so /health sees a return soon.
       heartbeatFrequencyMS: options.heartbeatFrequencyMs ?? 5000,
