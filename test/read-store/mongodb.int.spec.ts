@@ -124,6 +124,33 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     }
   });
 
+  it('rebuilds an index whose options changed, and one declared index clashing with two old ones', async () => {
+    const db = nextDb();
+    const client = new MongoClient(server.url);
+    try {
+      const tickets = client.db(db).collection(TICKETS);
+      const lookup = readModelIndexPlan()[TICKETS].find(
+        (spec) => JSON.stringify(spec.key) === '{"lookupKeys":1}',
+      )!;
+      const number = readModelIndexPlan()[TICKETS].find((spec) => spec.unique)!;
+      // Left by an older release or by hand: the same name with another option, and for the unique
+      // number index one index with its name on other keys and one on its keys under another name.
+      await tickets.createIndex(lookup.key, { name: indexName(lookup), sparse: true });
+      await tickets.createIndex({ createdAt: 1 }, { name: indexName(number) });
+      await tickets.createIndex(number.key, { name: 'old_number' });
+      await open(db);
+      const indexes = await tickets.listIndexes().toArray();
+      expect(indexes.find((index) => index.name === indexName(lookup))).not.toHaveProperty('sparse');
+      expect(indexes.find((index) => index.name === indexName(number))).toMatchObject({
+        key: number.key,
+        unique: true,
+      });
+      expect(indexes.map((index) => index.name)).not.toContain('old_number');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('surfaces unique violations (ticket numbers, registration numbers) as duplicate key errors', async () => {
     const store = await open(nextDb());
     expect(await store.replace(TICKETS, ticket(1), { expectedRevision: -1 })).toBe(true);

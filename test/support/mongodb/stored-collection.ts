@@ -103,7 +103,9 @@ export class StoredCollection {
     const sameName = this.indexes.find((index) => index.name === name);
     const sameKey = this.indexes.find((index) => sameValue(index.keyPattern, spec.key));
     if (sameName) {
-      const identical = sameValue(sameName.keyPattern, spec.key) && !!sameName.spec.unique === !!spec.unique;
+      const identical =
+        sameValue(sameName.keyPattern, spec.key) &&
+        sameValue(indexOptions(sameName.spec), indexOptions(spec));
       if (identical) return false;
       throw new MongoCommandError(
         'IndexKeySpecsConflict',
@@ -146,4 +148,11 @@ export class StoredCollection {
   clear(): void {
     for (const document of this.snapshot()) this.remove(document);
   }
+}
+
+/** An index's options as MongoDB compares them for "the same index": all but its key, name and version. */
+function indexOptions(spec: Document): Document {
+  const { key: _key, name: _name, v: _version, ns: _namespace, ...options } = spec;
+  if (options.unique === false) delete options.unique;
+  return options;
 }

@@ -32,6 +32,8 @@ const isNamespaceNotFound = (error: unknown): boolean =>
   error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND;
 const INDEX_OPTIONS_CONFLICT = 85;
 const INDEX_KEY_SPECS_CONFLICT = 86;
+/** What `listIndexes` shows of an index this engine declares: anything else is an option it never sets. */
+const DECLARED_INDEX_FIELDS: ReadonlySet<string> = new Set(['v', 'key', 'name', 'ns', 'unique']);
 
 export interface MongoReadStoreOptions {
   retry?: RetryPolicy;
@@ -225,16 +227,25 @@ export class MongoReadStore implements ReadStore {
     definitions: { key: Record<string, 1 | -1>; name: string; unique?: boolean }[],
   ): Promise<void> {
     const existing = await this.run(() => target.listIndexes().toArray());
+    const dropped = new Set<string>();
     for (const definition of definitions) {
-      const clash = existing.find(
+      // Same name or same keys, but not the same index: other keys, or other options (unique, sparse, a
+      // partial filter, a collation… anything beyond what this engine declares).
+      const clashes = existing.filter(
         (index) =>
           index.name !== '_id_' &&
           (index.name === definition.name || JSON.stringify(index.key) === JSON.stringify(definition.key)) &&
           (index.name !== definition.name ||
             JSON.stringify(index.key) !== JSON.stringify(definition.key) ||
-            (index.unique === true) !== (definition.unique === true)),
+            (index.unique === true) !== (definition.unique === true) ||
+            Object.keys(index).some((option) => !DECLARED_INDEX_FIELDS.has(option))),
       );
-      if (clash) await this.run(() => target.dropIndex(String(clash.name)));
+      for (const clash of clashes) {
+        const name = String(clash.name);
+        if (dropped.has(name)) continue;
+        dropped.add(name);
+        await this.run(() => target.dropIndex(name));
+      }
     }
     await this.run(() => target.createIndexes(definitions));
   }
