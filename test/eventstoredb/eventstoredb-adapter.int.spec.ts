@@ -103,6 +103,22 @@ describe('EventStoreDB adapter specifics (protocol test server)', () => {
     expect(await store.readStream(gone)).toEqual([]);
   });
 
+  it('counts only the events it returns: a system stream event of an ordinary type does not take a place', async () => {
+    const streamId = `count-${randomUUID()}`;
+    await store.appendToStream(streamId, [noted(1)], 'no_stream');
+    // What a user projection writes: an ordinary event type in a system stream (`$projections-…-result`).
+    await client.appendToStream(`$projections-${randomUUID()}-result`, [
+      jsonEvent({ type: 'Result', data: {} }),
+    ]);
+    await store.appendToStream(streamId, [noted(2)], 0);
+
+    const lastTwo = await collect(store.readAll({ direction: 'backwards', maxCount: 2 }));
+    expect(lastTwo.map((e) => [e.streamId, e.data])).toEqual([
+      [streamId, { n: 2 }],
+      [streamId, { n: 1 }],
+    ]);
+  });
+
   it('reads events written by other EventStoreDB clients, including their metadata', async () => {
     const streamId = `foreign-${randomUUID()}`;
     const id = randomUUID();

@@ -141,9 +141,12 @@ export class EventStoreDbEventStore implements EventStore {
       }
     }
     if (remaining <= 0) return;
-    // With stream prefixes a system event may pass the server and be dropped here, so no count.
+    // The server counts what it sends; only events of the types the caller named cannot be dropped here
+    // as system events. Without a filter (every type not starting with `$`) or with stream prefixes, a
+    // system stream's event can pass the server (a projection's `Result` in `$projections-…-result`)
+    // and be dropped here: then the server is given no count, and the read stops here after `remaining`.
     const serverCount =
-      options.maxCount === undefined || filter.prefixes
+      options.maxCount === undefined || options.filter?.eventTypes === undefined
         ? undefined
         : remaining + (backwardsFromPosition ? 1 : 0);
     for await (const event of this.readFiltered({
