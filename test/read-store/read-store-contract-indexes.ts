@@ -87,6 +87,36 @@ export function describeIndexesAndArrays(current: () => ReadStore): void {
       }
     });
 
+    it("keeps an array field's entries right when its elements repeat or it turns from or into an array", async () => {
+      await store.ensureIndexes('tags', [{ key: { tag: 1 } }]);
+      const write = (tag: unknown, revision: number) =>
+        store.replace(
+          'tags',
+          { _id: 'one', revision, ...(tag === undefined ? {} : { tag }) },
+          {
+            expectedRevision: revision - 1,
+          },
+        );
+      const found = async (value: unknown) => [
+        ids(await store.find('tags', { tag: value })),
+        await store.count('tags', { tag: value }),
+      ];
+      await store.replace('tags', { _id: 'other', revision: 0, tag: 'k' }, { expectedRevision: -1 });
+      const steps: [unknown, unknown, [string[], number]][] = [
+        [['p', 'p', 'q'], 'q', [['one'], 1]],
+        [['p', 'q'], 'q', [['one'], 1]], // a repeat gone: the same distinct elements, other places
+        [['p', 'p', 'q'], 'q', [['one'], 1]], // a repeat back
+        ['x', 'x', [['one'], 1]],
+        [['x'], 'x', [['one'], 1]], // a scalar into an array of it
+        [undefined, 'x', [[], 0]],
+        [[], 'k', [['other'], 1]], // missing into []: the empty array is no `k`
+      ];
+      for (const [i, [tag, asked, expected]] of steps.entries()) {
+        await write(tag, i);
+        expect(await found(asked)).toEqual(expected);
+      }
+    });
+
     it('keeps its indexes right as documents change', async () => {
       const moved = { ...data[10], revision: 1, status: 'MOVED', createdAt: '2030-01-01T00:00:00.000Z' };
       await store.replace('items', moved, { expectedRevision: 0 });
@@ -143,6 +173,21 @@ export function describeIndexesAndArrays(current: () => ReadStore): void {
         /duplicate key/i,
       );
       expect(ids(await store.find('keyed', {}, { sort: { _id: 1 } }))).toEqual(['array', 'number', 'text']);
+    });
+
+    it('counts a document once when $in names the same instant twice', async () => {
+      await store.ensureIndexes('dated', [{ key: { at: 1 } }]);
+      const at = Date.UTC(2026, 8, 3);
+      await store.replaceMany(
+        'dated',
+        [0, 1, 2].map((day) => ({
+          doc: { _id: `d${day}`, revision: 0, at: new Date(at + day * 86_400_000) },
+          expectedRevision: -1,
+        })),
+      );
+      const filter = { at: { $in: [new Date(at), new Date(at), new Date(at + 86_400_000)] } };
+      expect(ids(await store.find('dated', filter, { sort: { _id: 1 } }))).toEqual(['d0', 'd1']);
+      expect(await store.count('dated', filter)).toBe(2);
     });
 
     it('does not match an empty array with null, with an index on the array field', async () => {

@@ -124,6 +124,22 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         ['string range never matches null', { 'owner.line': { $gte: 'A' } }, (d) => d.owner.line !== null],
         ['array element equality', { words: 'мили' }, (d) => d.words.includes('мили')],
         ['array element range', { words: { $gt: 'r' } }, (d) => d.words.some((w) => w > 'r')],
+        [
+          // One element may meet one bound and another element the other (no element lies between).
+          'two-sided range on an array field',
+          { words: { $gt: 'pnr', $lt: 'miles' } },
+          (d) => d.words.some((w) => w > 'pnr') && d.words.some((w) => w < 'miles'),
+        ],
+        [
+          '$all of one value beside another operator on the field',
+          { words: { $all: ['мили'], $nin: ['refund'] } },
+          (d) => d.words.includes('мили') && !d.words.includes('refund'),
+        ],
+        [
+          'two bounds on one side of an indexed field',
+          { number: { $gt: 2900, $gte: 100 } },
+          (d) => d.number > 2900,
+        ],
       ];
 
       it.each(cases)('%s: find and count agree with the documents', async (_name, filter, predicate) => {

@@ -86,8 +86,12 @@ function readCondition(value: unknown, into: FieldCondition): boolean {
     else if (op === '$all' && Array.isArray(operand) && operand.length > 0 && operand.every(isPlainValue)) {
       into.containsAll = operand;
     } else if ((op === '$gt' || op === '$gte') && isPlainValue(operand) && operand !== null) {
+      // Two bounds on one side (`$gt: 8, $gte: 5`): either one's range holds every match, but not only
+      // matches, so the candidates must be tested.
+      if (into.lower) complete = false;
       into.lower = { value: operand, inclusive: op === '$gte' };
     } else if ((op === '$lt' || op === '$lte') && isPlainValue(operand) && operand !== null) {
+      if (into.upper) complete = false;
       into.upper = { value: operand, inclusive: op === '$lte' };
     } else complete = false;
   }

@@ -32,12 +32,24 @@ export interface IndexedDocuments {
  */
 const isNullish = (value: unknown): boolean => value === null || value === undefined;
 
+/** The values without repeats, two dates of the same instant being one value (a Set keeps both). */
+function distinctValues(values: readonly unknown[]): unknown[] {
+  const seen = new Set<unknown>();
+  const instants = new Set<number>();
+  return values.filter((value) => {
+    const [set, key] = value instanceof Date ? [instants, value.getTime()] : [seen, value];
+    if (set.has(key as never)) return false;
+    set.add(key as never);
+    return true;
+  });
+}
+
 /**
  * The cheapest way the indexes narrow the filter: one indexed field condition (equality, `$in`, `$all`,
  * range), or a top-level `$or` whose every branch is narrowed (the union of the branches).
  */
 export function candidatesFor(source: IndexedDocuments, filter: Record<string, unknown>): Candidates | null {
-  const { byField, alternatives, onlyEqualities } = indexableConditions(filter);
+  const { byField, alternatives, onlyEqualities, complete } = indexableConditions(filter);
   const single = byField.size === 1 && alternatives.length === 0 && Object.keys(filter).length === 1;
   let best: Candidates | null = null;
   const consider = (option: Candidates | null): void => {
@@ -55,7 +67,7 @@ export function candidatesFor(source: IndexedDocuments, filter: Record<string, u
     if (!index) continue;
     const scalar = !index.multikey;
     if (condition.equals) {
-      const values = [...new Set(condition.equals)];
+      const values = distinctValues(condition.equals);
       const exact = single && onlyEqualities && (scalar || (values.length === 1 && !isNullish(values[0])));
       consider(
         rangesOf(
@@ -66,19 +78,26 @@ export function candidatesFor(source: IndexedDocuments, filter: Record<string, u
         ),
       );
     }
+    // Exact only when `$all` of one value is the field's whole condition (`$nin`, `$size`… beside it
+    // are left to mingo, so they must be tested).
+    const allAlone = single && complete && !condition.equals && !condition.lower && !condition.upper;
     for (const value of condition.containsAll ?? []) {
-      const exact = single && condition.containsAll?.length === 1 && !condition.equals && !isNullish(value);
+      const exact = allAlone && condition.containsAll?.length === 1 && !isNullish(value);
       consider(rangesOf(index, [equalRange(index, value)], true, exact));
     }
     if (condition.lower || condition.upper) {
       const exact =
         single &&
+        complete &&
         scalar &&
         bracketed(condition) &&
         !condition.equals &&
         !condition.containsAll &&
         isRangeOnly(filter, field);
-      consider(rangesOf(index, [boundedRange(index, condition)], scalar, exact));
+      // On an array field one element may meet the lower bound and another the upper one (MongoDB does
+      // not intersect bounds on a multikey index): one bound's range holds every match.
+      const range = scalar || !condition.lower ? condition : { lower: condition.lower };
+      consider(rangesOf(index, [boundedRange(index, range)], scalar, exact));
     }
   }
   for (const branches of alternatives) {
@@ -118,11 +137,11 @@ export function countByIntersection(
       return null; // an empty array's entry sits with the nulls, but `null` does not match it
     }
     if (condition.equals) {
-      const values = [...new Set(condition.equals)];
+      const values = distinctValues(condition.equals);
       if (index.multikey && values.length > 1) return null;
       conditions.push({ index, ranges: values.map((value) => equalRange(index, value)) });
     } else if (condition.containsAll) {
-      for (const value of new Set(condition.containsAll))
+      for (const value of distinctValues(condition.containsAll))
         conditions.push({ index, ranges: [equalRange(index, value)] });
     } else {
       if (index.multikey || !bracketed(condition)) return null;

@@ -188,7 +188,15 @@ export class OrderedIndex {
       updates.push({ seq, values });
       const old = indexed ? this.keysOf(this.columns.map((column) => column[seq])) : null;
       const next = doc ? this.keysOf(values) : null;
-      if (old !== null && next !== null && sameTuples(old.keys, next.keys)) continue;
+      // Kept only when the entries stay the same, slots included: an array entry reads its element by
+      // position, so ['p', 'q'] becoming ['p', 'p', 'q'] (or 'x' becoming ['x']) must move its entries.
+      if (
+        old !== null &&
+        next !== null &&
+        sameTuples(old.keys, next.keys) &&
+        sameSlots(old.slots, next.slots)
+      )
+        continue;
       for (const key of old?.keys ?? []) {
         const at = this.position(key, seq);
         if (at < this.count && this.seqs[at] === seq && this.compareTo(at, key, seq) === 0) removals.push(at);
@@ -386,4 +394,8 @@ function sameTuples(a: unknown[][], b: unknown[][]): boolean {
     for (let j = 0; j < a[i].length; j++) if (compareValues(a[i][j], b[i][j]) !== 0) return false;
   }
   return true;
+}
+
+function sameSlots(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((slot, i) => slot === b[i]);
 }
