@@ -39,7 +39,8 @@ interface Waiter {
  *
  * What that means (gaps are allowed, repeats never — domain.md §1):
  * - a restart skips the numbers left in the block (at most MAX_RESERVED_AHEAD);
- * - a number that a failed command took is not given back;
+ * - a number that a refused command took is given back only while no later number was handed out
+ *   (`giveBack`); one taken by a command whose append failed is not;
  * - with several processes on one store, each hands out from its own blocks: numbers stay unique, and
  *   increase within each process, but a ticket created later in one process may get a smaller number
  *   than one created earlier in another (numbers then order tickets only roughly by creation time).

@@ -168,8 +168,10 @@ describe('AutoClosePolicy on the embedded event store', () => {
     clock.advanceDays(8);
     let asked!: () => void;
     const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    let runs = 0;
     const policy = policyWith({
       solutionProposedBy: async () => {
+        runs++;
         asked();
         return [ticketId];
       },
@@ -180,5 +182,9 @@ describe('AutoClosePolicy on the embedded event store', () => {
     await policy.stop();
 
     expect((await stream(ticketId)).at(-1)!.type).toBe('TicketClosed');
+    // Stopped: twenty intervals later it has not run again.
+    const runsWhenStopped = runs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runs).toBe(runsWhenStopped);
   });
 });

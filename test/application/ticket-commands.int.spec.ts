@@ -106,6 +106,12 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
       results.map(async (r) => ((await stream(r.ticketId))[0].data as { number: number }).number),
     );
     expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Increasing in the order the tickets were stored: a later ticket never has a smaller number.
+    const inStoredOrder = results
+      .map((r, i) => ({ position: r.position, number: numbers[i] }))
+      .sort((a, b) => (a.position < b.position ? -1 : 1))
+      .map((r) => r.number);
+    expect(inStoredOrder).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('given the same commandId twice, creates one ticket and answers the same both times', async () => {

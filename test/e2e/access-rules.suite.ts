@@ -156,6 +156,8 @@ export function describeAccessRules(bootEnv: BootEnv): void {
     it.each(mutations)(
       'refuses %s to auditors and reporters as FORBIDDEN, changing nothing',
       async (name, type, input) => {
+        const count = async () => (await agent.ok('{ tickets { totalCount } }')).tickets.totalCount as number;
+        const ticketsBefore = await count();
         for (const client of [auditor, reporter]) {
           const error = await client.error(
             `mutation($i: ${type}!) { ${name}(input: $i) { ticket { id } } }`,
@@ -167,6 +169,7 @@ export function describeAccessRules(bootEnv: BootEnv): void {
         }
         const after = (await agent.ok(GET_TICKET, { id: ticket.id })).ticket;
         expect(after.version).toBe(2);
+        expect(await count()).toBe(ticketsBefore); // no ticket created either
       },
     );
 

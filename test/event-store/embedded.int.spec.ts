@@ -115,9 +115,17 @@ describe('embedded event store', () => {
     const whileOpen = fs.readFileSync(logFile());
     await store.close();
 
+    const closedSize = fs.statSync(logFile()).size;
     expect(whileOpen.length).toBeGreaterThan(end);
-    expect(whileOpen.subarray(fs.statSync(logFile()).size).every((byte) => byte === 0)).toBe(true);
-    const events = await collect((await open()).readAll());
+    // Trimmed to the end of its one record: shorter than while open, longer than where the record starts,
+    // and what was cut is the zero-filled stretch alone.
+    expect(closedSize).toBeLessThan(whileOpen.length);
+    expect(closedSize).toBeGreaterThan(end);
+    expect(whileOpen.subarray(closedSize).every((byte) => byte === 0)).toBe(true);
+    expect(fs.readFileSync(logFile())).toEqual(whileOpen.subarray(0, closedSize));
+    const reopened = await open();
+    const events = await collect(reopened.readAll());
+    await reopened.close();
     expect(events.map((e) => e.data)).toEqual([{ n: 1 }]);
   });
 

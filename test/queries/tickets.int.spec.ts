@@ -208,7 +208,7 @@ describe('ticket lookups and lists', () => {
       expect(expected.length).toBeGreaterThan(0);
     });
 
-    it('filters overdue against now, pausing the resolution clock while awaiting the requester', async () => {
+    it("filters overdue against now, the filter agreeing with each ticket's overdue flag", async () => {
       const saved = side.clock.current;
       try {
         side.clock.advanceHours(30); // first responses (24 h) are late for tickets nobody answered
