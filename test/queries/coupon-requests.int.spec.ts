@@ -161,6 +161,33 @@ describe('coupon requests and their retention', () => {
     await tampered.close();
   });
 
+  it.each([
+    ['description', (row: ReadDocument) => ({ ...row, description: 'Something else entirely, edited' })],
+    ['agent', (row: ReadDocument) => ({ ...row, agent: { ...(row.agent as object), lastName: 'Другой' } })],
+    ['requesterId', (row: ReadDocument) => ({ ...row, requesterId: 'someone-else' })],
+    ['registrationSeq', (row: ReadDocument) => ({ ...row, registrationSeq: 999 })],
+    ['ticketNumber', (row: ReadDocument) => ({ ...row, ticketNumber: 4242 })],
+    ['requestedBy', (row: ReadDocument) => ({ ...row, requestedBy: { id: 'x', name: 'X', role: 'AGENT' } })],
+    ['stray', (row: ReadDocument) => ({ ...row, stray: true })],
+  ])('verifies every field of a row: a wrong %s is a MISMATCH naming it', async (field, tamper) => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const tampered = new EmbeddedReadStore();
+    const [changed, ...kept] = rows;
+    await tampered.replace(COUPON_REQUESTS, tamper(changed), { expectedRevision: -1 });
+    for (const row of kept) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    const audit = await new RetentionAuditHandler(tampered, side.events, side.clock).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    expect(audit.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'MISMATCH',
+        ticketId: changed.ticketId,
+        detail: expect.stringMatching(`in: ${field}$`),
+      }),
+    ]);
+    await tampered.close();
+  });
+
   it('verifies as of the audit instant: events and rows registered later are out of scope', async () => {
     const june = new Date('2026-06-01T00:00:00.000Z'); // after registrations 0–2, before the 4th
     const audit = await q.audit(AUDITOR, june, true);
