@@ -46,8 +46,10 @@ function stopOnSignals(app: NestFastifyApplication): void {
     stopping = true;
     void (async () => {
       try {
+        process.stdout.write(`Stopping (${signal}): finishing requests in flight\n`);
         await closeHttp(app);
         await app.close();
+        process.stdout.write('Ticket engine stopped\n');
       } catch (error) {
         process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
       }

@@ -163,6 +163,9 @@ describe('start-up (src/main.ts)', () => {
       expect([result.signal, result.code]).toEqual(result.signal === null ? [null, 0] : ['SIGTERM', null]);
       // No mutation was answered after the projections stopped (it would be answered from its events).
       expect(first.output()).not.toMatch(/Read models could not show/);
+      expect(first.output()).toMatch(
+        /Stopping \(SIGTERM\): finishing requests in flight\nTicket engine stopped\n$/,
+      );
       expect(result.stderr).not.toMatch(/error/i);
 
       const second = await start();

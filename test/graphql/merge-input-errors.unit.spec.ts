@@ -17,7 +17,7 @@ describe('mergeInputErrors', () => {
         { path: 'fromStatus', message: 'invalid' },
       ],
     });
-    expect(merged[0].message).toBe('Invalid input: scenario, fromStatus');
+    expect(merged[0].message).toBe('Invalid input: scenario: invalid; fromStatus: invalid');
     expect(merged[1]).toBe(other);
   });
 

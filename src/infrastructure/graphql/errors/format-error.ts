@@ -30,6 +30,9 @@ const CLIENT_CODES = new Set([
 
 const logger = new Logger('GraphQL');
 
+/** How Apollo's CSRF prevention starts its refusal of a request without a JSON content type. */
+const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site Request Forgery';
+
 type Extensions = Record<string, unknown>;
 
 function shaped(
@@ -72,9 +75,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = clientCode(formatted, cause);
   if (code === 'UNAUTHENTICATED') return shaped(formatted, formatted.message, { code });
   if (code !== null) {
-    return shaped(formatted, formatted.message, {
+    const message = formatted.message.startsWith(CSRF_REFUSAL)
+      ? `Send GraphQL requests as POST with content-type: application/json. (${formatted.message})`
+      : formatted.message;
+    return shaped(formatted, message, {
       code: 'BAD_USER_INPUT',
-      fields: fieldsOf(formatted.message, cause),
+      fields: fieldsOf(message, cause),
       ...(code === 'BAD_USER_INPUT' ? {} : { graphqlCode: code }),
     });
   }

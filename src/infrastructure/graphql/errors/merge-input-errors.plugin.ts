@@ -20,7 +20,7 @@ export function mergeInputErrors(errors: readonly GraphQLFormattedError[]): Grap
   if (bad.length < 2) return [...errors];
   const fields = bad.flatMap((error) => (error.extensions?.fields as FieldError[] | undefined) ?? []);
   const merged: GraphQLFormattedError = {
-    message: `Invalid input: ${fields.map((f) => f.path || '(request)').join(', ')}`,
+    message: `Invalid input: ${fields.map((f) => `${f.path || '(request)'}: ${f.message}`).join('; ')}`,
     extensions: { code: 'BAD_USER_INPUT', fields },
   };
   const others = errors.filter((error) => !isBadInput(error));
