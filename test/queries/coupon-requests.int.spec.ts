@@ -30,6 +30,7 @@ describe('coupon requests and their retention', () => {
       couponInput(annas),
       couponInput(olegs, { pnr: 'XYZ987', eTicketNumber: '5550000000001' }),
       couponInput(annas, {
+        pnr: 'ЙЦУ123',
         scenario: 'ERRONEOUS_REFUND',
         fromStatus: 'REFUNDED',
         toStatus: 'OPEN_FOR_USE',
@@ -71,6 +72,8 @@ describe('coupon requests and their retention', () => {
       (await q.coupons(AUDITOR, filter)).totalCount;
     expect(await count({ ticketId: annas })).toBe(2);
     expect(await count({ pnr: 'xyz987' })).toBe(2);
+    // A й typed as и + combining breve is the same letter: stored composed, searched composed.
+    expect(await count({ pnr: 'и\u0306цу123' })).toBe(1);
     expect(await count({ eTicketNumber: '5550000000001' })).toBe(2);
     expect(await count({ eTicketNumber: '555-0000000001' })).toBe(2);
     expect(await count({ scenario: ['ERRONEOUS_REFUND'] })).toBe(1);

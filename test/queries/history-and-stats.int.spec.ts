@@ -91,6 +91,22 @@ describe('history, as-of states and statistics', () => {
       expect(all.avgResolutionMinutes).toBeNull();
     });
 
+    it('counts with no dimension over nothing: one bucket of zeros, not an empty list', async () => {
+      expect(await q.stats(REPORTER, { module: ['NO_SUCH_MODULE'] }, [])).toEqual([
+        {
+          key: [],
+          count: 0,
+          open: 0,
+          closed: 0,
+          overdue: 0,
+          reopened: 0,
+          avgFirstResponseMinutes: null,
+          avgResolutionMinutes: null,
+        },
+      ]);
+      expect(await q.stats(REPORTER, { module: ['NO_SUCH_MODULE'] }, ['STATUS'])).toEqual([]);
+    });
+
     it('groups by any combination of dimensions, weeks as ISO weeks in UTC', async () => {
       const buckets = await q.stats(AGENT, null, [
         'MODULE',

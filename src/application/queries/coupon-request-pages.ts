@@ -38,7 +38,10 @@ export function couponRequestFilter(principal: Principal, input: CouponRequestFi
   if (present(f.eTicketNumber)) {
     clauses.push({ eTicketNumber: documentNumber(check.text(f.eTicketNumber, 'filter.eTicketNumber')) });
   }
-  if (present(f.pnr)) clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().toUpperCase() });
+  // As stored: composed, then upper-cased (field-checks.ts `pnr`), so a й typed as и + breve matches.
+  if (present(f.pnr)) {
+    clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().normalize('NFC').toUpperCase() });
+  }
   if (present(f.scenario))
     clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'filter.scenario') } });
   clauses.push(

@@ -93,6 +93,10 @@ export class TicketStatsHandler implements IQueryHandler<TicketStatsQuery, Stats
         },
       },
     ]);
+    // With no dimension the answer is the totals, one bucket even when nothing matches (as a count is
+    // 0, not absent); with dimensions, only the combinations that occur.
+    if (dimensions.length === 0 && rows.length === 0)
+      return [bucket({ count: 0, open: 0, closed: 0, overdue: 0, reopened: 0 }, [])];
     const buckets = rows.map((row) => bucket(row, dimensions));
     return buckets.sort((a, b) => keyText(a).localeCompare(keyText(b)));
   }
