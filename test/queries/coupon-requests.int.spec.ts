@@ -1,4 +1,5 @@
 import { Forbidden } from '../../src/application/errors';
+import type { ProjectionStatus } from '../../src/application/ports/projection-status.port';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import { RetentionAuditHandler } from '../../src/application/queries/retention.handlers';
 import { COUPON_REQUESTS } from '../../src/application/queries/read-models';
@@ -189,6 +190,33 @@ describe('coupon requests and their retention', () => {
       }),
     ]);
     await tampered.close();
+  });
+
+  it("verifies after the read models have taken in the event store's head: a request a moment old is lag, not loss", async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const newest = rows[rows.length - 1];
+    const lagging = new EmbeddedReadStore();
+    for (const row of rows.slice(0, -1))
+      await lagging.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    const asked: bigint[] = [];
+    // The projection, behind by the newest request: waiting for the head is what lets it catch up.
+    const projections = {
+      waitForPosition: async (position: bigint) => {
+        asked.push(position);
+        await lagging.replace(COUPON_REQUESTS, newest, { expectedRevision: -1 });
+        return true;
+      },
+    } as unknown as ProjectionStatus;
+    const audit = await new RetentionAuditHandler(lagging, side.events, side.clock, projections).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    let head: bigint | null = null;
+    for await (const last of side.events.readAll({ direction: 'backwards', maxCount: 1 }))
+      head = last.position;
+    expect(asked).toEqual([head]);
+    expect(audit).toMatchObject({ verified: true, eventCount: 4, discrepancies: [] });
+    expect(audit.retainedCount + audit.expiredCount).toBe(4); // counted after the catch-up, too
+    await lagging.close();
   });
 
   it('verifies as of the audit instant: events and rows registered later are out of scope', async () => {

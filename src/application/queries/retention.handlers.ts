@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidInput } from '../../domain/domain.errors';
 import { addCalendarYears } from '../../domain/coupon-registration';
@@ -6,6 +6,7 @@ import { canAuditRetention } from '../access';
 import { Forbidden } from '../errors';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
+import { PROJECTION_STATUS, type ProjectionStatus } from '../ports/projection-status.port';
 import { READ_STORE, type Filter, type ReadStore } from '../ports/read-store.port';
 import type { Principal } from '../principal';
 import type { Connection, CouponRequestView, RetentionAuditView } from '../views';
@@ -38,24 +39,40 @@ function validInstant(value: Date, path: string): Date {
   return value;
 }
 
-/** `couponRequestRetentionAudit`: counts from the read model; with `verify`, checked against the event store. */
+/** How long a verification waits for the read models to take in what the event store holds. */
+const VERIFY_CATCH_UP_MS = 5_000;
+
+/**
+ * `couponRequestRetentionAudit`: counts from the read model; with `verify`, checked against the event
+ * store. A verification first notes the event store's head and lets the read models take it in (a
+ * request stored a moment ago is lag, not loss), then checks everything up to that head.
+ */
 @QueryHandler(RetentionAuditQuery)
 export class RetentionAuditHandler implements IQueryHandler<RetentionAuditQuery, RetentionAuditView> {
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(PROJECTION_STATUS) private readonly projections?: ProjectionStatus,
   ) {}
 
   async execute({ principal, asOf, verify }: RetentionAuditQuery): Promise<RetentionAuditView> {
     ensureAuditor(principal);
     const at = asOf === null || asOf === undefined ? this.clock.now() : validInstant(asOf, 'asOf');
+    let head: bigint | null = null;
+    if (verify) {
+      for await (const last of this.events.readAll({ direction: 'backwards', maxCount: 1 }))
+        head = last.position;
+      if (head !== null) await this.projections?.waitForPosition(head, VERIFY_CATCH_UP_MS);
+    }
     const [retainedCount, expiredCount] = await Promise.all([
       this.store.count(COUPON_REQUESTS, retentionFilter(at, 'RETAINED')),
       this.store.count(COUPON_REQUESTS, retentionFilter(at, 'EXPIRED')),
     ]);
     const window = retentionWindow(at);
-    const verification = verify ? await verifyAgainstEventStore(this.events, this.store, window.asOf) : null;
+    const verification = verify
+      ? await verifyAgainstEventStore(this.events, this.store, window.asOf, head)
+      : null;
     return {
       ...window,
       retainedCount,
