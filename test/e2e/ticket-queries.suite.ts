@@ -127,6 +127,29 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(tooMany.extensions?.code).toBe('BAD_USER_INPUT');
       const badCursor = await agent.error(LIST, { filter: mine, after: 'not-a-cursor' });
       expect(badCursor.extensions?.code).toBe('BAD_USER_INPUT');
+      // The edge's bounds hold for filters too (500 characters of text, 100 items a list), for lists,
+      // statistics and coupon requests alike, every bad field at once.
+      const oversized = { search: 'слово '.repeat(100), module: Array.from({ length: 101 }, () => 'BONUS') };
+      for (const query of [
+        LIST,
+        'query($filter: TicketFilter) { ticketStats(filter: $filter, groupBy: []) { count } }',
+      ]) {
+        const refused = await agent.error(query, { filter: oversized });
+        expect(refused.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          fields: [
+            { path: 'filter.search', message: expect.stringMatching(/500/) },
+            { path: 'filter.module', message: expect.stringMatching(/100/) },
+          ],
+        });
+      }
+      const coupons = await agent.error(
+        'query($f: CouponRequestFilter) { couponRequests(filter: $f) { totalCount } }',
+        {
+          f: { pnr: 'X'.repeat(501) },
+        },
+      );
+      expect(coupons.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'filter.pnr' }] });
       const neither = await agent.error('{ ticket { id } }');
       expect(neither.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',

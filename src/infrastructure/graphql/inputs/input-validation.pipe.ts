@@ -46,3 +46,16 @@ function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   }
   return fields;
 }
+
+/**
+ * The same checks for an argument whose TypeScript type is a union (`Filter | null`): TypeScript records
+ * such a parameter's type as `Object`, so the global pipe cannot see the class and would let the
+ * argument through unchecked. Give the class here: `@Args('filter', options, validatedAs(FilterInput))`.
+ */
+export function validatedAs(inputClass: new () => object): PipeTransform {
+  const pipe = new InputValidationPipe();
+  return {
+    transform: (value: unknown, metadata: ArgumentMetadata) =>
+      pipe.transform(value, { ...metadata, metatype: inputClass }),
+  };
+}

@@ -13,6 +13,7 @@ import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { CouponRequestConnectionType } from '../types/coupon-request.types';
 import { RetentionStateEnum } from '../types/enums';
 import { RetentionAuditType } from '../types/retention.types';
+import { validatedAs } from '../inputs/input-validation.pipe';
 import { ReadModelsGate } from './read-models-gate';
 
 @Resolver(() => RetentionAuditType)
@@ -25,7 +26,11 @@ export class CouponRequestQueryResolver {
   @Query(() => CouponRequestConnectionType)
   async couponRequests(
     @Context('principal') principal: Principal,
-    @Args('filter', { type: () => CouponRequestFilterInputType, nullable: true })
+    @Args(
+      'filter',
+      { type: () => CouponRequestFilterInputType, nullable: true },
+      validatedAs(CouponRequestFilterInputType),
+    )
     filter: CouponRequestFilterInputType | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,

@@ -20,6 +20,7 @@ import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { StatsDimensionEnum } from '../types/enums';
 import { StatsBucketType } from '../types/stats.types';
 import { TicketConnectionType, TicketType } from '../types/ticket.types';
+import { validatedAs } from '../inputs/input-validation.pipe';
 import { ReadModelsGate } from './read-models-gate';
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };
@@ -47,7 +48,7 @@ export class TicketQueryResolver {
   @Query(() => TicketConnectionType, { description: 'At most 100 a page.' })
   async tickets(
     @Context('principal') principal: Principal,
-    @Args('filter', { type: () => TicketFilterInputType, nullable: true })
+    @Args('filter', { type: () => TicketFilterInputType, nullable: true }, validatedAs(TicketFilterInputType))
     filter?: TicketFilterInputType | null,
     @Args('sort', { type: () => TicketSortInputType, nullable: true }) sort?: TicketSortInputType | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
@@ -75,7 +76,7 @@ export class TicketQueryResolver {
   @Query(() => [StatsBucketType])
   async ticketStats(
     @Context('principal') principal: Principal,
-    @Args('filter', { type: () => TicketFilterInputType, nullable: true })
+    @Args('filter', { type: () => TicketFilterInputType, nullable: true }, validatedAs(TicketFilterInputType))
     filter: TicketFilterInputType | null,
     @Args('groupBy', { type: () => [StatsDimensionEnum] }) groupBy: StatsDimension[],
   ): Promise<StatsBucketView[]> {
