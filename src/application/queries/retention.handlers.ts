@@ -1,6 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidInput } from '../../domain/domain.errors';
+import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
 import { addCalendarYears } from '../../domain/coupon-registration';
 import { canAuditRetention } from '../access';
 import { Forbidden } from '../errors';
@@ -61,8 +62,14 @@ export class RetentionAuditHandler implements IQueryHandler<RetentionAuditQuery,
     const at = asOf === null || asOf === undefined ? this.clock.now() : validInstant(asOf, 'asOf');
     let head: bigint | null = null;
     if (verify) {
-      for await (const last of this.events.readAll({ direction: 'backwards', maxCount: 1 }))
-        head = last.position;
+      // The last ticket event: what the read models are fed (a trailing `sequence-*` event is never
+      // "reached", so waiting for it would always take the whole wait).
+      const lastTicketEvent = this.events.readAll({
+        direction: 'backwards',
+        maxCount: 1,
+        filter: { streamPrefixes: [TICKET_STREAM_PREFIX] },
+      });
+      for await (const last of lastTicketEvent) head = last.position;
       if (head !== null) await this.projections?.waitForPosition(head, VERIFY_CATCH_UP_MS);
     }
     const [retainedCount, expiredCount] = await Promise.all([
