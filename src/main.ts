@@ -32,9 +32,9 @@ async function main(): Promise<void> {
 
 /**
  * On SIGINT or SIGTERM: first stop taking requests and let those in flight finish (closeHttp), while
- * the projections still run, so every mutation answered still shows its change
- * in the read models (read-your-writes); then Nest's close stops the projections and the auto-close
- * policy and closes the stores. (Nest's own shutdown hooks stop the modules first and the HTTP server
+ * the projections still run, so every mutation answered still shows its change in the read models
+ * (read-your-writes); then Nest's close stops the projections and the auto-close policy and closes the
+ * stores. (Nest's own shutdown hooks stop the modules first and the HTTP server
  * after them, so a mutation arriving in between was stored but answered without its read models.)
  * The signal is raised again once everything is closed, so the process ends as the signal says.
  */
