@@ -147,14 +147,19 @@ export class TicketMutationResolver {
     // Auditors, reporters and callers without a role change nothing: refused before any command runs.
     actingRole(principal);
     const result: CommandResult = await this.commands.execute(build());
-    // A repeated commandId answers what its first run answered: the ticket as that run left it.
-    if (result.repeated) return { ticket: this.viewOf(result, principal), result };
     const caughtUp = await this.projections.waitForPosition(
       result.position,
       this.options.readYourWritesTimeoutMs,
     );
+    // A repeated commandId answers what its first run answered: the ticket as that run left it (the
+    // wait above still lets a query sent after this answer see it, also when the first run was another
+    // process's).
+    if (result.repeated) return { ticket: this.viewOf(result, principal), result };
     const ticket: TicketView | null = caughtUp ? await this.readBack(principal, result) : null;
-    if (ticket) return { ticket, result };
+    if (ticket && ticket.version === result.version) return { ticket, result };
+    // The read models already show a later change as well (another writer came right after): the
+    // payload is the ticket after this command, folded from its events.
+    if (ticket) return { ticket: this.viewOf(result, principal), result };
     // The change is stored; the read models do not show it yet. Health reports why (lagging, failed or
     // the read store away).
     this.logger.warn(
