@@ -138,11 +138,18 @@ export function parseIsoDateTime(text: string): number | null {
   const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = [
     ...match.slice(1),
   ].map((part) => (part === undefined ? undefined : Number(part))) as number[];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = daysIn(year, month);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Days in a month of the proleptic Gregorian calendar (Date.UTC would read years 0–99 as 1900–1999). */
+function daysIn(year: number, month: number): number {
+  const end = new Date(0);
+  end.setUTCFullYear(year, month, 0);
+  return end.getUTCDate();
 }
 
 /** An ISO-8601 date-time with a time zone; returns it normalised to UTC (`toISOString`), or null when invalid. */

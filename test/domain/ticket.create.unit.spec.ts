@@ -1,3 +1,4 @@
+import { parseIsoDateTime } from '../../src/domain/field-checks';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import type { TicketEvent } from '../../src/domain/ticket.events';
 import {
@@ -229,6 +230,13 @@ describe('§1/§2 TicketCreated', () => {
     given()
       .when(createTicket({ nearestDepartureAt: text }), atCreation)
       .thenInvalidInput(['nearestDepartureAt']);
+  });
+
+  it('date-times count leap years as the Gregorian calendar does in every year, also 0–99', () => {
+    expect(parseIsoDateTime('0004-02-29T00:00:00Z')).toBe(Date.parse('0004-02-29T00:00:00Z'));
+    expect(parseIsoDateTime('0000-02-29T00:00:00Z')).toBe(Date.parse('0000-02-29T00:00:00Z'));
+    expect(parseIsoDateTime('0100-02-29T00:00:00Z')).toBeNull(); // 100 is not a leap year
+    expect(parseIsoDateTime('0099-02-29T00:00:00Z')).toBeNull();
   });
 
   it('§1 nearest departure on 29 February of a leap year is accepted', () => {
