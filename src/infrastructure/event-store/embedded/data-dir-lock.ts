@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -54,6 +55,46 @@ function ownerOf(text: string | undefined): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** The namespace a lock file's owner ran in (its third word), or undefined for a lock without one. */
+const namespaceOf = (text: string): string | undefined => text.trim().split(/\s+/)[2];
+
+/**
+ * Where a pid means something: on Linux this boot, pid namespace and network namespace (a container
+ * has its own, and its server is often pid 1 like every other container's); elsewhere the host. A lock
+ * from another namespace cannot be judged by its pid, nor guarded by the abstract socket (which is per
+ * network namespace): its owner's heartbeat says whether it still runs.
+ */
+function currentNamespace(): string {
+  try {
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return `${boot}/${fs.readlinkSync('/proc/self/ns/pid')}/${fs.readlinkSync('/proc/self/ns/net')}`.replace(
+      /\s/g,
+      '',
+    );
+  } catch {
+    return `host:${os.hostname()}`.replace(/\s/g, '');
+  }
+}
+
+/** How the owner shows it is alive to starters of other namespaces: the lock file's time, touched. */
+export interface LockLiveness {
+  /** How often the owner touches its lock file; 5 s. */
+  heartbeatMs: number;
+  /** A lock from another namespace untouched this long is a dead owner's; 30 s. */
+  leaseMs: number;
+}
+
+export const DEFAULT_LIVENESS: LockLiveness = { heartbeatMs: 5_000, leaseMs: 30_000 };
+
+/** How long ago the lock file was last touched, or undefined when it is gone. */
+function ageOf(lockPath: string): number | undefined {
+  try {
+    return Date.now() - fs.statSync(lockPath).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lock files this process holds now (its own pid in a lock file it does not hold is a former process's). */
 const held = new Set<string>();
 
@@ -67,20 +108,37 @@ const held = new Set<string>();
  * - A lock naming this process's own pid that this process does not hold was left by a former process
  *   that had the same pid: in a container the server is PID 1 after every restart, and such a lock
  *   used to block every later start.
+ * - Across containers (or hosts sharing the directory) neither the pid nor the socket guard can tell:
+ *   another container's server may well be pid 1 like ours, and the guard is per network namespace. So
+ *   the lock names its owner's namespace (boot, pid and network namespaces), and the owner touches the
+ *   lock file every few seconds (LockLiveness). A lock of another namespace is refused while it is being
+ *   touched, and taken over once it has been left untouched for the lease (its owner died).
+ * - A lock of this namespace is a dead owner's when the socket guard could be bound, even if its pid now
+ *   belongs to another live process (pids are reused after a crash or a reboot).
  * - A dead owner's lock is taken away by renaming it to a name of our own, then checking that what was
  *   moved is the very lock judged dead; if another starter took the lock in between, what was moved is
  *   theirs, and it is put back. Removing the judged path outright could delete a lock another starter
  *   had just taken, and both would hold the store.
  */
 export class DataDirLock {
+  private readonly heartbeat: NodeJS.Timeout;
+
   private constructor(
     private readonly lockPath: string,
     private readonly text: string,
     private readonly guard: Server | null,
-  ) {}
+    liveness: LockLiveness,
+  ) {
+    this.heartbeat = setInterval(() => this.touch(), liveness.heartbeatMs);
+    this.heartbeat.unref(); // the lock must not keep the process alive
+  }
 
   /** Takes the lock on `dir` or throws an error naming the process that holds it. */
-  static async acquire(dir: string, fileName: string): Promise<DataDirLock> {
+  static async acquire(
+    dir: string,
+    fileName: string,
+    liveness: LockLiveness = DEFAULT_LIVENESS,
+  ): Promise<DataDirLock> {
     const lockPath = path.join(dir, fileName);
     const guard = await bindGuard(lockPath);
     if (guard === 'busy') {
@@ -89,7 +147,7 @@ export class DataDirLock {
       throw refusal(dir, lockPath, ours ? 'this process' : owner ? `process ${owner}` : 'another process');
     }
     try {
-      return DataDirLock.acquireFile(dir, lockPath, guard);
+      return await DataDirLock.acquireFile(dir, lockPath, guard, liveness);
     } catch (error) {
       guard?.close();
       throw error;
@@ -97,9 +155,15 @@ export class DataDirLock {
   }
 
   /** The lock file's protocol (with the guard held, no other process of this host is racing for it). */
-  private static acquireFile(dir: string, lockPath: string, guard: Server | null): DataDirLock {
+  private static async acquireFile(
+    dir: string,
+    lockPath: string,
+    guard: Server | null,
+    liveness: LockLiveness,
+  ): Promise<DataDirLock> {
     const token = randomUUID();
-    const text = `${process.pid} ${token}\n`;
+    const namespace = currentNamespace();
+    const text = `${process.pid} ${token} ${namespace}\n`;
     const temp = `${lockPath}.${token}.tmp`;
     fs.writeFileSync(temp, text);
     try {
@@ -107,16 +171,28 @@ export class DataDirLock {
         try {
           fs.linkSync(temp, lockPath);
           held.add(lockPath);
-          return new DataDirLock(lockPath, text, guard);
+          return new DataDirLock(lockPath, text, guard, liveness);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
         const found = readLock(lockPath);
         if (found === undefined) continue; // released meanwhile: try again
         const owner = ownerOf(found);
-        const ours = owner === process.pid;
-        if (owner !== undefined && (ours ? held.has(lockPath) : isRunning(owner))) {
-          throw refusal(dir, lockPath, ours ? 'this process' : `process ${owner}`);
+        const foreign = namespaceOf(found);
+        if (foreign !== undefined && foreign !== namespace) {
+          // Another container, host or boot: its pid says nothing here; its heartbeat does.
+          const judged = await untouchedFor(lockPath, found, liveness);
+          if (judged === 'replaced') continue; // released or taken meanwhile: judge the lock anew
+          if (judged === 'alive') {
+            throw refusal(dir, lockPath, `process ${owner ?? '?'} of another container or host`);
+          }
+        } else if (owner === process.pid) {
+          // Our own pid in a lock this process does not hold: a former process's (pid 1 in a container).
+          if (held.has(lockPath)) throw refusal(dir, lockPath, 'this process');
+        } else if (owner !== undefined && guard === null && isRunning(owner)) {
+          // Without the socket guard the pid is all there is. With it, a lock of this namespace is a dead
+          // owner's even when its pid now belongs to another process: a live owner would hold the guard.
+          throw refusal(dir, lockPath, `process ${owner}`);
         }
         takeAway(lockPath, found, `${lockPath}.${token}.stale`);
       }
@@ -128,9 +204,42 @@ export class DataDirLock {
 
   /** Gives the lock up (only if the lock file is still this acquisition's). */
   release(): void {
+    clearInterval(this.heartbeat);
     held.delete(this.lockPath);
     if (readLock(this.lockPath) === this.text) fs.rmSync(this.lockPath, { force: true });
     this.guard?.close();
+  }
+
+  /** Shows starters of other namespaces that the owner runs (see LockLiveness). */
+  private touch(): void {
+    try {
+      const now = new Date();
+      if (readLock(this.lockPath) === this.text) fs.utimesSync(this.lockPath, now, now);
+    } catch {
+      // The directory is gone or unwritable: the appends will say so.
+    }
+  }
+}
+
+/**
+ * Waits while a lock of another namespace is being touched: `stale` once it has been left untouched
+ * for the lease (its owner is gone), `alive` when it is still touched after a lease of waiting (its
+ * owner runs), `replaced` when it was released or another lock took its place meanwhile.
+ */
+async function untouchedFor(
+  lockPath: string,
+  found: string,
+  liveness: LockLiveness,
+): Promise<'stale' | 'alive' | 'replaced'> {
+  const deadline = Date.now() + liveness.leaseMs;
+  for (;;) {
+    const age = ageOf(lockPath);
+    if (age === undefined || readLock(lockPath) !== found) return 'replaced';
+    if (age > liveness.leaseMs) return 'stale';
+    if (Date.now() > deadline) return 'alive';
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(liveness.heartbeatMs, liveness.leaseMs - age + 1)),
+    );
   }
 }
 
