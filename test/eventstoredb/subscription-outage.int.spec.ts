@@ -104,6 +104,36 @@ describe('EventStoreDB adapter: a subscription across a server outage', () => {
     expect(await iterator.next()).toMatchObject({ done: true });
   });
 
+  it('holds one checkpoint, not one per scan, while a stalled consumer is behind, and loses no event', async () => {
+    const streamId = `stall-${randomUUID()}`;
+    await store.appendToStream(streamId, numbered(0, 40), 'no_stream');
+    // Far more events of other streams than the filter passes: the server sends a checkpoint every 32.
+    for (let i = 0; i < 20; i++) await store.appendToStream(`other-${randomUUID()}`, numbered(0, 100));
+    await store.appendToStream(streamId, numbered(40, 5), 39);
+    const subscription = store.subscribeToAll({
+      fromPosition: 'start',
+      filter: { streamPrefixes: [streamId] },
+    });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({ kind: 'event' });
+    // The consumer stalls while the server scans the 2,000 other events.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const kinds: string[] = [first.value.kind];
+    const numbers = [(first.value.event.data as { n: number }).n];
+    for (;;) {
+      const { value } = await iterator.next();
+      kinds.push(value.kind);
+      if (value.kind === 'event') numbers.push((value.event.data as { n: number }).n);
+      if (value.kind === 'caughtUp') break;
+    }
+    await subscription.unsubscribe();
+    expect(numbers).toEqual(Array.from({ length: 45 }, (_, i) => i));
+    // Between two events, at most one checkpoint: later ones replace the one waiting.
+    expect(kinds.join(' ')).not.toMatch(/checkpoint checkpoint/);
+    expect(kinds).toContain('checkpoint');
+  });
+
   it('closes cleanly while the server is down and the subscription is retrying', async () => {
     const subscription = store.subscribeToAll({ fromPosition: 'start' });
     const iterator = subscription[Symbol.asyncIterator]();

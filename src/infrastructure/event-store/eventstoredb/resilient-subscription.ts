@@ -45,6 +45,8 @@ export class ResilientSubscription implements Subscription {
   private waiter: Waiter | null = null;
   private lastHandedOver: bigint | 'start';
   private lastQueued: bigint | 'start';
+  /** The last event queued: what a repeated event is told by (a checkpoint never hides an event). */
+  private lastQueuedEvent: bigint | 'start';
   private current: AllStreamSubscription | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -53,6 +55,7 @@ export class ResilientSubscription implements Subscription {
   constructor(private readonly options: ResilientSubscriptionOptions) {
     this.lastHandedOver = options.fromPosition;
     this.lastQueued = options.fromPosition;
+    this.lastQueuedEvent = options.fromPosition;
     this.attach();
   }
 
@@ -99,7 +102,7 @@ export class ResilientSubscription implements Subscription {
   }
 
   private enqueue(message: SubscriptionMessage): void {
-    if (message.kind === 'event') this.lastQueued = message.event.position;
+    if (message.kind === 'event') this.lastQueued = this.lastQueuedEvent = message.event.position;
     else if (
       message.kind === 'checkpoint' &&
       (this.lastQueued === 'start' || message.position > this.lastQueued)
@@ -113,6 +116,12 @@ export class ResilientSubscription implements Subscription {
       waiter({ done: false, value: message });
       return;
     }
+    // Checkpoints in a row say no more than the last of them: a consumer that stalls while the server
+    // scans past other streams holds one, not one per 32 events scanned.
+    if (message.kind === 'checkpoint' && this.queue.at(-1)?.kind === 'checkpoint') {
+      this.queue[this.queue.length - 1] = message;
+      return;
+    }
     this.queue.push(message);
     if (this.queue.length >= HIGH_WATER) this.current?.pause();
   }
@@ -122,23 +131,27 @@ export class ResilientSubscription implements Subscription {
     let delivered = 0;
     // Markers wait for the events the client pushed before them; built when placed, so that
     // `caughtUp` carries the position reached by then.
-    const pendingMarkers: Array<{ at: number; build: () => SubscriptionMessage }> = [];
+    const pendingMarkers: Array<{ at: number; checkpoint: boolean; build: () => SubscriptionMessage }> = [];
     const mine = () => this.current === subscription && !this.closed;
-    const placeMarker = (build: () => SubscriptionMessage) => {
+    const placeMarker = (build: () => SubscriptionMessage, checkpoint = false) => {
       if (!mine()) return;
       const at = delivered + subscription.readableLength;
-      if (at <= delivered) this.enqueue(build());
-      else pendingMarkers.push({ at, build });
+      if (at <= delivered) return this.enqueue(build());
+      const last = pendingMarkers.at(-1);
+      // A later checkpoint at the same place replaces the earlier one (see enqueue).
+      if (checkpoint && last?.checkpoint && last.at === at) last.build = build;
+      else pendingMarkers.push({ at, checkpoint, build });
     };
     const subscription = this.options.open(this.lastHandedOver, (position) => {
-      if (this.options.forwardCheckpoints) placeMarker(() => ({ kind: 'checkpoint', position }));
+      if (this.options.forwardCheckpoints) placeMarker(() => ({ kind: 'checkpoint', position }), true);
     });
     this.current = subscription;
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
       if (!mine()) return;
       delivered++;
       const event = toRecordedEvent(resolved);
-      const isNew = event !== undefined && (this.lastQueued === 'start' || event.position > this.lastQueued);
+      const isNew =
+        event !== undefined && (this.lastQueuedEvent === 'start' || event.position > this.lastQueuedEvent);
       if (event && isNew && !isSystemEvent(event)) this.enqueue({ kind: 'event', event });
       while (pendingMarkers.length > 0 && pendingMarkers[0].at <= delivered) {
         this.enqueue((pendingMarkers.shift() as { build: () => SubscriptionMessage }).build());
@@ -166,7 +179,7 @@ export class ResilientSubscription implements Subscription {
     void this.release(subscription);
     // What was received but not handed over comes again from the new subscription.
     this.queue.length = 0;
-    this.lastQueued = this.lastHandedOver;
+    this.lastQueued = this.lastQueuedEvent = this.lastHandedOver;
     this.options.health.down(this.options.healthSource, `EventStoreDB subscription dropped: ${reason}`);
     // Once per outage: the retries that follow are quiet until it is restored.
     if (this.failures === 0) logger.warn(`EventStoreDB subscription dropped (${reason}); reconnecting`);
