@@ -192,7 +192,11 @@ export class EventStoreDbEventStore implements EventStore {
     const read = this.client.readAllFiltered(options);
     let complete = false;
     try {
+      let answered = false;
       for await (const resolved of read) {
+        // The server answered: reachable, even if the reader stops after this event (checkConnection).
+        if (!answered) this.health_.up(CALLS);
+        answered = true;
         const event = toRecordedEvent(resolved);
         if (event && !isSystemEvent(event)) yield event;
       }
