@@ -211,6 +211,31 @@ describe('embedded event store', () => {
     expect(fs.readFileSync(logFile())).toEqual(bytes);
   });
 
+  it('refuses to open a log shorter than what was acknowledged, rather than starting afresh', async () => {
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', { text: 'acknowledged' })], 'no_stream');
+    await store.close();
+    fs.truncateSync(logFile(), 0); // emptied by something other than this store
+    await expect(open()).rejects.toThrow(/is 0 bytes long, shorter than the acknowledged end \d+/);
+    expect(fs.statSync(logFile()).size).toBe(0); // left as found
+  });
+
+  it('refuses a stream name that is not well-formed Unicode (it would merge with another on disk)', async () => {
+    const store = await open();
+    try {
+      await expect(store.appendToStream('x-\ud800', [event('Opened', {})])).rejects.toThrow(
+        /not well-formed Unicode/,
+      );
+      await expect(store.appendToStream('x-\udc00y', [event('Opened', {})])).rejects.toThrow(
+        /not well-formed Unicode/,
+      );
+      await store.appendToStream('x-😀', [event('Opened', {})]); // a pair is fine
+      expect(await store.readStream('x-😀')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a file that is not an event log', async () => {
     fs.writeFileSync(logFile(), 'hello, I am a text file');
     await expect(open()).rejects.toThrow(/not an event log/);

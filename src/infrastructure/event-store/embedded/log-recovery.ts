@@ -67,6 +67,15 @@ export interface RecoveredLog {
  */
 export function recoverLog(fd: number, file: string, acknowledgedEnd: number): RecoveredLog {
   const size = fs.fstatSync(fd).size;
+  if (size < acknowledgedEnd) {
+    // Shorter than what was acknowledged (emptied or truncated by something else than this store):
+    // starting afresh or cutting would drop acknowledged events.
+    throw new Error(
+      `${file} is ${size} bytes long, shorter than the acknowledged end ${acknowledgedEnd}: ` +
+        'acknowledged events are missing; restore the file from a backup (or remove the whole data ' +
+        'directory to start empty)',
+    );
+  }
   if (size === 0 || (acknowledgedEnd <= LOG_HEADER_BYTES && isTornNewLog(fd, size))) {
     fs.ftruncateSync(fd, 0);
     fs.writeSync(fd, LOG_MAGIC, 0, LOG_HEADER_BYTES, 0);
