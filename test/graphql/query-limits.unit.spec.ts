@@ -89,6 +89,17 @@ describe('complexityLimitRule', () => {
     ]);
     // Past the default budget, or the selections one walk may look at, whichever comes first.
     expect(errors(aliased(100), complexityLimitRule())).toHaveLength(1);
+    // Without fragments too: `__schema` and `__type` are no type's listed fields, yet their lists count.
+    // __schema 1 + (types 1 + 10 × (name 1 + fields (1 + 10 × name 1))) = 122
+    expect(errors('{ __schema { types { name fields { name } } } }', complexityLimitRule(122))).toEqual([]);
+    expect(errors('{ __schema { types { name fields { name } } } }', complexityLimitRule(121))).toHaveLength(
+      1,
+    );
+    const copies = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: __schema { types { name fields { name args { name } } } }`).join(' ')} }`;
+    expect(errors(copies(100), complexityLimitRule())).toEqual([
+      'Query is too complex: estimated cost exceeds the budget of 100000',
+    ]);
     // `__typename` names a type; it is no introspection of the schema.
     expect(errors('{ __typename }', complexityLimitRule(1))).toEqual([]);
   });

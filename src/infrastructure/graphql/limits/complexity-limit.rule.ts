@@ -49,13 +49,13 @@ export function complexityLimitRule(budget: number = MAX_QUERY_COMPLEXITY) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const walk = new SelectionBudget();
-      const cost = (field: SelectedField, depth: number): number => {
+      // Introspection nests deeper than data (its own depth limit): below an introspection root field,
+      // every level down to that limit is counted.
+      const cost = (field: SelectedField, depth: number, deepest: number): number => {
         let children = 0;
-        // Introspection nests deeper than data (its own depth limit); every level of it is counted.
-        const deepest = isIntrospection(field) ? MAX_INTROSPECTION_DEPTH : MAX_QUERY_DEPTH;
         if (field.node.selectionSet && depth <= deepest) {
           forEachField(context, field.node.selectionSet, field.returns, walk, (child) => {
-            if (children <= budget) children += cost(child, depth + 1);
+            if (children <= budget) children += cost(child, depth + 1, deepest);
           });
         }
         return 1 + multiplier(field) * children;
@@ -63,7 +63,8 @@ export function complexityLimitRule(budget: number = MAX_QUERY_COMPLEXITY) {
       let total = 0;
       const root = context.getSchema().getRootType(operation.operation) ?? null;
       forEachField(context, operation.selectionSet, root, walk, (field) => {
-        if (total <= budget) total += cost(field, 1);
+        if (total <= budget)
+          total += cost(field, 1, isIntrospection(field) ? MAX_INTROSPECTION_DEPTH : MAX_QUERY_DEPTH);
       });
       if (walk.exhausted) {
         context.reportError(

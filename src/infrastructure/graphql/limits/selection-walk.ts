@@ -1,5 +1,9 @@
 import {
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
   type FieldNode,
+  type GraphQLSchema,
   type GraphQLCompositeType,
   type GraphQLField,
   getNamedType,
@@ -68,9 +72,10 @@ export function forEachField(
     if (!budget.spend()) return;
     if (selection.kind === Kind.FIELD) {
       const definition =
-        parent && (isObjectType(parent) || isInterfaceType(parent))
+        metaField(schema, parent, selection.name.value) ??
+        (parent && (isObjectType(parent) || isInterfaceType(parent))
           ? (parent.getFields()[selection.name.value] ?? null)
-          : null;
+          : null);
       const named = definition ? getNamedType(definition.type) : null;
       visit({ node: selection, definition, returns: named && isCompositeType(named) ? named : null });
       continue;
@@ -96,4 +101,20 @@ export function forEachField(
       path,
     );
   }
+}
+
+/**
+ * The introspection fields no type lists among its fields: `__typename` anywhere, `__schema` and
+ * `__type` on the query root. Without their definitions a walk would not see the lists under them.
+ */
+function metaField(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType | null,
+  name: string,
+): GraphQLField<unknown, unknown> | null {
+  if (name === '__typename') return TypeNameMetaFieldDef;
+  if (parent === null || parent !== schema.getQueryType()) return null;
+  if (name === '__schema') return SchemaMetaFieldDef;
+  if (name === '__type') return TypeMetaFieldDef;
+  return null;
 }
