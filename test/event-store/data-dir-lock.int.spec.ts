@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataDirLock } from '../../src/infrastructure/event-store/embedded/data-dir-lock';
+import { randomUUID } from 'node:crypto';
+import { currentNamespace, DataDirLock } from '../../src/infrastructure/event-store/embedded/data-dir-lock';
+import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
 
 const FAST = { heartbeatMs: 40, leaseMs: 300 };
 const OTHER_CONTAINER = 'another-boot/pid:[4026531000]/net:[4026531001]';
@@ -77,7 +79,7 @@ describe('data directory lock', () => {
   it('on Linux, takes over a lock of this namespace whose pid now belongs to another live process', async () => {
     // After a crash and a reboot (or pid reuse), the recorded pid may run something else entirely;
     // the socket guard, bound here, shows that no process of this namespace holds the store.
-    fs.writeFileSync(lockFile, `1 token-of-a-crashed-owner\n`);
+    fs.writeFileSync(lockFile, `1 token-of-a-crashed-owner ${currentNamespace()}\n`);
     if (process.platform !== 'linux') {
       await expect(DataDirLock.acquire(dir, 'events.lock', FAST)).rejects.toThrow(
         'already open by process 1',
@@ -86,5 +88,48 @@ describe('data directory lock', () => {
     }
     const lock = await DataDirLock.acquire(dir, 'events.lock', FAST);
     lock.release();
+  });
+
+  it('judges a lock in the earlier format (no namespace) by its pid: it may be another container', async () => {
+    fs.writeFileSync(lockFile, `1 token-of-an-older-release\n`); // pid 1 runs
+    await expect(DataDirLock.acquire(dir, 'events.lock', FAST)).rejects.toThrow('already open by process 1');
+  });
+
+  it("judges another container's lock by whether it is touched, not by the two hosts' clocks", async () => {
+    // The owner's clock runs a minute ahead of ours: its fresh touches look like the future here.
+    fs.writeFileSync(lockFile, `9 their-token ${OTHER_CONTAINER}\n`);
+    const ahead = () => {
+      const at = new Date(Date.now() + 60_000);
+      fs.utimesSync(lockFile, at, at);
+    };
+    ahead();
+    const heartbeat = setInterval(ahead, FAST.heartbeatMs);
+    try {
+      await expect(DataDirLock.acquire(dir, 'events.lock', FAST)).rejects.toThrow(
+        'of another container or host',
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  });
+
+  it('stops taking appends once another process took its lock over (it was judged dead)', async () => {
+    const warnings: string[] = [];
+    const store = await EmbeddedEventStore.open(dir, { lockLiveness: FAST, warn: (m) => warnings.push(m) });
+    try {
+      await store.appendToStream('ticket-1', [{ id: randomUUID(), type: 'Opened', data: {} }], 'no_stream');
+      // A process of another container found the lock untouched past the lease and took it.
+      fs.writeFileSync(lockFile, `5 their-token ${OTHER_CONTAINER}\n`);
+      await new Promise((resolve) => setTimeout(resolve, FAST.heartbeatMs * 4));
+      await expect(
+        store.appendToStream('ticket-1', [{ id: randomUUID(), type: 'Noted', data: {} }], 0),
+      ).rejects.toThrow(/lock .* was taken over by process 5/);
+      expect(warnings).toEqual([expect.stringContaining('was taken over by process 5')]);
+      expect(await store.readStream('ticket-1')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+    // Its close leaves the other's lock alone.
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(`5 their-token ${OTHER_CONTAINER}\n`);
   });
 });

@@ -64,13 +64,12 @@ const namespaceOf = (text: string): string | undefined => text.trim().split(/\s+
  * from another namespace cannot be judged by its pid, nor guarded by the abstract socket (which is per
  * network namespace): its owner's heartbeat says whether it still runs.
  */
-function currentNamespace(): string {
+export function currentNamespace(): string {
   try {
     const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return `${boot}/${fs.readlinkSync('/proc/self/ns/pid')}/${fs.readlinkSync('/proc/self/ns/net')}`.replace(
-      /\s/g,
-      '',
-    );
+    // The mount namespace too: there the same directory may have another real path (another guard).
+    const spaces = ['pid', 'net', 'mnt'].map((space) => fs.readlinkSync(`/proc/self/ns/${space}`));
+    return [boot, ...spaces].join('/').replace(/\s/g, '');
   } catch {
     return `host:${os.hostname()}`.replace(/\s/g, '');
   }
@@ -86,10 +85,10 @@ export interface LockLiveness {
 
 export const DEFAULT_LIVENESS: LockLiveness = { heartbeatMs: 5_000, leaseMs: 30_000 };
 
-/** How long ago the lock file was last touched, or undefined when it is gone. */
-function ageOf(lockPath: string): number | undefined {
+/** When the lock file was last touched (its owner's clock), or undefined when it is gone. */
+function touchedAt(lockPath: string): number | undefined {
   try {
-    return Date.now() - fs.statSync(lockPath).mtimeMs;
+    return fs.statSync(lockPath).mtimeMs;
   } catch {
     return undefined;
   }
@@ -110,11 +109,14 @@ const held = new Set<string>();
  *   used to block every later start.
  * - Across containers (or hosts sharing the directory) neither the pid nor the socket guard can tell:
  *   another container's server may well be pid 1 like ours, and the guard is per network namespace. So
- *   the lock names its owner's namespace (boot, pid and network namespaces), and the owner touches the
- *   lock file every few seconds (LockLiveness). A lock of another namespace is refused while it is being
- *   touched, and taken over once it has been left untouched for the lease (its owner died).
+ *   the lock names its owner's namespace (boot, pid, network and mount namespaces), and the owner
+ *   touches the lock file every few seconds (LockLiveness). A lock of another namespace is watched for a
+ *   lease: refused as soon as it is touched, taken over when it was not (its owner died). Whether it is
+ *   touched is seen by its time changing, so the hosts' clocks need not agree. An owner that finds its
+ *   lock taken over (it stalled past the lease and was judged dead) stops its store's appends.
  * - A lock of this namespace is a dead owner's when the socket guard could be bound, even if its pid now
- *   belongs to another live process (pids are reused after a crash or a reboot).
+ *   belongs to another live process (pids are reused after a crash or a reboot). A lock in the earlier
+ *   format (no namespace) is judged by its pid alone.
  * - A dead owner's lock is taken away by renaming it to a name of our own, then checking that what was
  *   moved is the very lock judged dead; if another starter took the lock in between, what was moved is
  *   theirs, and it is put back. Removing the judged path outright could delete a lock another starter
@@ -122,6 +124,7 @@ const held = new Set<string>();
  */
 export class DataDirLock {
   private readonly heartbeat: NodeJS.Timeout;
+  private lost: ((reason: Error) => void) | null = null;
 
   private constructor(
     private readonly lockPath: string,
@@ -178,8 +181,8 @@ export class DataDirLock {
         const found = readLock(lockPath);
         if (found === undefined) continue; // released meanwhile: try again
         const owner = ownerOf(found);
-        const foreign = namespaceOf(found);
-        if (foreign !== undefined && foreign !== namespace) {
+        const recorded = namespaceOf(found);
+        if (recorded !== undefined && recorded !== namespace) {
           // Another container, host or boot: its pid says nothing here; its heartbeat does.
           const judged = await untouchedFor(lockPath, found, liveness);
           if (judged === 'replaced') continue; // released or taken meanwhile: judge the lock anew
@@ -189,9 +192,11 @@ export class DataDirLock {
         } else if (owner === process.pid) {
           // Our own pid in a lock this process does not hold: a former process's (pid 1 in a container).
           if (held.has(lockPath)) throw refusal(dir, lockPath, 'this process');
-        } else if (owner !== undefined && guard === null && isRunning(owner)) {
-          // Without the socket guard the pid is all there is. With it, a lock of this namespace is a dead
-          // owner's even when its pid now belongs to another process: a live owner would hold the guard.
+        } else if (owner !== undefined && (guard === null || recorded === undefined) && isRunning(owner)) {
+          // Without the socket guard the pid is all there is, and so it is for a lock in the earlier
+          // format (no namespace: it may be another container's). With the guard, a lock of this
+          // namespace is a dead owner's even when its pid now belongs to another process: a live owner
+          // would hold the guard.
           throw refusal(dir, lockPath, `process ${owner}`);
         }
         takeAway(lockPath, found, `${lockPath}.${token}.stale`);
@@ -200,6 +205,15 @@ export class DataDirLock {
     } finally {
       fs.rmSync(temp, { force: true });
     }
+  }
+
+  /**
+   * `onLost` hears once if the lock file stops being this acquisition's while held: another process
+   * took it over (this one was judged dead: its heartbeat stalled past the lease). The store then
+   * stops taking appends, so two writers never share the log for longer than a heartbeat.
+   */
+  whenLost(onLost: (reason: Error) => void): void {
+    this.lost = onLost;
   }
 
   /** Gives the lock up (only if the lock file is still this acquisition's). */
@@ -212,9 +226,21 @@ export class DataDirLock {
 
   /** Shows starters of other namespaces that the owner runs (see LockLiveness). */
   private touch(): void {
+    if (readLock(this.lockPath) !== this.text) {
+      clearInterval(this.heartbeat);
+      const owner = ownerOf(readLock(this.lockPath));
+      this.lost?.(
+        new Error(
+          `The data directory's lock ${this.lockPath} was taken over by ${owner ? `process ${owner}` : 'another process'}: ` +
+            'this process stopped touching it for longer than the lease; restart it',
+        ),
+      );
+      this.lost = null;
+      return;
+    }
     try {
       const now = new Date();
-      if (readLock(this.lockPath) === this.text) fs.utimesSync(this.lockPath, now, now);
+      fs.utimesSync(this.lockPath, now, now);
     } catch {
       // The directory is gone or unwritable: the appends will say so.
     }
@@ -222,9 +248,10 @@ export class DataDirLock {
 }
 
 /**
- * Waits while a lock of another namespace is being touched: `stale` once it has been left untouched
- * for the lease (its owner is gone), `alive` when it is still touched after a lease of waiting (its
- * owner runs), `replaced` when it was released or another lock took its place meanwhile.
+ * Watches a lock of another namespace for a lease: `alive` as soon as it is touched (its owner runs),
+ * `stale` when it was not touched all that time, or was last touched ten leases ago by our clock (the
+ * two hosts' clocks need not agree to within a lease, only to within ten), `replaced` when it was
+ * released or another lock took its place meanwhile.
  */
 async function untouchedFor(
   lockPath: string,
@@ -232,13 +259,15 @@ async function untouchedFor(
   liveness: LockLiveness,
 ): Promise<'stale' | 'alive' | 'replaced'> {
   const deadline = Date.now() + liveness.leaseMs;
+  const first = touchedAt(lockPath);
   for (;;) {
-    const age = ageOf(lockPath);
-    if (age === undefined || readLock(lockPath) !== found) return 'replaced';
-    if (age > liveness.leaseMs) return 'stale';
-    if (Date.now() > deadline) return 'alive';
+    const at = touchedAt(lockPath);
+    if (at === undefined || readLock(lockPath) !== found) return 'replaced';
+    if (at !== first) return 'alive';
+    if (Date.now() - at > 10 * liveness.leaseMs) return 'stale';
+    if (Date.now() > deadline) return 'stale';
     await new Promise((resolve) =>
-      setTimeout(resolve, Math.min(liveness.heartbeatMs, liveness.leaseMs - age + 1)),
+      setTimeout(resolve, Math.min(liveness.heartbeatMs, deadline - Date.now() + 1)),
     );
   }
 }

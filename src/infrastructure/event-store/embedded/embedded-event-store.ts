@@ -15,7 +15,7 @@ import { recordMatcher } from './all-filter';
 import { AllReader } from './all-reader';
 import { AllSubscription } from './all-subscription';
 import { decideAppend, StreamState } from './append-decision';
-import { DataDirLock } from './data-dir-lock';
+import { DataDirLock, type LockLiveness } from './data-dir-lock';
 import { DurableCheckpoint } from './durable-checkpoint';
 import { GroupCommitLog } from './group-commit-log';
 import { LogReader, RecordRef } from './log-reader';
@@ -40,6 +40,8 @@ export interface EmbeddedEventStoreOptions {
   warn?: (message: string) => void;
   /** How often the acknowledged end is recorded in the side checkpoint file; default 1000 ms. */
   checkpointIntervalMs?: number;
+  /** The lock's heartbeat and lease (data-dir-lock.ts); tests shorten them. */
+  lockLiveness?: LockLiveness;
 }
 
 /** `readAll` options beyond the port, for an EventStoreDB-compatible server. */
@@ -86,7 +88,7 @@ export class EmbeddedEventStore implements EventStore {
    */
   static async open(dir: string, options: EmbeddedEventStoreOptions = {}): Promise<EmbeddedEventStore> {
     fs.mkdirSync(dir, { recursive: true });
-    const lock = await DataDirLock.acquire(dir, LOCK_FILE);
+    const lock = await DataDirLock.acquire(dir, LOCK_FILE, options.lockLiveness);
     let fd: number | undefined;
     let checkpoint: DurableCheckpoint | undefined;
     try {
@@ -105,6 +107,10 @@ export class EmbeddedEventStore implements EventStore {
         store!.committed(),
       );
       store = new EmbeddedEventStore(fd, recovered.index, log, new LogReader(fd), lock, checkpoint);
+      lock.whenLost((reason) => {
+        (options.warn ?? console.warn)(reason.message);
+        log.stop(reason);
+      });
       checkpoint.start(() => log.durableEnd, options.checkpointIntervalMs ?? 1000);
       return store;
     } catch (error) {

@@ -74,6 +74,14 @@ export class GroupCommitLog {
   }
 
   /**
+   * Refuses every append from now on (e.g. the data directory's lock was lost): what is queued or being
+   * written still finishes; nothing new is taken.
+   */
+  stop(reason: Error): void {
+    this.failure ??= reason;
+  }
+
+  /**
    * Queues `buffer` (whose records were encoded for `nextPosition`) and returns a promise
    * resolved with `result` once it is durable. The caller must have checked `failed` first.
    */
