@@ -75,7 +75,7 @@ describe('ticket lookups and lists', () => {
     await side.requestCoupon(OLEG, {
       ticketId: ids.tech,
       ...couponFields(),
-      pnr: 'qw12er',
+      pnr: 'йцу12е',
       eTicketNumber: '555-9876543210',
     });
     await side.propose(AGENT, ids.refund);
@@ -241,7 +241,8 @@ describe('ticket lookups and lists', () => {
       expect(await searchIds('421-2345678901')).toEqual([ids.coupon]);
       expect(await searchIds('421 2345678901')).toEqual([ids.coupon]);
       // the PNR and e-ticket number of a coupon request on a ticket that names neither
-      expect(await searchIds('QW12ER')).toEqual([ids.tech]);
+      expect(await searchIds('ЙЦУ12Е')).toEqual([ids.tech]);
+      expect(await searchIds('и\u0306цу12е')).toEqual([ids.tech]); // й typed as и + combining breve
       expect(await searchIds('555 9876543210')).toEqual([ids.tech]);
       const tech = (await q.get(AGENT, { id: ids.tech }))!;
       expect(await searchIds(String(tech.number))).toEqual([ids.tech]);

@@ -35,7 +35,8 @@ export function searchFilter(text: string): Filter {
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
   if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
   // A PNR or an e-ticket number, the ticket's own or one of its coupon requests' (lookupKeys).
-  if (/^[\p{L}\p{N}]{5,6}$/u.test(trimmed)) branches.push({ lookupKeys: trimmed.toUpperCase() });
+  const composed = trimmed.normalize('NFC'); // as PNRs are stored (field-checks.ts `pnr`)
+  if (/^[\p{L}\p{N}]{5,6}$/u.test(composed)) branches.push({ lookupKeys: composed.toUpperCase() });
   const digits = documentNumber(trimmed);
   if (/^\d{13}$/.test(digits)) branches.push({ lookupKeys: digits });
   if (branches.length === 0) return { _id: { $in: [] } };

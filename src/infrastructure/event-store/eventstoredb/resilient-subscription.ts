@@ -44,6 +44,8 @@ export class ResilientSubscription implements Subscription {
   private readonly queue: SubscriptionMessage[] = [];
   private waiter: Waiter | null = null;
   private lastHandedOver: bigint | 'start';
+  /** The last event handed over (a checkpoint handed over after it does not move this). */
+  private lastHandedOverEvent: bigint | 'start';
   private lastQueued: bigint | 'start';
   /** The last event queued: what a repeated event is told by (a checkpoint never hides an event). */
   private lastQueuedEvent: bigint | 'start';
@@ -54,6 +56,7 @@ export class ResilientSubscription implements Subscription {
 
   constructor(private readonly options: ResilientSubscriptionOptions) {
     this.lastHandedOver = options.fromPosition;
+    this.lastHandedOverEvent = options.fromPosition;
     this.lastQueued = options.fromPosition;
     this.lastQueuedEvent = options.fromPosition;
     this.attach();
@@ -97,7 +100,7 @@ export class ResilientSubscription implements Subscription {
   }
 
   private handOver(message: SubscriptionMessage): void {
-    if (message.kind === 'event') this.lastHandedOver = message.event.position;
+    if (message.kind === 'event') this.lastHandedOver = this.lastHandedOverEvent = message.event.position;
     else if (message.kind === 'checkpoint') this.lastHandedOver = message.position;
   }
 
@@ -179,7 +182,8 @@ export class ResilientSubscription implements Subscription {
     void this.release(subscription);
     // What was received but not handed over comes again from the new subscription.
     this.queue.length = 0;
-    this.lastQueued = this.lastQueuedEvent = this.lastHandedOver;
+    this.lastQueued = this.lastHandedOver;
+    this.lastQueuedEvent = this.lastHandedOverEvent;
     this.options.health.down(this.options.healthSource, `EventStoreDB subscription dropped: ${reason}`);
     // Once per outage: the retries that follow are quiet until it is restored.
     if (this.failures === 0) logger.warn(`EventStoreDB subscription dropped (${reason}); reconnecting`);
