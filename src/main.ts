@@ -36,22 +36,37 @@ async function main(): Promise<void> {
  * (read-your-writes); then Nest's close stops the projections and the auto-close policy and closes the
  * stores. (Nest's own shutdown hooks stop the modules first and the HTTP server
  * after them, so a mutation arriving in between was stored but answered without its read models.)
- * The signal is raised again once everything is closed, so the process ends as the signal says.
+ * Requests still running after 10 s have their connections closed; the stores are closed even if
+ * closing HTTP failed. The signal is raised again once everything is closed, so the process ends as
+ * the signal says; a second signal meanwhile ends it at once.
  */
+/** How long a stop waits for requests in flight before it closes their connections. */
+const REQUESTS_DEADLINE_MS = 10_000;
+
 function stopOnSignals(app: NestFastifyApplication): void {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal while stopping: the operator wants out now. Acknowledged appends are on disk.
+      process.stderr.write(`Stopping at once (${signal} again)\n`);
+      process.exit(130);
+    }
     stopping = true;
+    const report = (error: unknown) =>
+      process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
     void (async () => {
+      process.stdout.write(`Stopping (${signal}): finishing requests in flight\n`);
       try {
-        process.stdout.write(`Stopping (${signal}): finishing requests in flight\n`);
-        await closeHttp(app);
-        await app.close();
+        await closeHttp(app, REQUESTS_DEADLINE_MS);
+      } catch (error) {
+        report(error);
+      }
+      try {
+        await app.close(); // the projections, the auto-close policy, the stores and the data-dir lock
         process.stdout.write('Ticket engine stopped\n');
       } catch (error) {
-        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        report(error);
       }
       for (const each of signals) process.removeListener(each, stop);
       process.kill(process.pid, signal);

@@ -46,16 +46,20 @@ const drainSwitches = new WeakMap<NestFastifyApplication, () => void>();
  * Stops the HTTP side and waits until it has: new connections are refused and requests arriving on
  * open ones get 503 (fastify), requests in flight finish with `Connection: close`, and connections left
  * idle are closed as soon as they are (a keep-alive connection otherwise held the close for up to the
- * keep-alive timeout, 72 s). The rest of the app (projections, stores) is still running.
+ * keep-alive timeout, 72 s), and whatever is still open at `deadlineMs` is closed. The rest of the app
+ * (projections, stores) is still running.
  */
-export async function closeHttp(app: NestFastifyApplication): Promise<void> {
+export async function closeHttp(app: NestFastifyApplication, deadlineMs = 10_000): Promise<void> {
   drainSwitches.get(app)?.();
   const server = app.getHttpServer() as Server;
   const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  // A request still running at the deadline (a stuck client, a slow upload) does not hold the stop.
+  const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
   try {
     await app.getHttpAdapter().close();
   } finally {
     clearInterval(sweep);
+    clearTimeout(deadline);
   }
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Stopping the HTTP side (closeHttp, what SIGTERM runs first): a request that never finishes arriving
+ * does not hold the stop past its deadline.
+ */
+import { connect } from 'node:net';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { closeHttp, createApp, listen } from '../../src/infrastructure/http/create-app';
+import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
+
+describe('closing the HTTP side', () => {
+  const dataDir = makeDataDir();
+  afterAll(() => removeDataDir(dataDir));
+
+  it('closes a connection whose request is still arriving once the deadline passes', async () => {
+    const loaded = loadConfig({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const app = await createApp(loaded.config, { logger: ['fatal'] });
+    try {
+      const url = new URL(await listen(app, '127.0.0.1', 0));
+      // A client that announces a body and never sends it (a stuck upload).
+      const socket = connect(Number(url.port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      );
+      const closedByServer = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      await closeHttp(app, 300);
+
+      await closedByServer;
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
