@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { configOrExit } from './infrastructure/config/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeHttp, createApp, listen } from './infrastructure/http/create-app';
+import { EngineLogger } from './infrastructure/http/engine-logger';
 
 async function main(): Promise<void> {
   // Colours only for a terminal: a log file or a collector would get the escape codes as text.
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   const config = configOrExit(process.env);
   // While the app is built, a failure (the data directory locked by another process, a store out of
   // reach) is reported as the one "Start-up failed" line below, not as Nest's stack trace as well.
-  const app = await createApp(config, { logger: ['fatal', 'warn'] });
+  const logger = new EngineLogger();
+  const app = await createApp(config, { logger });
   let url: string;
   try {
     url = await listen(app, config.host, config.port);
@@ -24,10 +26,9 @@ async function main(): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${reason}`);
   }
-  // Serving: warnings and errors only (start-up itself is the one line below).
-  app.useLogger(['fatal', 'error', 'warn']);
   stopOnSignals(app);
   process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);
+  logger.startServing();
 }
 
 /**

@@ -185,6 +185,67 @@ describe('start-up (src/main.ts)', () => {
     }
   });
 
+  it("logs the engine's own informational lines once it serves (here: a ticket auto-closed)", async () => {
+    const dir = makeDataDir();
+    const port = await freePort();
+    const child = startMain({
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATA_DIR: dir,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      AUTO_CLOSE_AFTER_DAYS: '0.00001',
+      AUTO_CLOSE_INTERVAL_MS: '100',
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = exitOf(child);
+    try {
+      await firstLine(child);
+      const send = async (token: string, query: string, variables: Record<string, unknown>) => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        return ((await response.json()) as { data: Record<string, { ticket: { id: string } }> }).data;
+      };
+      const agent = tokenFor({ sub: 'agent_log', roles: ['AGENT'], name: 'Агент' });
+      const input = {
+        module: 'BONUS',
+        category: 'MILES',
+        subject: 'Logged',
+        description: 'Auto-closed soon',
+      };
+      const created = await send(
+        agent,
+        'mutation($i: CreateTicketInput!) { createTicket(input: $i) { ticket { id } } }',
+        { i: input },
+      );
+      const ticketId = created.createTicket.ticket.id;
+      await send(agent, 'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId, assigneeId: 'agent_log' },
+      });
+      await send(
+        agent,
+        'mutation($i: ProposeSolutionInput!) { proposeSolution(input: $i) { ticket { id } } }',
+        {
+          i: { ticketId, solution: 'Done' },
+        },
+      );
+      for (let i = 0; i < 200 && !/Auto-closed 1 ticket/.test(output); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(output).toMatch(/LOG \[AutoClosePolicy\] Auto-closed 1 ticket\(s\)/);
+      // Start-up itself stays one line: Nest's narration and the projections' start are not printed.
+      expect(output.split('\n')[0]).toMatch(/^Ticket engine serving GraphQL at /);
+      expect(output).not.toMatch(/RoutesResolver|InstanceLoader|Mapped \{/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      removeDataDir(dir);
+    }
+  });
+
   it('refuses a second engine on the same DATA_DIR with one line saying why', async () => {
     const env = { PORT: String(await freePort()), DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET };
     const first = startMain(env);
