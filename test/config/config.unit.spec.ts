@@ -138,6 +138,14 @@ describe('loadConfig', () => {
       const [problem] = problems({ MONGODB_URL: url });
       expect(problem).toMatch(/^MONGODB_URL: ".*"/);
     });
+    it.each([
+      ['mongodb://localhost:27017/?directConnection=maybe', /directConnection/],
+      ['mongodb://localhost:27017/?foo=bar', /foo/],
+    ])("refuses %j with the driver's reason, before anything starts", (url, reason) => {
+      const found = problems({ MONGODB_URL: url });
+      expect(found).toEqual([expect.stringMatching(/^MONGODB_URL: "mongodb:/)]);
+      expect(found[0]).toMatch(reason);
+    });
     it('never repeats a password when it refuses a connection string', () => {
       expect(problems({ MONGODB_URL: 'mongodb://admin:TopSecretPw@db.internal:27017x' })).toEqual([
         expect.stringMatching(/^MONGODB_URL: "mongodb:\/\/admin:\*\*\*@db\.internal:27017x" is not/),

@@ -1,6 +1,7 @@
 /** Checks of single configuration values; each error is the one line the operator sees, naming the variable. */
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
+import { MongoClient } from 'mongodb';
 import { isIP } from 'node:net';
 
 /** A parsed value, or the one-line problem with it. */
@@ -124,6 +125,15 @@ export function parseMongoUrl(raw: string, name: string): Parsed<string> {
     return { error: `${name}: "${withoutCredentials(raw)}": mongodb+srv:// takes exactly one host` };
   }
   if (!list.every((h) => isHostAndPort(h, !srv)) || !isQuery(query)) return { error: problem };
+  // The driver's own parser checks every option (`directConnection=maybe`, an unknown option), without
+  // connecting: refused here, before anything starts, rather than when the store connects.
+  try {
+    new MongoClient(text);
+  } catch (error) {
+    return {
+      error: `${name}: "${withoutCredentials(raw)}": ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
   return { value: text };
 }
 
