@@ -58,8 +58,8 @@ export const DEFAULT_RUNNER_OPTIONS: CommandRunnerOptions = { maxAttempts: 8 };
  * - Idempotency: if the stream already holds events of the command's `commandId`, nothing is appended
  *   and the first result is returned. Two duplicates racing in different processes are stored once:
  *   the second append meets the first as a conflict (pinned version or not), re-reads, finds the
- *   first one's events by their commandId and answers with them. Event ids derive from the commandId
- *   and the decided data, so only an identical decision would be taken by the store as a repeat.
+ *   first one's events by their commandId and answers with them. Event ids are fresh, so the store
+ *   never takes another run's append as a repeat.
  * - Sequence numbers: when the allocator's reserved block has a number at hand, a NumberedCommand is
  *   decided once with it, and a refused command gives it back. Otherwise it is first decided with a
  *   placeholder (the dry run); only if that yields events is a real number allocated, then the command
@@ -146,16 +146,13 @@ export class TicketCommandRunner {
         ...(fingerprint === null ? {} : { commandFingerprint: fingerprint }),
         policy: policyName,
       };
-      // With a commandId, an event's id is derived from the command and from what was decided. Two
-      // processes running the same command at once decide different data (their own ticket number, their
-      // own clock), so the second append is a conflict, and the retry below finds the first one's events
-      // and answers with them. (Ids from the commandId alone would make the store take the second append
-      // as a repeat and store nothing, while the runner answered with data that was never stored.)
-      const toStore: EventData[] = events.map((event, index) => ({
-        id:
-          commandId === null
-            ? this.ids.newId()
-            : this.ids.fromCommandId(commandId, `${streamId}:${index}:${JSON.stringify(event.data)}`),
+      // Fresh event ids, also with a commandId: repeats are found by the commandId in the events'
+      // metadata. Two processes running the same command at once both append at the revision they read,
+      // so the second append is a conflict, and the retry below finds the first one's events and answers
+      // with them. (Ids derived from the commandId made the store take the second append as a repeat and
+      // store nothing, while the runner answered with data of its own that was never stored.)
+      const toStore: EventData[] = events.map((event) => ({
+        id: this.ids.newId(),
         type: event.type,
         data: event.data,
         metadata,
