@@ -111,7 +111,7 @@ export function commandFingerprint(request: TicketCommandRequest): string {
 }
 
 /** JSON with object keys sorted and undefined dropped, so equal commands give equal text. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInput, RuleViolated } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
-import { evolve, foldEntries, type TicketEventEntry, type TicketState } from '../domain/ticket';
+import { evolve, foldEntries, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
 import { ticketStreamName, type TicketEvent, type TicketEventMetadata } from '../domain/ticket.events';
 import type { Actor } from '../domain/ticket.types';
@@ -31,6 +31,7 @@ import {
   type TicketCommandRequest,
 } from './command-request';
 import { KeyedQueue } from './keyed-queue';
+import { metadataOf, toTicketEntry, toTicketEvent } from './recorded-events';
 import { backoffDelay, sleep } from './retry';
 import { mayChangeNothing, UnchangedCommands } from './unchanged-commands';
 import type { CommandResult } from './views';
@@ -101,7 +102,7 @@ export class TicketCommandRunner {
 
     for (let attempt = 1; ; attempt++) {
       const stream = await this.store.readStream(streamId);
-      const state = foldEntries(stream.map(toEntry));
+      const state = foldEntries(stream.map(toTicketEntry));
       const last = stream.at(-1);
       const version = last?.revision ?? null;
       if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
@@ -265,7 +266,7 @@ export class TicketCommandRunner {
     const lastOwn = own.at(-1);
     if (lastOwn !== undefined) {
       checkSameCommand(metadataOf(lastOwn)?.commandFingerprint, fingerprint, command);
-      return repeatedOutcome(ticketId, stream, lastOwn.revision, commandId, own.map(toEvent));
+      return repeatedOutcome(ticketId, stream, lastOwn.revision, commandId, own.map(toTicketEvent));
     }
     if (stream.length === 0 || !mayChangeNothing(dryRunCommand(command).kind)) return null;
     const noted = await this.unchangedCommands.find(ticketId, commandId);
@@ -284,22 +285,10 @@ function repeatedOutcome(
   events: readonly TicketEvent[],
 ): TicketCommandOutcome {
   const upTo = stream.filter((e) => e.revision <= version);
-  const state = foldEntries(upTo.map(toEntry)) as TicketState;
+  const state = foldEntries(upTo.map(toTicketEntry)) as TicketState;
   const result = outcome(ticketId, state, version, upTo[upTo.length - 1].position, commandId, events);
   result.repeated = true;
   return result;
-}
-
-function metadataOf(event: RecordedEvent): Partial<TicketEventMetadata> | null {
-  return typeof event.metadata === 'object' ? (event.metadata as Partial<TicketEventMetadata> | null) : null;
-}
-
-function toEvent(recorded: RecordedEvent): TicketEvent {
-  return { type: recorded.type, data: recorded.data } as TicketEvent;
-}
-
-function toEntry(recorded: RecordedEvent): TicketEventEntry {
-  return { event: toEvent(recorded), meta: { actorName: metadataOf(recorded)?.actor?.name ?? null } };
 }
 
 function outcome(

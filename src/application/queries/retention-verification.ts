@@ -12,9 +12,11 @@
  * therefore equals `retainedCount + expiredCount` at every instant, not only now.
  */
 import { evolve, type TicketState } from '../../domain/ticket';
-import type { CouponStatusChangeRequestedData, TicketEvent } from '../../domain/ticket.events';
+import type { CouponStatusChangeRequestedData } from '../../domain/ticket.events';
 import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
+import { canonicalJson } from '../command-request';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
+import { toTicketEntry } from '../recorded-events';
 import type { ReadStore } from '../ports/read-store.port';
 import type { RetentionAuditView } from '../views';
 import { COUPON_REQUESTS, type CouponRequestDocument } from './read-models';
@@ -41,11 +43,8 @@ async function expectedRow(
     folds.set(ticketId, fold);
   }
   while (fold.next < fold.events.length && fold.events[fold.next].revision <= event.revision) {
-    const each = fold.events[fold.next++];
-    const metadata = each.metadata as { actor?: { name?: string | null } } | null;
-    fold.state = evolve(fold.state, { type: each.type, data: each.data } as TicketEvent, {
-      actorName: metadata?.actor?.name ?? null,
-    });
+    const { event: typed, meta } = toTicketEntry(fold.events[fold.next++]);
+    fold.state = evolve(fold.state, typed, meta);
   }
   const data = event.data as CouponStatusChangeRequestedData;
   const request = fold.state?.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);
@@ -59,16 +58,7 @@ function differingFields(row: CouponRequestDocument, expected: Record<string, un
   const fields = new Set([...Object.keys(actual), ...Object.keys(expected)]);
   fields.delete('_id');
   fields.delete('revision');
-  return [...fields].filter((field) => canonical(actual[field]) !== canonical(expected[field]));
-}
-
-/** JSON with object keys in order, so two stores' documents compare whatever order they keep keys in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, each: unknown) =>
-    each !== null && typeof each === 'object' && !Array.isArray(each)
-      ? Object.fromEntries(Object.entries(each).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : each,
-  );
+  return [...fields].filter((field) => canonicalJson(actual[field]) !== canonicalJson(expected[field]));
 }
 
 /**

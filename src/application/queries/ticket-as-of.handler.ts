@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidInput } from '../../domain/domain.errors';
 import { evolve, type TicketState } from '../../domain/ticket';
-import type { TicketEvent } from '../../domain/ticket.events';
 import { ticketStreamName } from '../../domain/ticket.events';
 import { canUseAsOf } from '../access';
 import { Forbidden } from '../errors';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
+import { toTicketEntry } from '../recorded-events';
 import type { TicketView } from '../views';
 import { TicketAsOfQuery } from './ticket-queries';
 import { ticketView } from './ticket-views';
@@ -31,10 +31,8 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
       const data = event.data as { occurredAt?: string };
       // A stream is in time order: the first event after `at` ends the state as it stood then.
       if (data.occurredAt === undefined || Date.parse(data.occurredAt) > at.getTime()) break;
-      const metadata = event.metadata as { actor?: { name?: string | null } } | null;
-      state = evolve(state, { type: event.type, data: event.data } as TicketEvent, {
-        actorName: metadata?.actor?.name ?? null,
-      });
+      const { event: typed, meta } = toTicketEntry(event);
+      state = evolve(state, typed, meta);
     }
     if (state === null) return null;
     return { ...ticketView(state, state.comments, principal, at), asOfRevision: state.version };
