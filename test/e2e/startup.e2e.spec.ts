@@ -49,6 +49,32 @@ function freePort(): Promise<number> {
   });
 }
 
+/** `npm start` in production on a free port and `dir`, once it has printed its first line. */
+async function startServing(dir: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = startMain({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATA_DIR: dir,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = exitOf(child);
+  const line = await firstLine(child);
+  /** One GraphQL operation, as a client sends it. */
+  const send = async <T>(token: string, query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: T } };
+  };
+  return { child, port, line, exited, send, output: () => output };
+}
+
 describe('start-up (src/main.ts)', () => {
   const dataDir = makeDataDir();
   afterAll(() => removeDataDir(dataDir));
@@ -85,15 +111,7 @@ describe('start-up (src/main.ts)', () => {
 
   it('serves, prints one line with its URL, and stops cleanly on SIGTERM', async () => {
     for (let run = 0; run < 2; run++) {
-      const port = await freePort();
-      const child = startMain({
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      });
-      const exited = exitOf(child);
-      const line = await firstLine(child);
+      const { child, port, line, exited } = await startServing(dataDir);
       expect(line).toContain(`http://127.0.0.1:${port}/graphql`);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
@@ -111,30 +129,8 @@ describe('start-up (src/main.ts)', () => {
     type Ticket = { id: string; number: number; subject: string };
     type Answer = { createTicket: { ticket: Ticket }; ticket: Ticket | null };
     const create = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number subject } } }`;
-    const start = async () => {
-      const port = await freePort();
-      const child = startMain({
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATA_DIR: dir,
-        AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      });
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = exitOf(child);
-      await firstLine(child);
-      const send = async (query: string, variables: Record<string, unknown>) => {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        });
-        return { status: response.status, body: (await response.json()) as { data?: Answer } };
-      };
-      return { child, exited, send, output: () => output };
-    };
     try {
-      const first = await start();
+      const first = await startServing(dir);
       const answered: Ticket[] = [];
       let stopped = false;
       const client = async (c: number) => {
@@ -147,7 +143,7 @@ describe('start-up (src/main.ts)', () => {
               subject,
               description: 'Created while stopping',
             };
-            const { status, body } = await first.send(create, { input });
+            const { status, body } = await first.send<Answer>(token, create, { input });
             if (status === 200 && body.data) answered.push(body.data.createTicket.ticket);
           } catch {
             stopped = true; // the server has gone: this request was never answered
@@ -168,12 +164,14 @@ describe('start-up (src/main.ts)', () => {
       );
       expect(result.stderr).not.toMatch(/error/i);
 
-      const second = await start();
+      const second = await startServing(dir);
       try {
         for (const ticket of answered) {
-          const { body } = await second.send('query($id: ID) { ticket(id: $id) { id number subject } }', {
-            id: ticket.id,
-          });
+          const { body } = await second.send<Answer>(
+            token,
+            'query($id: ID) { ticket(id: $id) { id number subject } }',
+            { id: ticket.id },
+          );
           expect(body.data?.ticket).toEqual(ticket);
         }
       } finally {
@@ -187,28 +185,12 @@ describe('start-up (src/main.ts)', () => {
 
   it("logs the engine's own informational lines once it serves (here: a ticket auto-closed)", async () => {
     const dir = makeDataDir();
-    const port = await freePort();
-    const child = startMain({
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATA_DIR: dir,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    const engine = await startServing(dir, {
       AUTO_CLOSE_AFTER_DAYS: '0.00001',
       AUTO_CLOSE_INTERVAL_MS: '100',
     });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = exitOf(child);
     try {
-      await firstLine(child);
-      const send = async (token: string, query: string, variables: Record<string, unknown>) => {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        });
-        return ((await response.json()) as { data: Record<string, { ticket: { id: string } }> }).data;
-      };
+      type Changed = Record<string, { ticket: { id: string } }>;
       const agent = tokenFor({ sub: 'agent_log', roles: ['AGENT'], name: 'Агент' });
       const input = {
         module: 'BONUS',
@@ -216,32 +198,36 @@ describe('start-up (src/main.ts)', () => {
         subject: 'Logged',
         description: 'Auto-closed soon',
       };
-      const created = await send(
+      const created = await engine.send<Changed>(
         agent,
         'mutation($i: CreateTicketInput!) { createTicket(input: $i) { ticket { id } } }',
         { i: input },
       );
-      const ticketId = created.createTicket.ticket.id;
-      await send(agent, 'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {
-        i: { ticketId, assigneeId: 'agent_log' },
-      });
-      await send(
+      const ticketId = created.body.data!.createTicket.ticket.id;
+      await engine.send(
+        agent,
+        'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }',
+        {
+          i: { ticketId, assigneeId: 'agent_log' },
+        },
+      );
+      await engine.send(
         agent,
         'mutation($i: ProposeSolutionInput!) { proposeSolution(input: $i) { ticket { id } } }',
         {
           i: { ticketId, solution: 'Done' },
         },
       );
-      for (let i = 0; i < 200 && !/Auto-closed 1 ticket/.test(output); i++) {
+      for (let i = 0; i < 200 && !/Auto-closed 1 ticket/.test(engine.output()); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect(output).toMatch(/LOG \[AutoClosePolicy\] Auto-closed 1 ticket\(s\)/);
+      expect(engine.output()).toMatch(/LOG \[AutoClosePolicy\] Auto-closed 1 ticket\(s\)/);
       // Start-up itself stays one line: Nest's narration and the projections' start are not printed.
-      expect(output.split('\n')[0]).toMatch(/^Ticket engine serving GraphQL at /);
-      expect(output).not.toMatch(/RoutesResolver|InstanceLoader|Mapped \{/);
+      expect(engine.output().split('\n')[0]).toMatch(/^Ticket engine serving GraphQL at /);
+      expect(engine.output()).not.toMatch(/RoutesResolver|InstanceLoader|Mapped \{/);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      engine.child.kill('SIGTERM');
+      await engine.exited;
       removeDataDir(dir);
     }
   });
