@@ -5,11 +5,9 @@
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PROJECTION_STATUS, type ProjectionStatus } from '../../src/application/ports/projection-status.port';
-import { loadConfig } from '../../src/infrastructure/config/config';
-import { createApp, listen } from '../../src/infrastructure/http/create-app';
 import { GraphqlClient } from './support/graphql-client';
 import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
-import { makeDataDir, removeDataDir, TEST_JWT_SECRET, tokenFor } from './support/test-app';
+import { bootApp, makeDataDir, removeDataDir, tokenFor } from './support/test-app';
 
 const ASSIGN = `mutation($i: AssignTicketInput!) {
   assignTicket(input: $i) { ticket { version status assignee { id line } } }
@@ -23,16 +21,9 @@ describe('a mutation payload when another change lands right after it', () => {
   let supervisor: GraphqlClient;
 
   beforeAll(async () => {
-    const loaded = loadConfig({
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      AUTO_CLOSE_INTERVAL_MS: '0',
-    });
-    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-    app = await createApp(loaded.config, { logger: ['fatal'] });
-    const url = await listen(app, '127.0.0.1', 0);
-    agent = new GraphqlClient(url, tokenFor(who.agent));
+    const running = await bootApp({ DATA_DIR: dataDir });
+    app = running.app;
+    agent = new GraphqlClient(running.url, tokenFor(who.agent));
     supervisor = agent.as(tokenFor(who.supervisor));
   });
   afterAll(async () => {

@@ -13,6 +13,8 @@ export const TEST_JWT_SECRET = 'e2e-test-secret-0123456789abcdef-0123456789';
 export interface RunningApp {
   url: string;
   env: Record<string, string>;
+  /** The app itself, for tests that reach inside (a provider to watch, a store to write to). */
+  app: NestFastifyApplication;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export async function bootApp(env: Record<string, string>): Promise<RunningApp> 
   // Port 0: the OS picks a free one (PORT itself must be 1–65535).
   const url = await listen(app, result.config.host, 0);
   await waitForHealth(url);
-  return { url, env: fullEnv, close: () => app.close() };
+  return { url, env: fullEnv, app, close: () => app.close() };
 }
 
 async function waitForHealth(url: string): Promise<void> {
