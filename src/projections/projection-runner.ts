@@ -353,6 +353,19 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
+    if (this.position !== null && (await this.checkpointGone())) {
+      // The read store lost the read models (restored from an old backup, a new empty database behind
+      // the same address): an event then meets no document. Everything is projected afresh, as at a
+      // first start, rather than stopping for someone to drop the database by hand.
+      this.logger.error(
+        `The read store no longer has the read models (their checkpoint at ${this.position} is gone): ` +
+          'projecting every event again',
+      );
+      writer.discard();
+      this.caughtUp = false;
+      setImmediate(() => void this.projectAfresh());
+      return;
+    }
     this.failure = describe(error);
     this.logger.error(`Read models STOPPED: ${this.failure}`);
     try {
@@ -364,6 +377,24 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     await this.subscription?.unsubscribe().catch(() => undefined);
     for (const waiter of this.waiters) this.settle(waiter, false);
     for (const settle of [...this.startWaiters]) settle(false);
+  }
+
+  /** Whether the stored checkpoint is gone (an unreachable store says nothing: not gone). */
+  private async checkpointGone(): Promise<boolean> {
+    try {
+      return (await this.store.getCheckpoint(this.options.checkpointName)) === null;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops following and starts again from no checkpoint: drops what is left and projects every event. */
+  private async projectAfresh(): Promise<void> {
+    await this.stop();
+    await this.start().catch((error: unknown) => {
+      this.failure = describe(error);
+      this.logger.error(`Read models STOPPED: ${this.failure}`);
+    });
   }
 
   private settle(waiter: Waiter, reached: boolean): void {

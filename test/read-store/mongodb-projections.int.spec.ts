@@ -100,4 +100,39 @@ describe('projections on the MongoDB read store', () => {
       await runner.stop();
     }
   });
+
+  it('projects every event afresh when MongoDB loses the read models while the engine runs', async () => {
+    const lossy = await startMongoTestServer();
+    const target = await createMongoReadStore(lossy.url, 'lossy', {
+      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
+      serverSelectionTimeoutMs: 300,
+      heartbeatFrequencyMs: 200,
+    });
+    const runner = runnerOn(target);
+    let emptied: MongoTestServer | undefined;
+    try {
+      await runner.start();
+      expect(await runner.waitForPosition(last, 10_000)).toBe(true);
+      const before = await snapshot(target);
+      // The server comes back empty (a new instance, an old backup): the read models are gone.
+      await lossy.stop();
+      emptied = await startMongoTestServer({ port: lossy.port });
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
+      for (let i = 0; i < 400; i++) {
+        const health = runner.health();
+        if (health.status === 'ok' && BigInt(health.checkpoint ?? '-1') >= commented.position) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(runner.health()).toMatchObject({ status: 'ok' });
+      const after = await snapshot(target);
+      expect(after[TICKETS]).toHaveLength(before[TICKETS].length);
+      expect(after[COUPON_REQUESTS]).toHaveLength(before[COUPON_REQUESTS].length);
+      expect(after[TICKET_COMMENTS]).toHaveLength(before[TICKET_COMMENTS].length + 1);
+    } finally {
+      await runner.stop();
+      await target.close();
+      await (emptied ?? lossy).stop();
+    }
+  });
 });
