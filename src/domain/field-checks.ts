@@ -97,14 +97,16 @@ export function optionalText(
  */
 const PNR = /^[A-Za-z0-9\u0400-\u045f]{5,6}$/;
 
-/** Checks a PNR given as text; returns it upper-cased, or null when invalid. */
+/** A PNR as stored, and as lookups must write it: trimmed, composed (a й typed as и + breve), upper-cased. */
+export const storedPnr = (value: string): string => value.trim().normalize('NFC').toUpperCase();
+
+/** Checks a PNR given as text; returns it as stored, or null when invalid. */
 export function pnr(errors: FieldErrors, path: string, value: string): string | null {
-  const typed = value.trim().normalize('NFC');
-  if (!PNR.test(typed)) {
+  if (!PNR.test(value.trim().normalize('NFC'))) {
     errors.add(path, 'must be 5–6 Latin or Cyrillic letters or digits');
     return null;
   }
-  return typed.toUpperCase();
+  return storedPnr(value);
 }
 
 /** A document number as stored: without the spaces and hyphens agents often type (`421-2345678901`). */

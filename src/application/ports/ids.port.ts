@@ -9,7 +9,7 @@ export interface Ids {
   newId(): string;
   /**
    * A UUID derived from a client's commandId (and an optional salt such as `event:3`): the same input
-   * always gives the same id, so a retried command finds the ticket, comment or event it made before.
+   * always gives the same id, so a retried command finds the ticket or comment it made before.
    */
   fromCommandId(commandId: string, salt?: string): string;
 }

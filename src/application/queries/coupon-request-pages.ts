@@ -2,7 +2,7 @@
  * Coupon request lists: the caller's visibility (requesters: their own tickets' requests), the
  * CouponRequestFilter as a filter document, and keyset pages newest first (by registration number k).
  */
-import { documentNumber } from '../../domain/field-checks';
+import { documentNumber, storedPnr } from '../../domain/field-checks';
 import { COUPON_SCENARIOS } from '../../domain/ticket.types';
 import { canReadAllTickets } from '../access';
 import { Forbidden } from '../errors';
@@ -38,10 +38,7 @@ export function couponRequestFilter(principal: Principal, input: CouponRequestFi
   if (present(f.eTicketNumber)) {
     clauses.push({ eTicketNumber: documentNumber(check.text(f.eTicketNumber, 'filter.eTicketNumber')) });
   }
-  // As stored: composed, then upper-cased (field-checks.ts `pnr`), so a й typed as и + breve matches.
-  if (present(f.pnr)) {
-    clauses.push({ pnr: check.text(f.pnr, 'filter.pnr').trim().normalize('NFC').toUpperCase() });
-  }
+  if (present(f.pnr)) clauses.push({ pnr: storedPnr(check.text(f.pnr, 'filter.pnr')) });
   if (present(f.scenario))
     clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'filter.scenario') } });
   clauses.push(

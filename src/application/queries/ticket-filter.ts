@@ -3,7 +3,7 @@
  * language. Requesters see only their own tickets; `overdue` is evaluated against `now` from the stored
  * due times; `search` text is only ever a value (words, a number, a PNR), never an operator.
  */
-import { documentNumber } from '../../domain/field-checks';
+import { documentNumber, storedPnr } from '../../domain/field-checks';
 import { CHANNELS, PRIORITIES, SUPPORT_LINES, TICKET_STATUSES } from '../../domain/ticket.types';
 import { canReadAllTickets } from '../access';
 import { Forbidden } from '../errors';
@@ -35,8 +35,8 @@ export function searchFilter(text: string): Filter {
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
   if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
   // A PNR or an e-ticket number, the ticket's own or one of its coupon requests' (lookupKeys).
-  const composed = trimmed.normalize('NFC'); // as PNRs are stored (field-checks.ts `pnr`)
-  if (/^[\p{L}\p{N}]{5,6}$/u.test(composed)) branches.push({ lookupKeys: composed.toUpperCase() });
+  const pnrText = storedPnr(trimmed);
+  if (/^[\p{L}\p{N}]{5,6}$/u.test(pnrText)) branches.push({ lookupKeys: pnrText });
   const digits = documentNumber(trimmed);
   if (/^\d{13}$/.test(digits)) branches.push({ lookupKeys: digits });
   if (branches.length === 0) return { _id: { $in: [] } };
