@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { syncDirectory } from './durable-directories';
 
 const CHECKPOINT_BYTES = 12;
 
@@ -23,7 +25,9 @@ export class DurableCheckpoint {
 
   /** Opens (or creates) the checkpoint file; an unreadable checkpoint counts as 0. */
   static open(file: string): DurableCheckpoint {
+    const created = !fs.existsSync(file);
     const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
+    if (created) syncDirectory(path.dirname(file));
     const buffer = Buffer.alloc(CHECKPOINT_BYTES);
     const got = fs.readSync(fd, buffer, 0, CHECKPOINT_BYTES, 0);
     const value =

@@ -17,6 +17,7 @@ import { AllSubscription } from './all-subscription';
 import { decideAppend, StreamState } from './append-decision';
 import { DataDirLock, type LockLiveness } from './data-dir-lock';
 import { DurableCheckpoint } from './durable-checkpoint';
+import { makeDirectoryDurably } from './durable-directories';
 import { GroupCommitLog } from './group-commit-log';
 import { LogReader, RecordRef } from './log-reader';
 import { encodeAppend } from './append-encoder';
@@ -87,7 +88,7 @@ export class EmbeddedEventStore implements EventStore {
    * live process holds it) and recovering the log after a crash.
    */
   static async open(dir: string, options: EmbeddedEventStoreOptions = {}): Promise<EmbeddedEventStore> {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectoryDurably(dir);
     const lock = await DataDirLock.acquire(dir, LOCK_FILE, options.lockLiveness);
     let fd: number | undefined;
     let checkpoint: DurableCheckpoint | undefined;

@@ -8,6 +8,7 @@ import {
   readRecordHeader,
   validRecordLength,
 } from './log-record';
+import { syncDirectory } from './durable-directories';
 import { StreamIndex } from './stream-index';
 
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -16,14 +17,7 @@ const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 export function openLogFile(file: string): number {
   const created = !fs.existsSync(file);
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
-  if (created) {
-    const dir = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dir);
-    } finally {
-      fs.closeSync(dir);
-    }
-  }
+  if (created) syncDirectory(path.dirname(file));
   return fd;
 }
 
