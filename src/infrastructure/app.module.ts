@@ -17,11 +17,12 @@ import { StoresModule } from './stores/stores.module';
  */
 @Module({})
 export class AppModule {
-  static forConfig(config: Config): DynamicModule {
+  /** `startUpStop`: see StoresModule.forConfig. */
+  static forConfig(config: Config, startUpStop?: AbortSignal): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        StoresModule.forConfig(config),
+        StoresModule.forConfig(config, startUpStop),
         ProjectionsModule,
         QueriesModule,
         ApplicationModule.register({

@@ -232,6 +232,37 @@ describe('start-up (src/main.ts)', () => {
     }
   });
 
+  it('on SIGTERM during start-up (MongoDB out of reach), stops waiting, closes the event store and releases DATA_DIR', async () => {
+    const dir = makeDataDir();
+    try {
+      // Nothing listens on this port: the MongoDB driver would keep trying for about half a minute.
+      const child = startMain({
+        PORT: String(await freePort()),
+        DATA_DIR: dir,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/`,
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = exitOf(child);
+      // The event store is open (its lock taken) and the read store is being waited for.
+      while (!existsSync(join(dir, 'events.lock'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGTERM');
+      const result = await exited;
+
+      expect([result.signal, result.code]).toEqual(['SIGTERM', null]);
+      expect(output.trim().split('\n')).toEqual([
+        'Stopping (SIGTERM) during start-up: closing what is open',
+        'Ticket engine stopped',
+      ]);
+      // It did not wait for MongoDB to be given up on, and it left the data directory free.
+      expect(result.stderr).toBe('');
+      expect(existsSync(join(dir, 'events.lock'))).toBe(false);
+    } finally {
+      removeDataDir(dir);
+    }
+  }, 20_000);
+
   it('refuses a second engine on the same DATA_DIR with one line saying why', async () => {
     const env = { PORT: String(await freePort()), DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET };
     const first = startMain(env);

@@ -11,6 +11,8 @@ export const MAX_BODY_BYTES = 1_048_576;
 export interface CreateAppOptions {
   /** Nest's log levels; default: everything but debug/verbose. Tests pass ['error'] or false. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Aborted to give up opening the stores (a stop signal during start-up): createApp then rejects. */
+  startUpStop?: AbortSignal;
 }
 
 /**
@@ -30,12 +32,16 @@ export async function createApp(
     if (draining.on) reply.header('connection', 'close');
     done(null, payload);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
-    logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
-    bufferLogs: false,
-    // Throw instead of exiting the process, so the caller reports why (one line) and closes what it opened.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config, options.startUpStop),
+    adapter,
+    {
+      logger: options.logger ?? ['fatal', 'error', 'warn', 'log'],
+      bufferLogs: false,
+      // Throw instead of exiting the process, so the caller reports why (one line) and closes what it opened.
+      abortOnError: false,
+    },
+  );
   drainSwitches.set(app, () => (draining.on = true));
   return app;
 }

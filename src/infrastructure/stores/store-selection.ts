@@ -52,13 +52,31 @@ export interface Stores {
   readStore: ReadStore;
 }
 
-/** Opens both stores; if the read store cannot be opened, the event store is closed again (its lock released). */
-export async function openStores(config: Config): Promise<Stores> {
+/**
+ * Opens both stores; if the read store cannot be opened, the event store is closed again (its lock
+ * released). `stop` (a signal during start-up) ends the wait for the read store at once — a MongoDB out of
+ * reach is otherwise waited for about half a minute — and closes what was opened.
+ */
+export async function openStores(config: Config, stop?: AbortSignal): Promise<Stores> {
   const eventStore = await openEventStore(config);
   try {
-    return { eventStore, readStore: await openReadStore(config) };
+    stop?.throwIfAborted();
+    return { eventStore, readStore: await unlessStopped(openReadStore(config), stop) };
   } catch (error) {
     await eventStore.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The store being opened, or a rejection as soon as `stop` fires (the store is closed if it opens later). */
+function unlessStopped(opening: Promise<ReadStore>, stop: AbortSignal | undefined): Promise<ReadStore> {
+  if (stop === undefined) return opening;
+  return new Promise<ReadStore>((resolve, reject) => {
+    const onStop = (): void => {
+      reject(stop.reason);
+      opening.then((store) => store.close()).catch(() => undefined);
+    };
+    stop.addEventListener('abort', onStop, { once: true });
+    opening.then(resolve, reject).finally(() => stop.removeEventListener('abort', onStop));
+  });
 }

@@ -19,9 +19,9 @@ import { openStores, type Stores } from './store-selection';
 const STORES = Symbol('Stores');
 
 /** The ports every layer shares, resolved from the configuration. */
-const storeProviders = (config: Config): Provider[] => [
+const storeProviders = (config: Config, startUpStop?: AbortSignal): Provider[] => [
   { provide: APP_CONFIG, useValue: config },
-  { provide: STORES, useFactory: () => openStores(config) },
+  { provide: STORES, useFactory: () => openStores(config, startUpStop) },
   { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
   { provide: READ_STORE, useFactory: (stores: Stores) => stores.readStore, inject: [STORES] },
   { provide: CLOCK, useValue: systemClock },
@@ -46,8 +46,9 @@ export class StoresModule implements OnApplicationShutdown {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  static forConfig(config: Config): DynamicModule {
-    return { module: StoresModule, providers: storeProviders(config), exports: EXPORTED_TOKENS };
+  /** `startUpStop`: aborted when the process is told to stop while the stores are being opened. */
+  static forConfig(config: Config, startUpStop?: AbortSignal): DynamicModule {
+    return { module: StoresModule, providers: storeProviders(config, startUpStop), exports: EXPORTED_TOKENS };
   }
 
   /** Runs after every module's onModuleDestroy/beforeApplicationShutdown: projections have stopped by now. */
