@@ -159,6 +159,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     this.loop = null;
     this.subscription = null;
     for (const waiter of this.waiters) this.settle(waiter, false);
+    // Nobody waits out a timeout for a catch-up that will not come (a request during shutdown).
+    for (const settle of [...this.startWaiters]) settle(false);
   }
 
   health(): ProjectionHealth {
@@ -170,7 +172,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
   whenCaughtUp(timeoutMs: number): Promise<boolean> {
     if (this.caughtUp) return Promise.resolve(true);
-    if (this.failure !== null) return Promise.resolve(false);
+    if (this.failure !== null || this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
       const settle = (caughtUp: boolean): void => {
         clearTimeout(timer);

@@ -62,6 +62,16 @@ describe('projections fed by the embedded event store', () => {
     expect(BigInt(side.projection.health().checkpoint as string)).toBeGreaterThanOrEqual(created.position);
   });
 
+  it('a stop answers those waiting for the catch-up or a position at once (not at their timeout)', async () => {
+    side = await ReadSide.open({ start: false });
+    const caughtUp = side.projection.whenCaughtUp(60_000);
+    const position = side.projection.waitForPosition(1_000_000n, 60_000);
+    await side.projection.stop();
+    await expect(caughtUp).resolves.toBe(false);
+    await expect(position).resolves.toBe(false);
+    await expect(side.projection.whenCaughtUp(60_000)).resolves.toBe(false);
+  });
+
   it('folds each ticket in order into the same state the domain folds from its stream', async () => {
     side = await ReadSide.open();
     const [ticketId] = await someHistory(side);
