@@ -291,3 +291,70 @@ describe('coupon requests and their retention', () => {
     await tampered.close();
   });
 });
+
+describe('retention around 29 February: each request is retained until its own retainUntil', () => {
+  let side: ReadSide;
+  let q: ReturnType<typeof queriesOf>;
+  // retainUntil 2028-02-28T12:00 (a year after), and 2029-02-28T10:00 (29 February + 1 year).
+  const beforeLeapDay = '2027-02-28T12:00:00.000Z';
+  const onLeapDay = '2028-02-29T10:00:00.000Z';
+
+  beforeAll(async () => {
+    side = await ReadSide.open();
+    q = queriesOf(side);
+    side.clock.current = new Date('2027-02-01T08:00:00.000Z');
+    const ticketId = (await side.create(ANNA)).ticketId;
+    for (const at of [beforeLeapDay, onLeapDay]) {
+      side.clock.current = new Date(at);
+      await side.requestCoupon(AGENT, couponInput(ticketId));
+    }
+  });
+  afterAll(() => side.close());
+
+  const states = async (asOf: string) => {
+    const at = new Date(asOf);
+    const [retained, expired] = await Promise.all([
+      q.retained(AUDITOR, at, 'RETAINED', 10),
+      q.retained(AUDITOR, at, 'EXPIRED', 10),
+    ]);
+    return { retained: retained.nodes, expired: expired.nodes };
+  };
+
+  it('a request expired at its retainUntil stays expired on 29 February (the window start went back a day)', async () => {
+    for (const asOf of ['2028-02-28T12:00:00.000Z', '2028-02-29T11:59:59.999Z', '2028-03-01T00:00:00.000Z']) {
+      const { retained, expired } = await states(asOf);
+      expect(expired.map((r) => r.registeredAt)).toEqual([beforeLeapDay]);
+      // The second one counts from its registration on (29 February, 10:00).
+      expect(retained.map((r) => r.registeredAt)).toEqual(asOf >= onLeapDay ? [onLeapDay] : []);
+    }
+  });
+
+  it('a request registered on 29 February expires at its retainUntil, 28 February of the next year', async () => {
+    expect((await states('2029-02-28T09:59:59.999Z')).retained.map((r) => r.registeredAt)).toEqual([
+      onLeapDay,
+    ]);
+    const at = await states('2029-02-28T10:00:00.000Z');
+    expect(at.retained).toEqual([]);
+    expect(at.expired.map((r) => r.registeredAt)).toEqual([onLeapDay, beforeLeapDay]);
+    const audit = await q.audit(AUDITOR, new Date('2029-02-28T11:00:00.000Z'), true);
+    expect(audit).toMatchObject({ retainedCount: 0, expiredCount: 2, eventCount: 2, discrepancies: [] });
+  });
+
+  it('hour by hour over both leap-day seasons, the audit agrees with every retainUntil, and nothing comes back', async () => {
+    for (const start of ['2028-02-26T00:00:00.000Z', '2029-02-26T00:00:00.000Z']) {
+      const everExpired = new Set<string>();
+      for (let hour = 0; hour < 5 * 24; hour++) {
+        const asOf = new Date(Date.parse(start) + hour * 3_600_000).toISOString();
+        const { retained, expired } = await states(asOf);
+        for (const r of retained) {
+          expect(r.retainUntil > asOf).toBe(true);
+          expect(everExpired.has(r.registrationNumber)).toBe(false);
+        }
+        for (const r of expired) {
+          expect(r.retainUntil <= asOf).toBe(true);
+          everExpired.add(r.registrationNumber);
+        }
+      }
+    }
+  });
+});

@@ -115,6 +115,6 @@ export const READ_MODEL_INDEXES: Record<string, IndexSpec[]> = {
     { key: { registrationSeq: -1 } },
     // A requester's own coupon requests, newest first (see OWNER_FIELDS).
     { key: { requesterId: 1, registrationSeq: -1 } },
-    ...['ticketId', 'eTicketNumber', 'pnr', 'scenario', 'registeredAt'].map(equalityIndex),
+    ...['ticketId', 'eTicketNumber', 'pnr', 'scenario', 'registeredAt', 'retainUntil'].map(equalityIndex),
   ],
 };

@@ -16,17 +16,24 @@ import { COUPON_REQUESTS } from './read-models';
 import { verifyAgainstEventStore } from './retention-verification';
 import { RetentionAuditQuery, RetentionRequestsQuery } from './ticket-queries';
 
-/** The retention window at `asOf` (domain.md §3.2): requests registered in (asOf − 1 year, asOf] are retained. */
+/** The retention window at `asOf` (domain.md §3.2, the contract's `windowStart`): asOf − 1 calendar year. */
 export function retentionWindow(asOf: Date): { asOf: string; windowStart: string } {
   return { asOf: asOf.toISOString(), windowStart: addCalendarYears(asOf, -1).toISOString() };
 }
 
-/** The requests in one retention state at `asOf`; requests registered after `asOf` are in neither. */
+/**
+ * The requests in one retention state at `asOf`; requests registered after `asOf` are in neither. A
+ * request is retained until its own `retainUntil` (registration + 1 calendar year) and expired from then
+ * on. That is the window (asOf − 1 year, asOf] on every day but around 29 February, where subtracting a
+ * year moves the window start back a day (29 February 2028 − 1 year = 28 February 2027, the same as for
+ * 28 February 2028): counting by the window brought requests that had expired back into retention for
+ * that day, and counted a request registered on 29 February as retained after the `retainUntil` it shows.
+ */
 export function retentionFilter(asOf: Date, state: 'RETAINED' | 'EXPIRED'): Filter {
-  const window = retentionWindow(asOf);
+  const at = asOf.toISOString();
   return state === 'RETAINED'
-    ? { registeredAt: { $gt: window.windowStart, $lte: window.asOf } }
-    : { registeredAt: { $lte: window.windowStart } };
+    ? { registeredAt: { $lte: at }, retainUntil: { $gt: at } }
+    : { retainUntil: { $lte: at } };
 }
 
 function ensureAuditor(principal: Principal): void {
