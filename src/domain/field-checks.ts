@@ -131,7 +131,7 @@ const ISO_DATE_TIME =
 
 /**
  * The instant an ISO-8601 date-time with a time zone names, in ms since the epoch, or null. The date
- * must exist: `Date.parse` would move 30 February to 2 March and 24:00 to the next day without a word,
+ * must exist, and the instant fall in the years 0000–9999 in UTC: `Date.parse` would move 30 February to 2 March and 24:00 to the next day without a word,
  * and a departure or an audit instant silently shifted is worse than a refusal.
  */
 export function parseIsoDateTime(text: string): number | null {
@@ -144,7 +144,11 @@ export function parseIsoDateTime(text: string): number | null {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
+  if (Number.isNaN(ms)) return null;
+  // In UTC it must still be a year 0000–9999: `9999-12-31T23:00-05:00` is in the year 10000, whose ISO
+  // text (`+010000-…`) sorts before every other, so stored instants compared as text turned around.
+  const utcYear = new Date(ms).getUTCFullYear();
+  return utcYear < 0 || utcYear > 9999 ? null : ms;
 }
 
 /** Days in a month of the proleptic Gregorian calendar (Date.UTC would read years 0–99 as 1900–1999). */

@@ -239,6 +239,17 @@ describe('§1/§2 TicketCreated', () => {
     expect(parseIsoDateTime('0099-02-29T00:00:00Z')).toBeNull();
   });
 
+  it('date-times must fall in the years 0000–9999 once the offset is applied (their ISO text sorts as time)', () => {
+    expect(parseIsoDateTime('9999-12-31T23:59:59Z')).toBe(Date.parse('9999-12-31T23:59:59Z'));
+    expect(parseIsoDateTime('9999-12-31T23:00:00+05:00')).toBe(Date.parse('9999-12-31T18:00:00Z'));
+    expect(parseIsoDateTime('9999-12-31T23:00:00-05:00')).toBeNull(); // the year 10000 in UTC
+    expect(parseIsoDateTime('0000-01-01T00:00:00-01:00')).toBe(Date.parse('0000-01-01T01:00:00Z'));
+    expect(parseIsoDateTime('0000-01-01T00:30:00+01:00')).toBeNull(); // the year −1 in UTC
+    given()
+      .when(createTicket({ nearestDepartureAt: '9999-12-31T23:59:59-23:59' }), atCreation)
+      .thenInvalidInput(['nearestDepartureAt']);
+  });
+
   it('§1 nearest departure on 29 February of a leap year is accepted', () => {
     const data = created(
       given()

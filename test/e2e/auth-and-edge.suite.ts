@@ -242,6 +242,26 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(leap.couponRequestRetentionAudit.asOf).toBe('2028-02-29T09:00:00.000Z');
     });
 
+    it('refuses a DateTime past the year 9999 in UTC (a filter on it listed every ticket)', async () => {
+      const beyond = '9999-12-31T23:59:59-23:59';
+      const refused = await agent.error(
+        'query($from: DateTime) { tickets(filter: { createdFrom: $from }) { totalCount } }',
+        {
+          from: beyond,
+        },
+      );
+      expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.message).toMatch(/years 0000-9999/);
+      const literal = await agent.error(
+        `{ couponRequests(filter: { registeredFrom: "${beyond}" }) { totalCount } }`,
+      );
+      expect(literal.extensions?.code).toBe('BAD_USER_INPUT');
+      const last = await agent.ok(
+        '{ tickets(filter: { createdFrom: "9999-12-31T23:59:59Z" }) { totalCount } }',
+      );
+      expect(last.tickets.totalCount).toBe(0);
+    });
+
     it('refuses an unknown enum value as a client error', async () => {
       const viaVariable = await agent.error(CREATE_TICKET, {
         input: { ...milesTicket(), priority: 'URGENT' },

@@ -10,7 +10,7 @@ function parse(value: unknown, node?: ValueNode): Date {
   const ms = typeof value === 'string' ? parseIsoDateTime(value) : null;
   if (ms === null) {
     throw new GraphQLError(
-      `DateTime must be an ISO-8601 date-time with a time zone naming a real date, e.g. 2026-09-03T10:00:00Z` +
+      `DateTime must be an ISO-8601 date-time with a time zone naming a real date in the years 0000-9999 (UTC), e.g. 2026-09-03T10:00:00Z` +
         (typeof value === 'string' ? ` (got "${value.slice(0, 40)}")` : ''),
       // The node lets the error name the field of a literal in the query text (errors/literal-path.ts).
       { nodes: node, extensions: { code: 'BAD_USER_INPUT' } },
