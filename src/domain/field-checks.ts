@@ -27,8 +27,29 @@ export class FieldErrors {
   }
 }
 
-/** Absent, or nothing but whitespace. */
-export const isBlank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Well-formed Unicode: no lone surrogate (every high surrogate followed by a low one, no low one alone).
+ * A lone surrogate cannot be written as UTF-8: storage turns it into U+FFFD, so two different texts
+ * would become one.
+ */
+export const isWellFormedText = (text: string): boolean =>
+  !SURROGATE.test(text) || !LONE_SURROGATE.test(text);
+
+/**
+ * What a reader would not see: white space, invisible format characters (zero-width spaces, direction
+ * marks), control characters (NUL…), and combining marks (an accent with no letter under it).
+ */
+const INVISIBLE = /[\s\p{Cf}\p{Cc}\p{M}]/gu;
+
+/**
+ * Absent, or nothing a reader would see: a subject of zero-width spaces, direction marks or lone accents
+ * is as empty as one of spaces, and is refused as missing the same way.
+ */
+export const isBlank = (value: string | null | undefined): boolean =>
+  value == null || value.trim() === '' || value.replace(INVISIBLE, '') === '';
 
 /**
  * A required text: trimmed, then `min`–`max` characters. Returns the trimmed text, or null when invalid.

@@ -90,6 +90,33 @@ describe('bearer tokens', () => {
   });
 
   it.each([
+    ['white space around it', ' kassir_5 ', /white space around it/],
+    ['a lone surrogate', 'kassir\ud800', /not well-formed Unicode/],
+    ['a control character', 'kassir\u0000', /control character/],
+    ['more than 200 characters', 'k'.repeat(201), /longer than 200 characters/],
+  ])(
+    'refuses a subject with %s (it is the id every event records, taken as signed)',
+    (_case, sub, reason) => {
+      expect(
+        refusal(handMade({ alg: 'HS256' }, { sub, roles: ['REQUESTER'], exp: inAnHour() })).message,
+      ).toMatch(reason);
+    },
+  );
+
+  it('refuses a name or validator number longer than 200 characters or with a lone surrogate', () => {
+    const base = { sub: 'kassir_5', roles: ['REQUESTER'], exp: inAnHour() };
+    expect(refusal(handMade({ alg: 'HS256' }, { ...base, name: 'Я'.repeat(201) })).message).toMatch(
+      /its name is longer/,
+    );
+    expect(refusal(handMade({ alg: 'HS256' }, { ...base, validatorNumber: '995\udc00' })).message).toMatch(
+      /its validatorNumber is not well-formed/,
+    );
+    expect(
+      verifyToken(SECRET, handMade({ alg: 'HS256' }, { ...base, name: 'Я'.repeat(200) })).name,
+    ).toHaveLength(200);
+  });
+
+  it.each([
     ['no roles', {}],
     ['an empty roles array', { roles: [] }],
     ['roles that are not an array', { roles: 'AGENT' }],

@@ -73,4 +73,17 @@ describe('npm run token', () => {
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/^AUTH_JWT_SECRET: /);
   });
+
+  it('refuses claims the server would refuse, instead of printing a token that cannot be used', () => {
+    const long = token(['--sub', 'k'.repeat(201), '--role', 'AGENT'], { AUTH_JWT_SECRET: SECRET });
+    expect(long.status).toBe(2);
+    expect(long.stdout).toBe('');
+    expect(long.stderr).toMatch(
+      /^--sub: the server would refuse the token: its sub is longer than 200 characters/,
+    );
+    const name = token(['--sub', 'a', '--role', 'AGENT', '--name', 'Я'.repeat(201)], {
+      AUTH_JWT_SECRET: SECRET,
+    });
+    expect(name.stderr).toMatch(/^--name: .*its name is longer than 200 characters/);
+  });
 });

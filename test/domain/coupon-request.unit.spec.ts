@@ -165,6 +165,26 @@ describe('§3 required fields, every one reported at once', () => {
     ).toBeNull();
   });
 
+  it('§3 texts of invisible characters only (zero-width spaces, direction marks) count as missing', () => {
+    given(created)
+      .when(
+        requestCoupon({
+          scenario: 'UNAVAILABLE_REFUND',
+          fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
+          toStatus: 'OPEN_FOR_USE',
+          pnr: '\u200b',
+          eTicketNumber: '\u2060',
+          couponNumbers: [],
+          passengerName: '\u200b\u200b',
+          description: '\u202e\u202e',
+          agent: { lastName: '\u200b', firstName: '\u0301', middleName: '', referenceNumber: null },
+          agency: { name: '\u200c', validatorNumber: '\u200d', address: '\u00a0', contacts: '\ufeff' },
+        }),
+        asRequester,
+      )
+      .thenInvalidInput(COMMON_PATHS);
+  });
+
   it('§3 DOWNGRADE_FARE_DIFFERENCE also requires mcoNumber and fareClasses.from/to', () => {
     given(created)
       .when(

@@ -44,6 +44,7 @@ describe('§2 CommentAdded', () => {
 
   it('§2 CommentAdded: body is 1–10,000 characters', () => {
     given(created).when(comment('   '), { now, actor: AGENT }).thenInvalidInput(['body']);
+    given(created).when(comment('\u200b\u200b'), { now, actor: AGENT }).thenInvalidInput(['body']);
     given(created)
       .when(comment('б'.repeat(10_001)), { now, actor: AGENT })
       .thenInvalidInput(['body']);

@@ -121,6 +121,26 @@ describe('§1/§2 TicketCreated', () => {
     ).toHaveLength(200);
   });
 
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['direction marks', '\u202e\u200f'],
+    ['accents with no letter', '\u0301\u0301\u0301'],
+    ['NUL characters', '\u0000\u0000'],
+    ['a byte-order mark and a no-break space', '\ufeff\u00a0'],
+  ])('§1 subject and description made only of %s are missing, as if blank', (_case, invisible) => {
+    given()
+      .when(createTicket({ subject: invisible, description: `${invisible} ` }), atCreation)
+      .thenInvalidInput(['subject', 'description']);
+    // Visible text with such characters in it is text (an accent on a letter, a mark between words).
+    expect(
+      created(
+        given()
+          .when(createTicket({ subject: 'e\u0301te\u200b ok' }), atCreation)
+          .thenEvents(),
+      ).subject,
+    ).toBe('e\u0301te\u200b ok');
+  });
+
   it('§1 subject length counts characters, not UTF-16 units: 200 emoji fit, 201 do not', () => {
     const plane1 = '🛫'; // two UTF-16 units, one character
     expect(

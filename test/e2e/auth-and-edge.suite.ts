@@ -50,6 +50,11 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
         'a token that never expires',
         jwt.sign({ roles: ['AGENT'] }, TEST_JWT_SECRET, { algorithm: 'HS256', subject: who.agent.sub }),
       ],
+      // The domain would have trimmed the requester of a ticket to someone else (` kassir` → `kassir`).
+      [
+        'a token whose subject has white space around it',
+        tokenFor({ ...who.requester, sub: ` ${who.requester.sub} ` }),
+      ],
     ])('refuses %s as UNAUTHENTICATED, reading nothing', async (_label, token) => {
       const result = await anonymous.as(token).send('{ me { id } tickets { totalCount } }');
       expect(result.status).toBe(401);
@@ -125,6 +130,11 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.errors[0].message).toMatch(/^Malformed request: /);
       expect(body.errors[0].extensions.fields).toEqual([{ path: '', message: body.errors[0].message }]);
+      // Valid JSON that Fastify refuses as prototype poisoning is not called invalid JSON only.
+      const poisoned = await post('{"query": "{ me { id } }", "variables": {"__proto__": {"x": 1}}}');
+      expect(poisoned.status).toBe(400);
+      const refusal = (await poisoned.json()) as { errors: { message: string }[] };
+      expect(refusal.errors[0].message).toMatch(/"__proto__"/);
     });
 
     it('refuses a request that is not JSON (CSRF prevention) and accepts application/json', async () => {
@@ -140,6 +150,59 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       const accepted = await post(JSON.stringify({ query: '{ me { id } }' }));
       expect(accepted.status).toBe(200);
       expect(await accepted.json()).toEqual({ data: { me: { id: who.agent.sub } } });
+    });
+
+    it('answers 415 to a body that is not JSON in the same GraphQL shape', async () => {
+      const response = await post('{ me { id } }', { 'content-type': 'application/graphql' });
+      expect(response.status).toBe(415);
+      const body = (await response.json()) as {
+        errors: { message: string; extensions: { code: string; fields: unknown[] } }[];
+      };
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].message).toMatch(
+        /^Send GraphQL requests as JSON \(content-type: application\/json\)/,
+      );
+    });
+
+    it('refuses a subscription operation as a client error (the API has none), not INTERNAL', async () => {
+      const refused = await agent.error('subscription { __typename }');
+      expect(refused.status).toBe(400);
+      expect(refused.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        graphqlCode: 'GRAPHQL_VALIDATION_FAILED',
+      });
+      expect(refused.message).toMatch(/no subscriptions/);
+    });
+
+    it('refuses text with a lone surrogate in any variable, naming every such field, writing nothing', async () => {
+      // Stored as UTF-8 a lone surrogate becomes U+FFFD: two commandIds differing only there were one.
+      const subject = `Lone surrogate ${who.agent.sub}`;
+      const refused = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(subject), commandId: 'retry-\ud800', description: 'x\udc00y' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.extensions?.fields?.map((f: { path: string }) => f.path).sort()).toEqual([
+        'commandId',
+        'description',
+      ]);
+      const search = await agent.error(
+        'query($s: String) { tickets(filter: { search: $s }) { totalCount } }',
+        {
+          s: '\udbff',
+        },
+      );
+      expect(search.extensions?.fields).toEqual([
+        { path: 's', message: expect.stringMatching(/lone surrogate/) },
+      ]);
+      const found = await agent.ok('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', {
+        s: subject,
+      });
+      expect(found.tickets.totalCount).toBe(0);
+      // A pair (an emoji) is well-formed text.
+      await agent.ok('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', {
+        s: '\ud83d\ude00',
+      });
     });
 
     it('refuses a batch of operations in one request', async () => {

@@ -2,6 +2,7 @@
 import jwt, { type SignOptions } from 'jsonwebtoken';
 import { Unauthenticated } from '../../application/errors';
 import type { Principal } from '../../application/principal';
+import { isWellFormedText } from '../../domain/field-checks';
 import type { Role } from '../../domain/ticket.types';
 
 /** Roles a token may carry; SYSTEM is the engine's own and never comes from outside. */
@@ -17,6 +18,26 @@ export interface TokenClaims {
 }
 
 const ALGORITHM = 'HS256';
+
+/** Longest id, name or validator number a token may carry: what the domain stores for a person. */
+export const MAX_CLAIM_LENGTH = 200;
+
+/**
+ * What is wrong with a text claim (`sub`, `name`, `validatorNumber`), or null. The subject is the
+ * caller's id as every event and lookup records it, so it is taken exactly as signed: white space around
+ * it is refused, not trimmed (a `sub` of " kassir_5 " created tickets on which the domain had trimmed the
+ * requester to `kassir_5`, someone else, which the signer could not then see). Control characters,
+ * lone surrogates (which UTF-8 storage turns into U+FFFD, so two ids would become one) and text longer
+ * than the domain keeps are refused in every text claim.
+ */
+export function claimTextProblem(claim: 'sub' | 'name' | 'validatorNumber', value: string): string | null {
+  if (claim === 'sub' && value.trim() === '') return 'it has no subject (sub)';
+  if (claim === 'sub' && value.trim() !== value) return 'its subject (sub) has white space around it';
+  if (value.length > MAX_CLAIM_LENGTH) return `its ${claim} is longer than ${MAX_CLAIM_LENGTH} characters`;
+  if (!isWellFormedText(value)) return `its ${claim} is not well-formed Unicode (a lone surrogate)`;
+  if (/\p{Cc}/u.test(value)) return `its ${claim} contains a control character`;
+  return null;
+}
 
 /** Signs a token for these claims with HS256. */
 export function signToken(secret: string, claims: TokenClaims): string {
@@ -50,9 +71,9 @@ export function verifyToken(secret: string, token: string): Principal {
     throw new Unauthenticated('The token is not valid: its payload is not a JSON object');
   }
   const { sub, roles, name, validatorNumber, exp } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || sub.trim() === '') {
-    throw new Unauthenticated('The token is not valid: it has no subject (sub)');
-  }
+  if (typeof sub !== 'string') throw new Unauthenticated('The token is not valid: it has no subject (sub)');
+  const subProblem = claimTextProblem('sub', sub);
+  if (subProblem !== null) throw new Unauthenticated(`The token is not valid: ${subProblem}`);
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw new Unauthenticated('The token is not valid: it has no expiry (exp)');
   }
@@ -70,6 +91,13 @@ export function verifyToken(secret: string, token: string): Principal {
   }
   if (validatorNumber !== undefined && validatorNumber !== null && typeof validatorNumber !== 'string') {
     throw new Unauthenticated('The token is not valid: validatorNumber is not text');
+  }
+  for (const [claim, value] of [
+    ['name', name],
+    ['validatorNumber', validatorNumber],
+  ] as const) {
+    const problem = typeof value === 'string' ? claimTextProblem(claim, value) : null;
+    if (problem !== null) throw new Unauthenticated(`The token is not valid: ${problem}`);
   }
   return {
     id: sub,

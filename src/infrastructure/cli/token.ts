@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Role } from '../../domain/ticket.types';
-import { TOKEN_ROLES, signToken, type TokenClaims } from '../auth/jwt';
+import { TOKEN_ROLES, claimTextProblem, signToken, type TokenClaims } from '../auth/jwt';
 import { DEVELOPMENT_SECRET_WARNING, parseJwtSecret } from '../config/config';
 
 const USAGE = `Usage: npm run token -- --sub <id> --role <ROLE> [--role <ROLE>] [--name <name>] [--validator <number>] [--expires-in <duration>]
@@ -32,6 +32,14 @@ export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { erro
   }
   const sub = values.sub?.trim();
   if (!sub) return { error: '--sub is required' };
+  for (const [option, claim, value] of [
+    ['--sub', 'sub', sub],
+    ['--name', 'name', values.name],
+    ['--validator', 'validatorNumber', values.validator],
+  ] as const) {
+    const problem = value === undefined ? null : claimTextProblem(claim, value);
+    if (problem !== null) return { error: `${option}: the server would refuse the token: ${problem}` };
+  }
   const roles = values.role ?? [];
   if (roles.length === 0) return { error: 'at least one --role is required' };
   const unknown = roles.filter((r) => !TOKEN_ROLES.includes(r as Role));

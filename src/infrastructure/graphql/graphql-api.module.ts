@@ -14,6 +14,8 @@ import { API_OPTIONS, type ApiOptions } from './api-options';
 import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
 import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
+import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
+import { noSubscriptionsRule } from './limits/no-subscriptions.rule';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
 import { InputValidationPipe } from './inputs/input-validation.pipe';
 import { complexityLimitRule } from './limits/complexity-limit.rule';
@@ -58,12 +60,13 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
       options.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
+      wellFormedVariablesPlugin(),
       mergeInputErrorsPlugin(),
     ],
     includeStacktraceInErrorResponses: false,
     context: requestContextFactory(options.jwtSecret),
     formatError,
-    validationRules: [depthLimitRule(), complexityLimitRule()],
+    validationRules: [noSubscriptionsRule(), depthLimitRule(), complexityLimitRule()],
   };
 }
 

@@ -15,6 +15,7 @@ import { recordMatcher } from './all-filter';
 import { AllReader } from './all-reader';
 import { AllSubscription } from './all-subscription';
 import { decideAppend, StreamState } from './append-decision';
+import { isWellFormedText } from '../../../domain/field-checks';
 import { DataDirLock, type LockLiveness } from './data-dir-lock';
 import { DurableCheckpoint } from './durable-checkpoint';
 import { makeDirectoryDurably } from './durable-directories';
@@ -30,10 +31,6 @@ const LOCK_FILE = 'events.lock';
 const CHECKPOINT_FILE = 'events.chk';
 /** With `any`, a repeated id is looked for among this many of the stream's latest events. */
 const IDEMPOTENCY_WINDOW = 10_000;
-const SURROGATE = /[\ud800-\udfff]/;
-/** No lone surrogate: every high surrogate followed by a low one, and no low one alone. */
-const isWellFormed = (text: string): boolean =>
-  !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 
 /** Options of `EmbeddedEventStore.open`. */
 export interface EmbeddedEventStoreOptions {
@@ -220,7 +217,7 @@ export class EmbeddedEventStore implements EventStore {
   private append(streamId: string, events: EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (this.log.failed) throw this.log.failed;
-    if (SURROGATE.test(streamId) && !isWellFormed(streamId)) {
+    if (!isWellFormedText(streamId)) {
       // On disk a name is UTF-8, where a lone surrogate becomes U+FFFD: two such names would be one
       // stream after a reopen, and the second one's appends would read as out of order.
       throw new RangeError(`Stream name ${JSON.stringify(streamId)} is not well-formed Unicode`);

@@ -50,7 +50,12 @@ function shaped(
 
 /** Apollo's `formatError`. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const cause = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // An InvalidInput raised before execution (a plugin checking the variables) arrives wrapped.
+  const cause =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof InvalidInput
+      ? unwrapped.originalError
+      : unwrapped;
   if (cause instanceof InvalidInput) {
     return shaped(formatted, cause.message, { code: 'BAD_USER_INPUT', fields: cause.fields });
   }

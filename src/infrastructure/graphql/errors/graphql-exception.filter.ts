@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * error.
  *
  * A request to /graphql that Fastify refuses before GraphQL sees it (a body over 1 MB: 413, malformed
- * JSON: 400) is answered with its HTTP status and a GraphQL-shaped body, `errors[].extensions.code`
+ * JSON: 400, a body that is not JSON: 415) is answered with its HTTP status and a GraphQL-shaped body, `errors[].extensions.code`
  * BAD_USER_INPUT with `fields` naming the request as a whole (the empty path), as for a syntax error,
  * so clients read it like any other error. Other errors outside GraphQL (GET /health)
  * keep Nest's default handling.
@@ -22,9 +22,8 @@ export class GraphqlExceptionFilter extends BaseExceptionFilter {
     const request = http.getRequest<FastifyRequest | undefined>();
     if (exception instanceof HttpException && request?.url?.startsWith('/graphql')) {
       const status = exception.getStatus();
-      if (status === 400 || status === 413) {
-        const message =
-          status === 413 ? 'Request body is larger than 1 MB' : `Malformed request: ${exception.message}`;
+      if (status >= 400 && status < 500) {
+        const message = refusal(status, exception.message);
         return http
           .getResponse<FastifyReply>()
           .code(status)
@@ -35,4 +34,16 @@ export class GraphqlExceptionFilter extends BaseExceptionFilter {
     }
     return super.catch(exception, host);
   }
+}
+
+/** What the client did wrong, for a status Fastify answered with. */
+function refusal(status: number, message: string): string {
+  if (status === 413) return 'Request body is larger than 1 MB';
+  if (status === 415) return `Send GraphQL requests as JSON (content-type: application/json): ${message}`;
+  // Fastify gives the same answer to a body that holds a `__proto__` or `constructor.prototype` key
+  // (refused as prototype poisoning), which is valid JSON: say both.
+  if (message.startsWith('Body is not valid JSON')) {
+    return 'Malformed request: the body is not valid JSON, or it holds a key named "__proto__" or "constructor" with "prototype" (refused)';
+  }
+  return `Malformed request: ${message}`;
 }
