@@ -51,8 +51,9 @@ export interface ProjectionRunnerOptions {
  * 2: `resolutionSortKey`; search words fold accents and keep combining marks.
  * 3: runs of Chinese, Japanese, Thai, Lao, Khmer and Myanmar are stored as characters and pairs;
  *    `lookupKeys` (the PNRs and e-ticket numbers of the ticket and its coupon requests).
+ * 4: `resolutionSortKey` puts tickets with a solution proposed or closed after paused ones.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
   checkpointName: `read-models.v${READ_MODEL_VERSION}`,

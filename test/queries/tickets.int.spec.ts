@@ -281,6 +281,11 @@ describe('ticket lookups and lists', () => {
       'STATUS',
       'RESOLUTION_DUE_AT',
     ];
+    const MET_OR_PAUSED: Record<string, string> = {
+      AWAITING_REQUESTER: '~',
+      SOLUTION_PROPOSED: '~~',
+      CLOSED: '~~',
+    };
     const rank = (field: TicketSortField, t: TicketView): string | number =>
       ({
         CREATED_AT: t.createdAt,
@@ -295,8 +300,9 @@ describe('ticket lookups and lists', () => {
           'SOLUTION_PROPOSED',
           'CLOSED',
         ].indexOf(t.status),
-        // A paused deadline (waiting on the requester) sorts after every running one: see resolutionSortKey.
-        RESOLUTION_DUE_AT: (t.status === 'AWAITING_REQUESTER' ? '~' : '') + t.resolutionDueAt,
+        // A paused deadline (waiting on the requester) sorts after every running one, and a met one
+        // (solution proposed, closed) after both: see resolutionSortKey.
+        RESOLUTION_DUE_AT: (MET_OR_PAUSED[t.status] ?? '') + t.resolutionDueAt,
       })[field];
 
     it.each(

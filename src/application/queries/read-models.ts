@@ -53,18 +53,27 @@ export const priorityRank = (priority: Priority): number => PRIORITIES.indexOf(p
 
 /** Sorts after every ISO time ('~' > '9'); the remaining milliseconds follow, offset and zero-padded. */
 const PAUSED_PREFIX = '~';
+/** Sorts after every paused key ('~~' > '~0'); the deadline follows. */
+const MET_PREFIX = '~~';
 const REMAINING_OFFSET = 1e15;
 
 /**
- * The key RESOLUTION_DUE_AT sorts by. A running deadline is the deadline itself. While the ticket waits
- * on the requester its clock is paused: the deadline shown moves later with every moment of the wait
- * (domain.md §4), so no stored time can sort it among running ones. Paused tickets sort after every
- * running deadline (ascending: the desk's most urgent first; the requester has the ball), among
- * themselves by the time they have left, which is the order of the deadlines they show.
+ * The key RESOLUTION_DUE_AT sorts by, ascending the desk's most urgent first:
+ * - a running deadline is the deadline itself;
+ * - while the ticket waits on the requester its clock is paused: the deadline shown moves later with
+ *   every moment of the wait (domain.md §4), so no stored time can sort it among running ones. Paused
+ *   tickets sort after every running deadline (the requester has the ball), among themselves by the
+ *   time they have left, which is the order of the deadlines they show;
+ * - a ticket with a solution proposed or closed has met its resolution deadline (domain.md §4: it can
+ *   no longer be overdue for it), so it sorts after both, by the deadline it had. Mixed in by that
+ *   deadline, closed tickets filled the top of the desk's most-urgent-first list.
  */
 export function resolutionSortKey(
   state: Pick<TicketState, 'status' | 'resolutionDueAt' | 'awaitingRequesterSince'>,
 ): string {
+  if (state.status === 'SOLUTION_PROPOSED' || state.status === 'CLOSED') {
+    return MET_PREFIX + state.resolutionDueAt;
+  }
   const since = state.awaitingRequesterSince;
   if (state.status !== 'AWAITING_REQUESTER' || since === null) return state.resolutionDueAt;
   const remaining = Date.parse(state.resolutionDueAt) - Date.parse(since);
