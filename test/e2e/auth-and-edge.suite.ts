@@ -364,6 +364,27 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       ]);
     });
 
+    it('names each missing or unknown field of a value in the query text, as for a variable', async () => {
+      const missing = await agent.send(
+        'mutation { createTicket(input: { category: "MILES", description: "d" }) { ticket { id } } }',
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.errors).toHaveLength(1);
+      expect(missing.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
+        'module',
+        'subject',
+      ]);
+      const nested = await agent.send(
+        `mutation { createTicket(input: { module: "BONUS", subject: "s", description: "d",
+          requester: { zzz: 1 } }) { ticket { id } } }`,
+      );
+      expect(nested.errors).toHaveLength(1);
+      expect(nested.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
+        'requester.id',
+        'requester.zzz',
+      ]);
+    });
+
     it('lists every value GraphQL refuses in one BAD_USER_INPUT error, paths relative to the variable', async () => {
       const response = await agent.send(
         'mutation($i: RequestCouponStatusChangeInput!) { requestCouponStatusChange(input: $i) { request { remark } } }',

@@ -129,7 +129,10 @@ function fieldsOf(message: string, cause: unknown): FieldError[] {
   const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
   if (variable === undefined) {
     const error = cause instanceof GraphQLError ? cause : null;
-    return [{ path: (error && literalPath(error)) ?? '', message }];
+    // A required field missing from an object in the query text: graphql-js names it `Type.field` and
+    // points at the object, so the path is the object's, then the field.
+    const missing = /^Field "(?:[^".]+\.)?([^".]+)" of required type .* was not provided/.exec(message)?.[1];
+    return [{ path: (error && literalPath(error, missing)) ?? '', message }];
   }
   const at = /at "([^"]+)"/.exec(message)?.[1];
   let path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');

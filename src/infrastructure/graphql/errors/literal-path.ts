@@ -18,11 +18,17 @@ const VALUE_KINDS: ReadonlySet<string> = new Set([
   Kind.LIST,
   Kind.OBJECT,
 ]);
+/** What a refused literal can be: a value, or a field of an input object the type does not define. */
+const TARGET_KINDS: ReadonlySet<string> = new Set([...VALUE_KINDS, Kind.OBJECT_FIELD]);
 
-export function literalPath(error: GraphQLError): string | null {
+/**
+ * `child`: a field of the refused object value that the error is about (a required field not given),
+ * named below the object's own path.
+ */
+export function literalPath(error: GraphQLError, child?: string): string | null {
   const target = error.nodes?.[0];
   const start = target?.loc?.start;
-  if (!target || start === undefined || !error.source || !VALUE_KINDS.has(target.kind)) return null;
+  if (!target || start === undefined || !error.source || !TARGET_KINDS.has(target.kind)) return null;
   let document;
   try {
     document = parse(error.source, { noLocation: false });
@@ -42,7 +48,7 @@ export function literalPath(error: GraphQLError): string | null {
       }
       pushed.push(step !== null);
       if (step !== null) steps.push(step);
-      if (VALUE_KINDS.has(node.kind) && node.loc?.start === start && node.kind === target.kind) {
+      if (TARGET_KINDS.has(node.kind) && node.loc?.start === start && node.kind === target.kind) {
         found = [...steps];
       }
       return undefined;
@@ -54,7 +60,7 @@ export function literalPath(error: GraphQLError): string | null {
   const path = found as string[] | null;
   if (path === null || path.length === 0) return null;
   // Relative to the argument: its own name only when the argument's whole value is what was refused.
-  const relative = path.length === 1 ? path : path.slice(1);
+  const relative = child !== undefined ? [...path.slice(1), child] : path.length === 1 ? path : path.slice(1);
   return relative.reduce(
     (text, step) => (step.startsWith('[') || text === '' ? text + step : `${text}.${step}`),
     '',
