@@ -228,6 +228,46 @@ describe('coupon requests and their retention', () => {
     await lagging.close();
   });
 
+  it('verifies when the read models do not catch up in time: a missing row says they have not applied it yet', async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const lagging = new EmbeddedReadStore();
+    for (const row of rows.slice(0, -1))
+      await lagging.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    let behind: bigint | null = null;
+    for await (const event of side.events.readAll({
+      filter: { eventTypes: ['CouponStatusChangeRequested'] },
+    }))
+      if (
+        event.data &&
+        (event.data as { registrationNumber: string }).registrationNumber === rows.at(-1)!.registrationNumber
+      )
+        behind = event.position - 1n;
+    // A projection stopped just before the newest request (its checkpoint one before that event).
+    const projections = {
+      waitForPosition: async () => false,
+      health: () => ({
+        status: 'failed',
+        caughtUp: true,
+        checkpoint: String(behind),
+        reason: 'read store refused',
+      }),
+    } as unknown as ProjectionStatus;
+    const audit = await new RetentionAuditHandler(lagging, side.events, side.clock, projections).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    // The row is missing (that is the truth at this instant), and the detail says why.
+    expect(audit.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'MISSING_IN_READ_MODEL',
+        registrationNumber: rows.at(-1)!.registrationNumber,
+        detail: expect.stringMatching(
+          new RegExp(`not applied it yet: they are at position ${behind} \\(failed: read store refused\\)`),
+        ),
+      }),
+    ]);
+    await lagging.close();
+  });
+
   it('verifies as of the audit instant: events and rows registered later are out of scope', async () => {
     const june = new Date('2026-06-01T00:00:00.000Z'); // after registrations 0–2, before the 4th
     const audit = await q.audit(AUDITOR, june, true);

@@ -16,6 +16,7 @@ import type { CouponStatusChangeRequestedData } from '../../domain/ticket.events
 import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
 import { canonicalJson } from '../command-request';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
+import type { ProjectionHealth } from '../ports/projection-status.port';
 import { toTicketEntry } from '../recorded-events';
 import type { ReadStore } from '../ports/read-store.port';
 import type { RetentionAuditView } from '../views';
@@ -63,14 +64,23 @@ function differingFields(row: CouponRequestDocument, expected: Record<string, un
 
 /**
  * `upTo`: the event store's head when the verification began (the read models were let catch up to it);
- * a request stored after it is left out on both sides, as it may not be projected yet.
+ * a request stored after it is left out on both sides, as it may not be projected yet. `lag`: the
+ * projection's state when the read models did not reach `upTo` in time; a missing row of an event they
+ * have not applied says so.
  */
 export async function verifyAgainstEventStore(
   events: EventStore,
   store: ReadStore,
   asOf: string,
   upTo: bigint | null = null,
+  lag: ProjectionHealth | null = null,
 ): Promise<{ eventCount: number; discrepancies: Discrepancy[] }> {
+  const appliedUpTo = lag?.checkpoint ? BigInt(lag.checkpoint) : null;
+  const notApplied = (position: bigint): string =>
+    lag === null || (appliedUpTo !== null && position <= appliedUpTo)
+      ? ''
+      : `; the read models have not applied it yet: they are at position ${lag.checkpoint ?? 'none'} ` +
+        `(${lag.status}${lag.reason ? `: ${lag.reason}` : ''}); verify again once GET /health answers 200`;
   const rows = new Map<string, CouponRequestDocument>();
   for (const doc of (await store.find(COUPON_REQUESTS, {})) as CouponRequestDocument[])
     rows.set(doc._id, doc);
@@ -94,7 +104,7 @@ export async function verifyAgainstEventStore(
         kind: 'MISSING_IN_READ_MODEL',
         ticketId,
         registrationNumber: data.registrationNumber,
-        detail: `Event ${event.streamId}@${event.revision} (position ${event.position}) has no read-model row`,
+        detail: `Event ${event.streamId}@${event.revision} (position ${event.position}) has no read-model row${notApplied(event.position)}`,
       });
       continue;
     }
