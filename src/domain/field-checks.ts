@@ -172,6 +172,17 @@ export function parseIsoDateTime(text: string): number | null {
   return utcYear < 0 || utcYear > 9999 ? null : ms;
 }
 
+/**
+ * An instant whose text had digits after the milliseconds (`…03.2609Z`), which a Date cannot hold: the
+ * instant named is later than this Date by less than a millisecond. Stored instants are whole
+ * milliseconds, so a range bound is rounded up (`createdAt >= 03.2609` is `createdAt >= 03.261`), while
+ * an instant compared as "at or before" keeps the Date as it is.
+ */
+export class TruncatedInstant extends Date {}
+
+/** Whether an ISO-8601 date-time names a fraction of a second finer than milliseconds (`.2609`, not `.2600`). */
+export const hasDigitsBeyondMillisecond = (text: string): boolean => /\.\d{3}\d*[1-9]/.test(text);
+
 /** Days in a month of the proleptic Gregorian calendar (Date.UTC would read years 0–99 as 1900–1999). */
 function daysIn(year: number, month: number): number {
   const end = new Date(0);

@@ -305,6 +305,44 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(leap.couponRequestRetentionAudit.asOf).toBe('2028-02-29T09:00:00.000Z');
     });
 
+    it('keeps a range bound given finer than a millisecond exact (rounded up, as stored times are whole ms)', async () => {
+      const created = await agent.ok(CREATE_TICKET, {
+        input: milesTicket(`Sub-millisecond ${who.agent.sub}`),
+      });
+      const { number, createdAt } = created.createTicket.ticket as { number: number; createdAt: string };
+      // createdAt is …ss.mmmZ; the same instant plus 0.9 ms, written with four fraction digits.
+      const justAfter = createdAt.replace(/Z$/, '9Z');
+      const count = async (filter: string) =>
+        (
+          await agent.ok(
+            `query($t: DateTime) { tickets(filter: { ${filter}: $t, search: "#${number}" }) { totalCount } }`,
+            {
+              t: justAfter,
+            },
+          )
+        ).tickets.totalCount;
+      expect(await count('createdFrom')).toBe(0); // created before the bound
+      expect(await count('createdTo')).toBe(1); // created before the (exclusive) bound
+      expect(await count('updatedFrom')).toBe(0);
+      const exact = await agent.ok(
+        `query($t: DateTime) { tickets(filter: { createdFrom: $t, search: "#${number}" }) { totalCount } }`,
+        {
+          t: createdAt.replace(/Z$/, '000Z'),
+        },
+      );
+      expect(exact.tickets.totalCount).toBe(1); // trailing zeros name the same millisecond
+    });
+
+    it('refuses a retention audit as of a time whose window would start before the year 0000', async () => {
+      const refused = await agent
+        .as(tokenFor(who.auditor))
+        .error('{ couponRequestRetentionAudit(asOf: "0000-06-01T00:00:00Z") { windowStart } }');
+      expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.extensions?.fields).toEqual([
+        { path: 'asOf', message: expect.stringMatching(/year 0001 or later/) },
+      ]);
+    });
+
     it('refuses a DateTime past the year 9999 in UTC (a filter on it listed every ticket)', async () => {
       const beyond = '9999-12-31T23:59:59-23:59';
       const refused = await agent.error(

@@ -4,6 +4,7 @@
  * could have slipped an operator into.
  */
 import { InvalidInput, type FieldError } from '../../domain/domain.errors';
+import { TruncatedInstant } from '../../domain/field-checks';
 
 /** Collects every bad field, then throws them at once (→ BAD_USER_INPUT). */
 export class InputChecks {
@@ -51,8 +52,12 @@ export class InputChecks {
     paths: [string, string],
   ): Record<string, unknown> {
     const range: Record<string, string> = {};
-    if (from !== null && from !== undefined) range.$gte = this.instant(from, paths[0]);
-    if (to !== null && to !== undefined) range.$lt = this.instant(to, paths[1]);
+    // Stored instants are whole milliseconds: a bound given finer than that is rounded up, which keeps
+    // both `>= from` and `< to` exact (`>= 03.2609` is `>= 03.261`).
+    const bound = (value: Date): Date =>
+      value instanceof TruncatedInstant ? new Date(value.getTime() + 1) : value;
+    if (from !== null && from !== undefined) range.$gte = this.instant(bound(from), paths[0]);
+    if (to !== null && to !== undefined) range.$lt = this.instant(bound(to), paths[1]);
     return Object.keys(range).length === 0 ? {} : { [field]: range };
   }
 

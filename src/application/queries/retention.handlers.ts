@@ -40,9 +40,17 @@ function ensureAuditor(principal: Principal): void {
   if (!canAuditRetention(principal)) throw new Forbidden('Only auditors and supervisors audit retention');
 }
 
+/** The first instant whose window start (a year earlier) is still a date the API can write: 0000-01-01. */
+const EARLIEST_AS_OF = Date.parse('0001-01-01T00:00:00.000Z');
+
 function validInstant(value: Date, path: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new InvalidInput([{ path, message: 'must be a valid date and time' }]);
+  }
+  if (value.getTime() < EARLIEST_AS_OF) {
+    throw new InvalidInput([
+      { path, message: 'must be in the year 0001 or later (the window starts a year earlier)' },
+    ]);
   }
   return value;
 }

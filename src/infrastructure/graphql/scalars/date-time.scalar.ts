@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { parseIsoDateTime } from '../../../domain/field-checks';
+import { hasDigitsBeyondMillisecond, parseIsoDateTime, TruncatedInstant } from '../../../domain/field-checks';
 
 /**
  * ISO-8601 date-time with a time zone (`2026-09-03T10:00:00Z`, `…+03:00`) naming a date that exists.
@@ -16,7 +16,8 @@ function parse(value: unknown, node?: ValueNode): Date {
       { nodes: node, extensions: { code: 'BAD_USER_INPUT' } },
     );
   }
-  return new Date(ms);
+  // Finer than a millisecond: a Date drops the rest, and range filters round such a bound up.
+  return hasDigitsBeyondMillisecond(value as string) ? new TruncatedInstant(ms) : new Date(ms);
 }
 
 /** Serves ISO strings (what the views hold) or Dates as ISO-8601 UTC strings. */
