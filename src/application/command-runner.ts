@@ -98,6 +98,8 @@ export class TicketCommandRunner {
     const streamId = ticketStreamName(ticketId);
     const policyName = request.policy ?? null;
     let allocated: number | null = null;
+    /** When the command that took `allocated` was decided: a retry keeps its number and its time. */
+    let allocatedAt: Date | null = null;
     const requestErrors = requestFieldErrors(request);
 
     for (let attempt = 1; ; attempt++) {
@@ -106,10 +108,11 @@ export class TicketCommandRunner {
       const last = stream.at(-1);
       const version = last?.revision ?? null;
       if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
-      const now = decisionTime(request.now ?? this.clock.now(), state);
       const allowed = authorizedActors(request, state);
-      if (requestErrors.length > 0)
+      if (requestErrors.length > 0) {
+        const now = decisionTime(request.now ?? this.clock.now(), state);
         refuse(requestErrors, request.command, state, this.contextFor(allowed[0], now));
+      }
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
@@ -121,6 +124,10 @@ export class TicketCommandRunner {
         throw new ConcurrencyConflict(streamId, expectedVersion, version);
       }
 
+      // The decision's time is read after every wait above and right before a number is taken, so a
+      // command taking a later number is never dated earlier (a coupon request with a commandId waited
+      // for its earlier-run check while one without took the next number at a later reading).
+      const now = decisionTime(allocatedAt ?? request.now ?? this.clock.now(), state);
       const context = this.actingContext(allowed, request.command, state, now);
       const { actor } = context;
       let events: TicketEvent[];
@@ -132,6 +139,7 @@ export class TicketCommandRunner {
         const decided = await this.decideNumbered(request.command, state, context);
         if (decided === null) return unchanged(ticketId, state, last, commandId);
         allocated = decided.number;
+        allocatedAt = now;
         events = decided.events;
       }
       if (events.length === 0) {

@@ -346,4 +346,40 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
     expect(repeated).toEqual({ ...accepted, repeated: true });
     expect(onBehalf.registrationNumber).toBe('N2');
   });
+
+  it('registers concurrent coupon requests in number order: a later N is never registered earlier', async () => {
+    const tickets: string[] = [];
+    for (let i = 0; i < 12; i++) tickets.push((await create()).ticketId);
+    // Every reading of the clock is a millisecond later than the one before.
+    let reading = clock.current.getTime();
+    const stepping = jest.spyOn(clock, 'now').mockImplementation(() => new Date(++reading));
+    try {
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, round) =>
+          Promise.all(
+            tickets.map((ticketId, i) =>
+              bus.execute(
+                new RequestCouponStatusChangeCommand(REQUESTER_PRINCIPAL, {
+                  ticketId,
+                  // With a commandId the runner first looks for an earlier run (it waits on the store).
+                  commandId: i % 2 === 0 ? `coupon-${round}-${i}` : null,
+                  ...couponForm(),
+                }),
+              ),
+            ),
+          ),
+        ),
+      );
+    } finally {
+      stepping.mockRestore();
+    }
+    const registered = (await allEvents(temp.store))
+      .filter((e) => e.type === 'CouponStatusChangeRequested')
+      .map((e) => e.data as { registrationSeq: number; occurredAt: string })
+      .sort((a, b) => a.registrationSeq - b.registrationSeq);
+    expect(registered).toHaveLength(48);
+    for (let i = 1; i < registered.length; i++) {
+      expect(registered[i].occurredAt >= registered[i - 1].occurredAt).toBe(true);
+    }
+  });
 });
