@@ -2,14 +2,50 @@
  * Stopping the HTTP side (closeHttp, what SIGTERM runs first): a request that never finishes arriving
  * does not hold the stop past its deadline.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { closeHttp, createApp, listen } from '../../src/infrastructure/http/create-app';
 import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
 
+/** Everything the server sends on `socket` from now until it closes the connection. */
+function untilClosed(socket: Socket): Promise<string> {
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  return new Promise((resolve) => socket.once('close', () => resolve(received)));
+}
+
 describe('closing the HTTP side', () => {
   const dataDir = makeDataDir();
   afterAll(() => removeDataDir(dataDir));
+
+  it('answers a request arriving on a kept-alive connection just after the stop began, with Connection: close', async () => {
+    const loaded = loadConfig({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const app = await createApp(loaded.config, { logger: ['fatal'] });
+    try {
+      const url = new URL(await listen(app, '127.0.0.1', 0));
+      const socket = connect(Number(url.port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const request = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
+      const first = new Promise<string>((resolve) =>
+        socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+      );
+      socket.write(request);
+      expect(await first).toMatch(/^HTTP\/1\.1 200/);
+      // The connection is idle and kept alive; the client sends its next request as the stop begins.
+      const rest = untilClosed(socket);
+      const stopped = closeHttp(app, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.write(request);
+
+      const answer = await rest;
+      await stopped;
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer.toLowerCase()).toContain('connection: close');
+    } finally {
+      await app.close();
+    }
+  });
 
   it('closes a connection whose request is still arriving once the deadline passes', async () => {
     const loaded = loadConfig({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET });

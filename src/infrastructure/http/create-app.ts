@@ -49,23 +49,46 @@ export async function createApp(
 const drainSwitches = new WeakMap<NestFastifyApplication, () => void>();
 
 /**
- * Stops the HTTP side and waits until it has: new connections are refused and requests arriving on
- * open ones get 503 (fastify), requests in flight finish with `Connection: close`, and connections left
- * idle are closed as soon as they are (a keep-alive connection otherwise held the close for up to the
- * keep-alive timeout, 72 s), and whatever is still open at `deadlineMs` is closed. The rest of the app
- * (projections, stores) is still running.
+ * How long a stop keeps serving requests that arrive on open connections before it closes the idle
+ * ones. Closing them at once reset the requests already on their way (a client sends its next request
+ * over a kept-alive connection without waiting): 37 of 58 requests sent within 200 ms of a SIGTERM
+ * under load got a reset instead of an answer, and a mutation sent so does not know if it ran.
+ */
+export const IDLE_GRACE_MS = 250;
+
+/**
+ * Stops the HTTP side and waits until it has: for IDLE_GRACE_MS, requests keep being served and every
+ * response says `Connection: close`, so each client learns of the stop from an answer; then new
+ * connections are refused and requests arriving on open ones get 503 (fastify), requests in flight
+ * finish, connections left idle are closed as soon as they are (a keep-alive connection otherwise held
+ * the close for up to the keep-alive timeout, 72 s), and whatever is still open at `deadlineMs` is
+ * closed. The rest of the app (projections, stores) is still running.
  */
 export async function closeHttp(app: NestFastifyApplication, deadlineMs = 10_000): Promise<void> {
   drainSwitches.get(app)?.();
   const server = app.getHttpServer() as Server;
-  const sweep = setInterval(() => server.closeIdleConnections(), 25);
   // A request still running at the deadline (a stuck client, a slow upload) does not hold the stop.
   const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+  let sweep: NodeJS.Timeout | undefined;
   try {
+    await graceWhileConnected(server, Math.min(IDLE_GRACE_MS, deadlineMs));
+    sweep = setInterval(() => server.closeIdleConnections(), 25);
     await app.getHttpAdapter().close();
   } finally {
     clearInterval(sweep);
     clearTimeout(deadline);
+  }
+}
+
+/** Waits `graceMs`, or less once no connection is open (then nobody can be cut off). */
+async function graceWhileConnected(server: Server, graceMs: number): Promise<void> {
+  const until = Date.now() + graceMs;
+  while (Date.now() < until) {
+    const open = await new Promise<number>((resolve) =>
+      server.getConnections((error, count) => resolve(error ? 1 : count)),
+    );
+    if (open === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
