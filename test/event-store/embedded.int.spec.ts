@@ -211,6 +211,98 @@ describe('embedded event store', () => {
     expect(fs.readFileSync(logFile())).toEqual(bytes);
   });
 
+  it('after a kill, damage early in the log is refused, not cut as a torn tail (the checkpoint follows every commit)', async () => {
+    const store = await open();
+    for (let i = 0; i < 30; i++) {
+      await store.appendToStream(`ticket-${i % 3}`, [event('Noted', { i })], i < 3 ? 'no_stream' : 'any');
+    }
+    const third = (await collect(store.readAll()))[2];
+    // What a process killed now leaves on disk (its page cache survives it): both files as they are.
+    const killed = fs.mkdtempSync(path.join(os.tmpdir(), 'event-store-killed-'));
+    try {
+      fs.copyFileSync(logFile(), path.join(killed, LOG_FILE));
+      fs.copyFileSync(path.join(dir, 'events.chk'), path.join(killed, 'events.chk'));
+      await store.close();
+      const bytes = fs.readFileSync(path.join(killed, LOG_FILE));
+      bytes[Number(third.position) + 40] ^= 0x01; // one bit of an acknowledged event, on disk
+      fs.writeFileSync(path.join(killed, LOG_FILE), bytes);
+
+      await expect(EmbeddedEventStore.open(killed, { warn: () => undefined })).rejects.toThrow(
+        /damaged at byte \d+, before the acknowledged end/,
+      );
+      expect(fs.readFileSync(path.join(killed, LOG_FILE)).equals(bytes)).toBe(true); // nothing cut
+    } finally {
+      fs.rmSync(killed, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a log holding events when its checkpoint file is damaged, naming the file', async () => {
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    const checkpoint = path.join(dir, 'events.chk');
+    const bytes = fs.readFileSync(checkpoint);
+    bytes[0] ^= 0x01;
+    fs.writeFileSync(checkpoint, bytes);
+    // Cut at a record boundary, which no scan can see: only the checkpoint could tell.
+    await expect(open()).rejects.toThrow(/events\.chk is damaged .* holds events/);
+    fs.writeFileSync(checkpoint, Buffer.from('garbage'));
+    await expect(open()).rejects.toThrow(/events\.chk is damaged/);
+  });
+
+  it('with its checkpoint file missing, opens a log that ends cleanly, and refuses to cut anything but zeros', async () => {
+    let store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', { n: 1 })], 'no_stream');
+    await store.close();
+    fs.rmSync(path.join(dir, 'events.chk'));
+    const clean = fs.statSync(logFile()).size;
+    store = await open();
+    expect((await store.readStream('ticket-1')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    await store.close();
+    expect(warnings).toEqual([expect.stringMatching(/events\.chk was missing; .* ends cleanly/)]);
+
+    fs.rmSync(path.join(dir, 'events.chk'));
+    const record = plantedRecord('ticket-1', 1, true);
+    fs.appendFileSync(logFile(), record.subarray(0, record.length - 5));
+    const refusal = open();
+    await expect(refusal).rejects.toThrow(new RegExp(`truncate -s ${clean} `));
+    expect(fs.statSync(logFile()).size).toBe(clean + record.length - 5); // left as found
+    fs.truncateSync(logFile(), clean); // as the message says
+    store = await open();
+    expect((await store.readStream('ticket-1')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    await store.close();
+  });
+
+  it('keeps the bytes it cuts off a torn tail in a file beside the log, and names it', async () => {
+    let store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
+    await store.close();
+    const record = plantedRecord('ticket-1', 1, true);
+    const torn = record.subarray(0, record.length - 7);
+    fs.appendFileSync(logFile(), torn);
+    store = await open();
+    await store.close();
+    const kept = /kept in (.+)\)$/.exec(warnings[0])?.[1] ?? '';
+    expect(path.dirname(kept)).toBe(dir);
+    expect(path.basename(kept)).toMatch(/^events\.log\.cut-/);
+    expect(fs.readFileSync(kept)).toEqual(torn.subarray(0, lengthWithoutTrailingZeros(torn)));
+  });
+
+  it('refuses an event id or type that is not well-formed Unicode (two ids would be one on disk)', async () => {
+    const store = await open();
+    try {
+      await expect(
+        store.appendToStream('ticket-1', [{ ...event('Opened', {}), id: 'id-\ud800' }]),
+      ).rejects.toThrow(/not well-formed Unicode/);
+      await expect(store.appendToStream('ticket-1', [event('T\udc00', {})])).rejects.toThrow(
+        /not well-formed Unicode/,
+      );
+      expect(await store.readStream('ticket-1')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to open a log shorter than what was acknowledged, rather than starting afresh', async () => {
     const store = await open();
     await store.appendToStream('ticket-1', [event('Opened', { text: 'acknowledged' })], 'no_stream');

@@ -92,11 +92,21 @@ export class EmbeddedEventStore implements EventStore {
     try {
       const file = path.join(dir, LOG_FILE);
       fd = openLogFile(file);
-      checkpoint = DurableCheckpoint.open(path.join(dir, CHECKPOINT_FILE));
-      const recovered = recoverLog(fd, file, checkpoint.value);
+      const checkpointFile = path.join(dir, CHECKPOINT_FILE);
+      checkpoint = DurableCheckpoint.open(checkpointFile);
+      const recovered = recoverLog(fd, file, {
+        end: checkpoint.value,
+        state: checkpoint.state,
+        file: checkpointFile,
+      });
       if (recovered.cutBytes > 0) {
         (options.warn ?? console.warn)(
-          `Event store: cut ${recovered.cutBytes} bytes of torn or corrupt tail off ${file} at byte ${recovered.end}`,
+          `Event store: cut ${recovered.cutBytes} bytes of torn or corrupt tail off ${file} at byte ` +
+            `${recovered.end} (past the acknowledged end; kept in ${recovered.cutSavedTo})`,
+        );
+      } else if (checkpoint.state !== 'valid' && recovered.end > LOG_HEADER_BYTES) {
+        (options.warn ?? console.warn)(
+          `Event store: ${checkpointFile} was missing; ${file} ends cleanly and was opened as it is`,
         );
       }
       checkpoint.writeSync(recovered.end);
@@ -109,7 +119,7 @@ export class EmbeddedEventStore implements EventStore {
         (options.warn ?? console.warn)(reason.message);
         log.stop(reason);
       });
-      checkpoint.start(() => log.durableEnd, options.checkpointIntervalMs ?? 1000);
+      checkpoint.start(options.checkpointIntervalMs ?? 1000);
       return store;
     } catch (error) {
       if (checkpoint !== undefined) await checkpoint.close(undefined);
@@ -222,6 +232,14 @@ export class EmbeddedEventStore implements EventStore {
       // stream after a reopen, and the second one's appends would read as out of order.
       throw new RangeError(`Stream name ${JSON.stringify(streamId)} is not well-formed Unicode`);
     }
+    for (const event of events) {
+      // The same for an event id (two ids would be one, the second append taken as a repeat) and type.
+      if (!isWellFormedText(event.id) || !isWellFormedText(event.type)) {
+        throw new RangeError(
+          `Event id ${JSON.stringify(event.id)} or type ${JSON.stringify(event.type)} is not well-formed Unicode`,
+        );
+      }
+    }
     if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
       throw new RangeError(`Expected revision must be a non-negative integer, got ${expected}`);
     }
@@ -325,6 +343,7 @@ export class EmbeddedEventStore implements EventStore {
   }
 
   private committed(): void {
+    this.checkpoint.note(this.log.durableEnd);
     const waiters = this.commitWaiters;
     this.commitWaiters = new Set();
     for (const wake of waiters) wake();

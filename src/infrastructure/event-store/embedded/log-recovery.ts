@@ -8,6 +8,7 @@ import {
   readRecordHeader,
   validRecordLength,
 } from './log-record';
+import type { CheckpointState } from './durable-checkpoint';
 import { syncDirectory } from './durable-directories';
 import { StreamIndex } from './stream-index';
 
@@ -50,6 +51,15 @@ export interface RecoveredLog {
    * it cannot be told from the zero-filled stretch a running store keeps ahead of its end.
    */
   cutBytes: number;
+  /** Where the cut bytes were kept (`events.log.cut-<time>`), when there were any. */
+  cutSavedTo: string | null;
+}
+
+/** What the checkpoint file said at open (durable-checkpoint.ts), and its name for messages. */
+export interface AcknowledgedEnd {
+  end: number;
+  state: CheckpointState;
+  file: string;
 }
 
 /**
@@ -57,9 +67,15 @@ export interface RecoveredLog {
  * follows the last complete append: a half-written record, a record whose checksum fails, the
  * first records of an append whose last record is missing (appends are atomic), and the
  * zero-filled stretch a running store keeps ahead of its end (log-preallocation.ts). Refuses
- * to cut below `acknowledgedEnd`, since that would drop acknowledged events.
+ * to cut below the acknowledged end, since that would drop acknowledged events.
+ *
+ * Without a valid checkpoint nothing tells a torn tail from damaged acknowledged events, so nothing
+ * but zeros is cut: with the checkpoint file gone (removed, or a backup restored without it) the log
+ * opens as it is only when it ends cleanly; with the file damaged, a log holding any record is refused,
+ * since a cut at a record boundary would not even show. Cut bytes are kept beside the log.
  */
-export function recoverLog(fd: number, file: string, acknowledgedEnd: number): RecoveredLog {
+export function recoverLog(fd: number, file: string, acknowledged: AcknowledgedEnd): RecoveredLog {
+  const acknowledgedEnd = acknowledged.end;
   const size = fs.fstatSync(fd).size;
   if (size < acknowledgedEnd) {
     // Shorter than what was acknowledged (emptied or truncated by something else than this store):
@@ -70,11 +86,20 @@ export function recoverLog(fd: number, file: string, acknowledgedEnd: number): R
         'directory to start empty)',
     );
   }
-  if (size === 0 || (acknowledgedEnd <= LOG_HEADER_BYTES && isTornNewLog(fd, size))) {
+  // A crash while the log was being created leaves no record in it (the checkpoint is written only
+  // after its header is synced); a damaged checkpoint says nothing of the kind.
+  const mayBeNew = acknowledged.state === 'absent' || acknowledgedEnd <= LOG_HEADER_BYTES;
+  if (size === 0 || (acknowledged.state !== 'damaged' && mayBeNew && isTornNewLog(fd, size))) {
     fs.ftruncateSync(fd, 0);
     fs.writeSync(fd, LOG_MAGIC, 0, LOG_HEADER_BYTES, 0);
     fs.fdatasyncSync(fd);
-    return { index: new StreamIndex(), end: LOG_HEADER_BYTES, lastRecordPosition: -1, cutBytes: 0 };
+    return {
+      index: new StreamIndex(),
+      end: LOG_HEADER_BYTES,
+      lastRecordPosition: -1,
+      cutBytes: 0,
+      cutSavedTo: null,
+    };
   }
   const magic = Buffer.alloc(LOG_HEADER_BYTES);
   fs.readSync(fd, magic, 0, LOG_HEADER_BYTES, 0);
@@ -121,12 +146,51 @@ export function recoverLog(fd: number, file: string, acknowledgedEnd: number): R
         'refusing to cut off acknowledged events; restore the file from a backup',
     );
   }
+  if (acknowledged.state === 'damaged' && end > LOG_HEADER_BYTES) {
+    throw new Error(
+      `${acknowledged.file} is damaged (it holds no checksummed end) and ${file} holds events: without ` +
+        'it the store cannot tell whether acknowledged events at the end of the log were lost. Restore ' +
+        `it from the backup ${file} came from, or delete it to open ${file} as it is (every whole ` +
+        'record kept, a damaged one refused rather than cut)',
+    );
+  }
   const cutBytes = end < size ? nonZeroEnd(fd, end, size) - end : 0;
+  if (cutBytes > 0 && acknowledged.state !== 'valid') {
+    throw new Error(
+      `${file} has ${cutBytes} bytes after its last whole record (at byte ${end}) that are not a clean ` +
+        `end, and ${acknowledged.file} is missing, so they cannot be told from acknowledged events ` +
+        `damaged on disk. Restore ${acknowledged.file} with ${file} from a backup; or, to drop those ` +
+        `bytes, truncate ${file} to ${end} bytes (truncate -s ${end} ${file}) and start again`,
+    );
+  }
+  const cutSavedTo = cutBytes > 0 ? keepAside(fd, file, end, end + cutBytes) : null;
   if (end < size) {
     fs.ftruncateSync(fd, end);
   }
   fs.fdatasyncSync(fd);
-  return { index, end, lastRecordPosition, cutBytes };
+  return { index, end, lastRecordPosition, cutBytes, cutSavedTo };
+}
+
+/**
+ * Copies the bytes [from, to) into `<file>.cut-<time>` (synced, with its directory entry) before they
+ * are cut off: a torn tail is worthless, but bytes that were events damaged on disk can then still be
+ * looked at, and put back by hand.
+ */
+function keepAside(fd: number, file: string, from: number, to: number): string {
+  const aside = `${file}.cut-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const out = fs.openSync(aside, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL);
+  try {
+    for (let at = from; at < to;) {
+      const { buffer } = readAt(fd, at, Math.min(SCAN_CHUNK_BYTES, to - at));
+      fs.writeSync(out, buffer);
+      at += buffer.length;
+    }
+    fs.fsyncSync(out);
+  } finally {
+    fs.closeSync(out);
+  }
+  syncDirectory(path.dirname(file));
+  return aside;
 }
 
 /** The offset just after the last non-zero byte in [from, to), or `from` when all are zero. */
