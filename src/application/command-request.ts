@@ -26,6 +26,9 @@ export function decisionTime(reading: Date, state: TicketState | null): Date {
   return latest > reading.getTime() ? new Date(latest) : reading;
 }
 
+/** The request's own fields, which the domain does not check. */
+const REQUEST_FIELDS: ReadonlySet<string> = new Set(['commandId', 'expectedVersion']);
+
 /** What is wrong with the request's own fields (the domain checks the command's). */
 export function requestFieldErrors({
   expectedVersion,
@@ -73,6 +76,8 @@ export interface TicketCommandRequest {
   expectedVersion?: number | null;
   /** Makes the command idempotent: repeating it appends nothing and returns the first result. */
   commandId?: string | null;
+  /** What the API's edge found wrong with the input: refused together with the domain's findings. */
+  edgeFindings?: readonly FieldError[];
   /** For commands whose id depends on the stream (auto-close: one per proposed solution). Wins over commandId. */
   commandIdFor?: (stream: readonly RecordedEvent[]) => string;
   /** For system actions: the policy that fired. */
@@ -168,7 +173,13 @@ export function refuse(
   try {
     decide(dryRunCommand(command), state, context);
   } catch (error) {
-    if (error instanceof InvalidInput) throw new InvalidInput([...fields, ...error.fields]);
+    if (error instanceof InvalidInput) {
+      // The domain's finding on a field says more than the edge's bound on it (`at most 200
+      // characters (1001 given)` rather than the edge's generous limit): one per field.
+      const domainPaths = new Set(error.fields.map((field) => field.path));
+      const own = fields.filter((field) => !domainPaths.has(field.path) || REQUEST_FIELDS.has(field.path));
+      throw new InvalidInput([...own, ...error.fields]);
+    }
   }
   throw new InvalidInput(fields);
 }

@@ -100,7 +100,7 @@ export class TicketCommandRunner {
     let allocated: number | null = null;
     /** When the command that took `allocated` was decided: a retry keeps its number and its time. */
     let allocatedAt: Date | null = null;
-    const requestErrors = requestFieldErrors(request);
+    const requestErrors = [...requestFieldErrors(request), ...(request.edgeFindings ?? [])];
 
     for (let attempt = 1; ; attempt++) {
       const stream = await this.store.readStream(streamId);

@@ -2,7 +2,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import jwt from 'jsonwebtoken';
 import { type Data, GraphqlClient } from './support/graphql-client';
-import { CREATE_TICKET, callers, milesTicket } from './support/fixtures';
+import { CREATE_TICKET, REQUEST_COUPON, callers, milesTicket } from './support/fixtures';
 import { bootApp, type RunningApp, TEST_JWT_SECRET, tokenFor } from './support/test-app';
 import type { BootEnv } from './graphql-api.suite';
 
@@ -478,6 +478,46 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       });
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
       expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['commandId', 'subject']);
+    });
+
+    it("lists a value past the edge's bounds beside the domain's findings on the other fields, writing nothing", async () => {
+      const created = await agent.ok(CREATE_TICKET, { input: milesTicket() });
+      const ticketId = created.createTicket.ticket.id as string;
+      const create = await agent.error(CREATE_TICKET, {
+        input: {
+          ...milesTicket(),
+          module: 'M'.repeat(1001),
+          subject: 's'.repeat(201),
+          description: ' ',
+          pnr: 'ab',
+        },
+      });
+      expect(create.extensions?.fields?.map((f) => f.path).sort()).toEqual([
+        'description',
+        'module',
+        'pnr',
+        'subject',
+      ]);
+      // One finding per field: the domain's count rather than the edge's generous bound.
+      expect(create.extensions?.fields?.find((f) => f.path === 'subject')?.message).toMatch(
+        /at most 200 characters/,
+      );
+
+      const coupon = await agent.error(REQUEST_COUPON, {
+        input: { ticketId, agent: { lastName: 'x'.repeat(1001) } },
+      });
+      const paths = (coupon.extensions?.fields ?? []).map((f) => f.path);
+      expect(paths).toContain('agent.lastName');
+      expect(paths).toEqual(
+        expect.arrayContaining(['pnr', 'eTicketNumber', 'couponNumbers', 'passengerName']),
+      );
+      const after = await agent.ok(
+        'query($id: ID) { ticket(id: $id) { version couponRequests { remark } } }',
+        {
+          id: ticketId,
+        },
+      );
+      expect(after.ticket).toEqual({ version: 0, couponRequests: [] });
     });
 
     it('treats search text and filter values as literal text, never as operators', async () => {

@@ -9,6 +9,7 @@ import { TicketFilterInputType } from '../../src/infrastructure/graphql/inputs/t
 
 const pipe = new InputValidationPipe();
 const asInput = (metatype: new () => object) => ({ type: 'body' as const, metatype, data: 'input' });
+const asFilter = (metatype: new () => object) => ({ type: 'body' as const, metatype, data: 'filter' });
 
 const create = (fields: Record<string, unknown> = {}) => ({
   module: 'BONUS',
@@ -32,9 +33,18 @@ describe('InputValidationPipe with its plain pre-check', () => {
   it('leaves every violation to class-validator, which names the fields', async () => {
     const input = create({ subject: 'x'.repeat(5000), pnr: 'y'.repeat(5000) });
     expect(plainInputCheck(CreateTicketInputType)?.(input)).toBe(false);
-    const error = await pipe.transform(input, asInput(CreateTicketInputType)).catch((e: unknown) => e);
+    // A mutation's input goes on with what the edge found, for the command runner to list beside the
+    // domain's findings; anything else is refused here.
+    const passed = (await pipe.transform(input, asInput(CreateTicketInputType))) as {
+      edgeFindings?: InvalidInput['fields'];
+    };
+    expect(passed).toBe(input);
+    expect(passed.edgeFindings?.map((f) => f.path).sort()).toEqual(['pnr', 'subject']);
+    expect(Object.keys(passed)).not.toContain('edgeFindings'); // not enumerable: never spread into a command
+    const filter = { search: 'x'.repeat(5000) };
+    const error = await pipe.transform(filter, asFilter(TicketFilterInputType)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInput);
-    expect((error as InvalidInput).fields.map((f) => f.path).sort()).toEqual(['pnr', 'subject']);
+    expect((error as InvalidInput).fields.map((f) => f.path)).toEqual(['filter.search']);
   });
 
   it('a required field that is missing, or a list that is too long, is not passed by the pre-check', async () => {
@@ -43,13 +53,13 @@ describe('InputValidationPipe with its plain pre-check', () => {
     expect(plainInputCheck(AssignTicketInputType)?.({ assigneeId: 'agent_1' })).toBe(false);
     const longList = { module: Array.from({ length: 1000 }, () => 'BONUS') };
     expect(plainInputCheck(TicketFilterInputType)?.(longList)).toBe(false);
-    await expect(pipe.transform(longList, asInput(TicketFilterInputType))).rejects.toBeInstanceOf(
+    await expect(pipe.transform(longList, asFilter(TicketFilterInputType))).rejects.toBeInstanceOf(
       InvalidInput,
     );
     expect(plainInputCheck(TicketFilterInputType)?.({ status: ['NEW'], module: ['BONUS'] })).toBe(true);
     const longName = { module: ['BONUS', 'x'.repeat(5000)] };
     expect(plainInputCheck(TicketFilterInputType)?.(longName)).toBe(false);
-    await expect(pipe.transform(longName, asInput(TicketFilterInputType))).rejects.toBeInstanceOf(
+    await expect(pipe.transform(longName, asFilter(TicketFilterInputType))).rejects.toBeInstanceOf(
       InvalidInput,
     );
   });

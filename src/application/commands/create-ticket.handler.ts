@@ -28,6 +28,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicketCommand>
       ticketId,
       actor,
       commandId,
+      edgeFindings: input.edgeFindings,
       command: {
         sequence: this.sequences.ticketNumbers,
         build: (number) => ({

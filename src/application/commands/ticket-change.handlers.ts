@@ -35,6 +35,7 @@ async function change(
     alsoActs,
     expectedVersion: input.expectedVersion ?? null,
     commandId: input.commandId ?? null,
+    edgeFindings: input.edgeFindings,
     authorize: (ticket, acting) => ensureMayActOn(acting, ticket, principal),
     command,
   });

@@ -3,13 +3,23 @@
  * GraphQL input type (shared/contract/schema.graphql). Every handler returns a CommandResult.
  */
 import { Command } from '@nestjs/cqrs';
+import type { FieldError } from '../../domain/domain.errors';
 import type { Resolution } from '../../domain/ticket.types';
 import type { AssignTicket, CouponRequestForm, CreateTicket } from '../../domain/ticket.commands';
 import type { Principal } from '../principal';
 import type { CommandResult } from '../views';
 
 /** What every command on an existing ticket carries (schema: ticketId, expectedVersion, commandId). */
-export interface TicketChangeInput {
+/**
+ * Problems the API's edge found in an input (a text past its generous bounds, a list too long) and left
+ * for the command runner to list beside the domain's findings, so every bad field is reported at once.
+ * Set (not enumerable) by the edge's validation pipe.
+ */
+export interface EdgeChecked {
+  readonly edgeFindings?: readonly FieldError[];
+}
+
+export interface TicketChangeInput extends EdgeChecked {
   ticketId: string;
   /** The version the client last saw; if the ticket has moved on, CONFLICT and nothing changes. */
   expectedVersion?: number | null;
@@ -18,10 +28,10 @@ export interface TicketChangeInput {
 }
 
 /** The domain's CreateTicket fields the client gives; the number, id and requester default are the application's. */
-export interface CreateTicketInput extends Omit<
-  CreateTicket,
-  'kind' | 'ticketId' | 'number' | 'requester' | 'nearestDepartureAt'
-> {
+export interface CreateTicketInput
+  extends
+    Omit<CreateTicket, 'kind' | 'ticketId' | 'number' | 'requester' | 'nearestDepartureAt'>,
+    EdgeChecked {
   commandId?: string | null;
   requester?: CreateTicket['requester'] | null;
   /** A Date (DateTime scalar) or an ISO-8601 string. */

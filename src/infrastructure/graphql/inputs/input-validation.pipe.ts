@@ -24,6 +24,14 @@ export class InputValidationPipe implements PipeTransform {
     // The command runner checks these again together with the domain's checks of the command, so when
     // nothing else is wrong here, they go on and are listed there beside every other bad field.
     if (fields.every((field) => CHECKED_WITH_THE_COMMAND.has(field.path))) return value;
+    // A mutation's input goes on too, carrying what the edge found, and the command runner refuses it
+    // with the domain's findings (a 1,001-character module and a 201-character subject are both named).
+    // Not when the ticket itself is unusable: without a valid ticketId there is nothing to check against.
+    if (metadata.data === 'input' && !fields.some((field) => field.path === 'ticketId')) {
+      const found = fields.filter((field) => !CHECKED_WITH_THE_COMMAND.has(field.path));
+      Object.defineProperty(value, 'edgeFindings', { value: found, enumerable: false });
+      return value;
+    }
     throw new InvalidInput(fields);
   }
 }
