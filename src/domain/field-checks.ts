@@ -44,12 +44,14 @@ export const isWellFormedText = (text: string): boolean =>
  */
 const INVISIBLE = /[\s\p{Cf}\p{Cc}\p{M}]/gu;
 
+/** Absent, or nothing but white space: for an optional field, not given. */
+export const isBlank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
+
 /**
- * Absent, or nothing a reader would see: a subject of zero-width spaces, direction marks or lone accents
- * is as empty as one of spaces, and is refused as missing the same way.
+ * Nothing a reader would see: a subject of zero-width spaces, direction marks or lone accents is as
+ * empty as one of spaces. (Only for texts: a PNR or a date of such characters is given, and wrong.)
  */
-export const isBlank = (value: string | null | undefined): boolean =>
-  value == null || value.trim() === '' || value.replace(INVISIBLE, '') === '';
+export const hasNothingVisible = (value: string): boolean => value.replace(INVISIBLE, '') === '';
 
 /**
  * A required text: trimmed, then `min`–`max` characters. Returns the trimmed text, or null when invalid.
@@ -62,7 +64,7 @@ export function requiredText(
   max: number,
   min = 1,
 ): string | null {
-  if (isBlank(value)) {
+  if (isBlank(value) || hasNothingVisible(value as string)) {
     errors.add(path, 'is required');
     return null;
   }
@@ -107,6 +109,11 @@ export function optionalText(
   max: number,
 ): string | null {
   if (isBlank(value)) return null;
+  if (hasNothingVisible(value as string)) {
+    // Given, but only invisible characters (zero-width spaces, marks): not silently dropped.
+    errors.add(path, 'must contain visible characters, not only invisible ones');
+    return null;
+  }
   return requiredText(errors, path, value, max);
 }
 

@@ -86,6 +86,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private caughtUp = false;
   private failure: string | null = null;
   private stopped = false;
+  /** Set by stop() (the app shutting down), unlike a halt to project afresh. */
+  private shuttingDown = false;
   /** Why the read store is not answering, while the loop waits for it. */
   private storeAway: string | null = null;
   /** Ends the loop's pause while it waits for the read store (stop()). */
@@ -121,6 +123,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopped = false;
+    this.shuttingDown = false;
     this.position = await this.store.getCheckpoint(this.options.checkpointName);
     if (this.position === null) {
       this.logger.log(`No checkpoint of read-model version ${READ_MODEL_VERSION}: projecting every event`);
@@ -146,6 +149,14 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    * away could hold it for a minute; what was not written is applied again after a restart).
    */
   async stop(): Promise<void> {
+    // Nobody waits out a timeout for a catch-up that will not come (a request during shutdown).
+    this.shuttingDown = true;
+    for (const settle of [...this.startWaiters]) settle(false);
+    await this.halt();
+  }
+
+  /** Stops following (for good, or to start again: projectAfresh). */
+  private async halt(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.subscription?.unsubscribe().catch(() => undefined);
@@ -160,8 +171,6 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     this.loop = null;
     this.subscription = null;
     for (const waiter of this.waiters) this.settle(waiter, false);
-    // Nobody waits out a timeout for a catch-up that will not come (a request during shutdown).
-    for (const settle of [...this.startWaiters]) settle(false);
   }
 
   health(): ProjectionHealth {
@@ -173,7 +182,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
   whenCaughtUp(timeoutMs: number): Promise<boolean> {
     if (this.caughtUp) return Promise.resolve(true);
-    if (this.failure !== null || this.stopped) return Promise.resolve(false);
+    if (this.failure !== null || this.shuttingDown) return Promise.resolve(false);
     return new Promise((resolve) => {
       const settle = (caughtUp: boolean): void => {
         clearTimeout(timer);
@@ -393,7 +402,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
   /** Stops following and starts again from no checkpoint: drops what is left and projects every event. */
   private async projectAfresh(): Promise<void> {
-    await this.stop();
+    // Not stop(): requests waiting for the read models keep waiting for this catch-up.
+    await this.halt();
     await this.start().catch((error: unknown) => {
       this.failure = describe(error);
       this.logger.error(`Read models STOPPED: ${this.failure}`);

@@ -94,6 +94,8 @@ describe('bearer tokens', () => {
     ['a lone surrogate', 'kassir\ud800', /not well-formed Unicode/],
     ['a control character', 'kassir\u0000', /control character/],
     ['more than 200 characters', 'k'.repeat(201), /longer than 200 characters/],
+    ['invisible characters only', '\u200b\u0301', /no subject/],
+    ['201 emoji (characters, not UTF-16 units)', '😀'.repeat(201), /longer than 200 characters/],
   ])(
     'refuses a subject with %s (it is the id every event records, taken as signed)',
     (_case, sub, reason) => {
@@ -114,6 +116,9 @@ describe('bearer tokens', () => {
     expect(
       verifyToken(SECRET, handMade({ alg: 'HS256' }, { ...base, name: 'Я'.repeat(200) })).name,
     ).toHaveLength(200);
+    expect(verifyToken(SECRET, handMade({ alg: 'HS256' }, { ...base, sub: '😀'.repeat(200) })).id).toBe(
+      '😀'.repeat(200),
+    );
   });
 
   it.each([

@@ -141,6 +141,20 @@ describe('§1/§2 TicketCreated', () => {
     ).toBe('e\u0301te\u200b ok');
   });
 
+  it('§1 an optional field of invisible characters only is given, and refused (not silently dropped)', () => {
+    given()
+      .when(
+        createTicket({
+          pnr: '\u200b',
+          eTicketNumber: '\u0301',
+          nearestDepartureAt: '\u0000',
+          requester: { id: REQUESTER.id, name: '\u200b\u200b', validatorNumber: null },
+        }),
+        atCreation,
+      )
+      .thenInvalidInput(['eTicketNumber', 'nearestDepartureAt', 'pnr', 'requester.name']);
+  });
+
   it('§1 subject length counts characters, not UTF-16 units: 200 emoji fit, 201 do not', () => {
     const plane1 = '🛫'; // two UTF-16 units, one character
     expect(

@@ -203,6 +203,14 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       await agent.ok('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', {
         s: '\ud83d\ude00',
       });
+      // Items of a list variable are named after it.
+      const list = await agent.error(
+        'query($m: [String!]) { tickets(filter: { module: $m }) { totalCount } }',
+        {
+          m: ['BONUS', 'a\ud800'],
+        },
+      );
+      expect(list.extensions?.fields?.map((f: { path: string }) => f.path)).toEqual(['m.1']);
     });
 
     it('refuses a batch of operations in one request', async () => {
@@ -331,6 +339,11 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
         },
       );
       expect(exact.tickets.totalCount).toBe(1); // trailing zeros name the same millisecond
+      // Rounding up stops at the last millisecond of 9999 (the year 10000 would not compare as text).
+      const last = await agent.ok(
+        `{ tickets(filter: { createdFrom: "9999-12-31T23:59:59.9991Z", search: "#${number}" }) { totalCount } }`,
+      );
+      expect(last.tickets.totalCount).toBe(0);
     });
 
     it('refuses a retention audit as of a time whose window would start before the year 0000', async () => {

@@ -248,6 +248,14 @@ describe('embedded event store', () => {
     await expect(open()).rejects.toThrow(/events\.chk is damaged .* holds events/);
     fs.writeFileSync(checkpoint, Buffer.from('garbage'));
     await expect(open()).rejects.toThrow(/events\.chk is damaged/);
+    // Also when the log's very first record is damaged too: the checkpoint is named, and no
+    // truncation that would drop every event is suggested.
+    const log = fs.readFileSync(logFile());
+    log[16 + 30] ^= 0x01;
+    fs.writeFileSync(logFile(), log);
+    const refusal = await open().catch((error: Error) => error);
+    expect(String(refusal)).toMatch(/events\.chk is damaged/);
+    expect(String(refusal)).not.toMatch(/truncate/);
   });
 
   it('with its checkpoint file missing, opens a log that ends cleanly, and refuses to cut anything but zeros', async () => {

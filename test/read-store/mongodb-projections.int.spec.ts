@@ -119,12 +119,16 @@ describe('projections on the MongoDB read store', () => {
       emptied = await startMongoTestServer({ port: lossy.port });
       const ticketId = (before[TICKETS][0] as { _id: string })._id;
       const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
+      // Queries arriving meanwhile wait for the read models (they are not told "not ready" at once).
+      const waits: Promise<boolean>[] = [];
       for (let i = 0; i < 400; i++) {
+        waits.push(runner.whenCaughtUp(10_000));
         const health = runner.health();
         if (health.status === 'ok' && BigInt(health.checkpoint ?? '-1') >= commented.position) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       expect(runner.health()).toMatchObject({ status: 'ok' });
+      expect(await Promise.all(waits)).not.toContain(false);
       const after = await snapshot(target);
       expect(after[TICKETS]).toHaveLength(before[TICKETS].length);
       expect(after[COUPON_REQUESTS]).toHaveLength(before[COUPON_REQUESTS].length);

@@ -54,8 +54,12 @@ export class InputChecks {
     const range: Record<string, string> = {};
     // Stored instants are whole milliseconds: a bound given finer than that is rounded up, which keeps
     // both `>= from` and `< to` exact (`>= 03.2609` is `>= 03.261`).
-    const bound = (value: Date): Date =>
-      value instanceof TruncatedInstant ? new Date(value.getTime() + 1) : value;
+    const bound = (value: Date): Date => {
+      if (!(value instanceof TruncatedInstant)) return value;
+      const next = new Date(value.getTime() + 1);
+      // Not past the last millisecond of 9999: the year 10000 would not compare as text.
+      return next.getUTCFullYear() > 9999 ? value : next;
+    };
     if (from !== null && from !== undefined) range.$gte = this.instant(bound(from), paths[0]);
     if (to !== null && to !== undefined) range.$lt = this.instant(bound(to), paths[1]);
     return Object.keys(range).length === 0 ? {} : { [field]: range };

@@ -2,7 +2,7 @@
 import jwt, { type SignOptions } from 'jsonwebtoken';
 import { Unauthenticated } from '../../application/errors';
 import type { Principal } from '../../application/principal';
-import { isWellFormedText } from '../../domain/field-checks';
+import { characters, hasNothingVisible, isWellFormedText } from '../../domain/field-checks';
 import type { Role } from '../../domain/ticket.types';
 
 /** Roles a token may carry; SYSTEM is the engine's own and never comes from outside. */
@@ -31,9 +31,11 @@ export const MAX_CLAIM_LENGTH = 200;
  * than the domain keeps are refused in every text claim.
  */
 export function claimTextProblem(claim: 'sub' | 'name' | 'validatorNumber', value: string): string | null {
-  if (claim === 'sub' && value.trim() === '') return 'it has no subject (sub)';
+  if (claim === 'sub' && (value.trim() === '' || hasNothingVisible(value))) return 'it has no subject (sub)';
   if (claim === 'sub' && value.trim() !== value) return 'its subject (sub) has white space around it';
-  if (value.length > MAX_CLAIM_LENGTH) return `its ${claim} is longer than ${MAX_CLAIM_LENGTH} characters`;
+  if (characters(value) > MAX_CLAIM_LENGTH) {
+    return `its ${claim} is longer than ${MAX_CLAIM_LENGTH} characters`;
+  }
   if (!isWellFormedText(value)) return `its ${claim} is not well-formed Unicode (a lone surrogate)`;
   if (/\p{Cc}/u.test(value)) return `its ${claim} contains a control character`;
   return null;

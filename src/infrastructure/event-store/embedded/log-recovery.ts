@@ -146,7 +146,8 @@ export function recoverLog(fd: number, file: string, acknowledged: AcknowledgedE
         'refusing to cut off acknowledged events; restore the file from a backup',
     );
   }
-  if (acknowledged.state === 'damaged' && end > LOG_HEADER_BYTES) {
+  const cutBytes = end < size ? nonZeroEnd(fd, end, size) - end : 0;
+  if (acknowledged.state === 'damaged' && (end > LOG_HEADER_BYTES || cutBytes > 0)) {
     throw new Error(
       `${acknowledged.file} is damaged (it holds no checksummed end) and ${file} holds events: without ` +
         'it the store cannot tell whether acknowledged events at the end of the log were lost. Restore ' +
@@ -154,7 +155,6 @@ export function recoverLog(fd: number, file: string, acknowledged: AcknowledgedE
         'record kept, a damaged one refused rather than cut)',
     );
   }
-  const cutBytes = end < size ? nonZeroEnd(fd, end, size) - end : 0;
   if (cutBytes > 0 && acknowledged.state !== 'valid') {
     throw new Error(
       `${file} has ${cutBytes} bytes after its last whole record (at byte ${end}) that are not a clean ` +

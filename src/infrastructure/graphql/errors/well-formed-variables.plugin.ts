@@ -17,7 +17,7 @@ export function illFormedStrings(value: unknown, prefix: string, found: FieldErr
   if (typeof value === 'string') {
     if (!isWellFormedText(value)) found.push({ path: prefix, message: MESSAGE });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => illFormedStrings(item, `${prefix}.${i}`, found));
+    value.forEach((item, i) => illFormedStrings(item, prefix === '' ? String(i) : `${prefix}.${i}`, found));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       illFormedStrings(item, prefix === '' ? key : `${prefix}.${key}`, found);
@@ -35,7 +35,10 @@ export function wellFormedVariablesPlugin(): ApolloServerPlugin {
           for (const [name, value] of Object.entries(request.variables ?? {})) {
             // Paths relative to the variable, as for graphql-js's own variable errors (format-error.ts).
             for (const field of illFormedStrings(value, '')) {
-              fields.push({ path: field.path === '' ? name : field.path, message: field.message });
+              // A list variable's items are named after it (`ids.1`); an object's fields by themselves.
+              const path =
+                field.path === '' ? name : Array.isArray(value) ? `${name}.${field.path}` : field.path;
+              fields.push({ path, message: field.message });
             }
           }
           if (fields.length > 0) {
