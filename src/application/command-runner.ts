@@ -211,8 +211,14 @@ export class TicketCommandRunner {
     now: Date,
   ): DecideContext {
     if (allowed.length === 1) return this.contextFor(allowed[0], now);
+    // On their own ticket a caller acts first as its requester, wherever a requester may: an agent's
+    // reply there is the requester's reply (it moves an AWAITING_REQUESTER ticket on and restarts the
+    // auto-close clock, and is no first response). Elsewhere the strongest role goes first.
+    const own = allowed.find((actor) => actor.role === 'REQUESTER' && actor.id === state?.requester.id);
+    const order = own === undefined ? allowed : [own, ...allowed.filter((actor) => actor !== own)];
     let refusal: RuleViolated | undefined;
-    for (const actor of allowed) {
+    let strongestRefusal: RuleViolated | undefined;
+    for (const actor of order) {
       const context = this.contextFor(actor, now);
       try {
         decide(dryRunCommand(command), state, context);
@@ -221,9 +227,11 @@ export class TicketCommandRunner {
         if (error instanceof InvalidInput) return context;
         if (!(error instanceof RuleViolated)) throw error;
         refusal ??= error;
+        if (actor === allowed[0]) strongestRefusal = error;
       }
     }
-    throw refusal;
+    // When no role may, the strongest role's refusal is the answer.
+    throw strongestRefusal ?? refusal;
   }
 
   /**

@@ -192,14 +192,21 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
         (e) => `${e.type}:${(e.metadata as { actor: { role: string } }).actor.role}`,
       );
 
-    it('acts as an agent where an agent may, and as the requester where only the requester may', async () => {
+    it("acts as an agent on someone else's ticket, and on their own as its requester wherever a requester may", async () => {
+      const other = (await create(OTHER_REQUESTER_PRINCIPAL)).ticketId;
+      await bus.execute(new AddCommentCommand(both, { ticketId: other, body: 'Смотрим' }));
+      expect(await actorsOf(other)).toEqual(['TicketCreated:REQUESTER', 'CommentAdded:AGENT']);
+
       const { ticketId } = await create(REQUESTER_PRINCIPAL);
       await bus.execute(new AddCommentCommand(both, { ticketId, body: 'Уточняю' }));
+      // What only staff may do on it (an internal note) is done as an agent.
+      await bus.execute(new AddCommentCommand(both, { ticketId, body: 'Заметка', internal: true }));
       await bus.execute(
         new CloseTicketCommand(both, { ticketId, resolution: 'WITHDRAWN', commandId: 'withdraw-1' }),
       );
       expect(await actorsOf(ticketId)).toEqual([
         'TicketCreated:REQUESTER',
+        'CommentAdded:REQUESTER',
         'CommentAdded:AGENT',
         'TicketClosed:REQUESTER',
       ]);
@@ -207,8 +214,20 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
       const again = await bus.execute(
         new CloseTicketCommand(both, { ticketId, resolution: 'WITHDRAWN', commandId: 'withdraw-1' }),
       );
-      expect(again.version).toBe(2);
-      expect(await stream(ticketId)).toHaveLength(3);
+      expect(again.version).toBe(3);
+      expect(await stream(ticketId)).toHaveLength(4);
+    });
+
+    it('answering the desk on their own ticket moves it on from AWAITING_REQUESTER, and is no first response', async () => {
+      const { ticketId } = await create(REQUESTER_PRINCIPAL);
+      await bus.execute(new AddCommentCommand(both, { ticketId, body: 'Дополняю' }));
+      await bus.execute(new AssignTicketCommand(AGENT_PRINCIPAL, { ticketId, assigneeId: 'agent_1' }));
+      await bus.execute(
+        new AddCommentCommand(AGENT_PRINCIPAL, { ticketId, body: 'Пришлите PNR', requestsReply: true }),
+      );
+      const answered = await bus.execute(new AddCommentCommand(both, { ticketId, body: 'ABC123' }));
+      expect(answered.state.status).toBe('IN_PROGRESS');
+      expect(answered.state.firstRespondedAt).toBe(answered.state.comments[2].createdAt); // the agent's
     });
 
     it("is refused with the strongest role's rule where none of the roles may (someone else's ticket)", async () => {
