@@ -131,6 +131,36 @@ function withStatus(state: TicketState, status: TicketStatus, at: string): Ticke
  * the version counts events, so it equals the stream revision of the last one (creation → 0).
  */
 export function evolve(state: TicketState | null, event: TicketEvent, meta?: EvolveMeta | null): TicketState {
+  return apply(state, event, meta, false);
+}
+
+/**
+ * `evolve` for a fold that began at the stream's first event and keeps no earlier state: comments and
+ * coupon requests are appended to the lists the fold itself made, instead of copied into new ones.
+ * Copying made a fold quadratic in a ticket's comments (10,000 comments took 0.2 s to fold, 30,000
+ * took 5.6 s, the event loop blocked all along, on every command on that ticket).
+ */
+export function evolveFold(
+  state: TicketState | null,
+  event: TicketEvent,
+  meta?: EvolveMeta | null,
+): TicketState {
+  return apply(state, event, meta, true);
+}
+
+/** Appends in place when the fold owns the list, else makes a new one. */
+const appended = <T>(list: T[], item: T, inPlace: boolean): T[] => {
+  if (!inPlace) return [...list, item];
+  list.push(item);
+  return list;
+};
+
+function apply(
+  state: TicketState | null,
+  event: TicketEvent,
+  meta: EvolveMeta | null | undefined,
+  inPlace: boolean,
+): TicketState {
   if (event.type === 'TicketCreated') {
     if (state !== null) throw new Error(`TicketCreated on the existing ticket ${state.id}`);
     const d = event.data;
@@ -191,7 +221,7 @@ export function evolve(state: TicketState | null, event: TicketEvent, meta?: Evo
       const firstResponse = isStaff(actor) && !d.internal && s.firstRespondedAt === null;
       return {
         ...withStatus(s, statusAfterComment(s, actor, d.internal, d.requestsReply), at),
-        comments: [...s.comments, comment],
+        comments: appended(s.comments, comment, inPlace),
         commentCount: s.commentCount + 1,
         firstRespondedAt: firstResponse ? at : s.firstRespondedAt,
         lastRequesterCommentAt: byRequester ? at : s.lastRequesterCommentAt,
@@ -226,7 +256,7 @@ export function evolve(state: TicketState | null, event: TicketEvent, meta?: Evo
         requestedBy: asActor(actor, meta),
         registeredAt: occurredAt,
       };
-      return { ...s, couponRequests: [...s.couponRequests, recorded] };
+      return { ...s, couponRequests: appended(s.couponRequests, recorded, inPlace) };
     }
 
     default: {
@@ -259,13 +289,13 @@ export function statusAfterComment(
 /** Folds a stream's events; null when there are none. */
 export function fold(events: Iterable<TicketEvent>): TicketState | null {
   let state: TicketState | null = initialState;
-  for (const event of events) state = evolve(state, event);
+  for (const event of events) state = evolveFold(state, event);
   return state;
 }
 
 /** Folds events with their metadata, so comment authors and coupon requesters carry their names. */
 export function foldEntries(entries: Iterable<TicketEventEntry>): TicketState | null {
   let state: TicketState | null = initialState;
-  for (const entry of entries) state = evolve(state, entry.event, entry.meta);
+  for (const entry of entries) state = evolveFold(state, entry.event, entry.meta);
   return state;
 }

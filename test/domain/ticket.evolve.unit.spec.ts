@@ -116,6 +116,22 @@ describe('§1/§2/§7 the ticket folded from its events', () => {
     expect(fold(story)).toEqual(fold(story));
   });
 
+  it('§7 a fold appends to the lists it made itself, and comes out as the pure evolve would (long history)', () => {
+    const long = [ticketCreated()];
+    for (let i = 1; i <= 2_000; i++) {
+      long.push(commentAdded(i, i % 2 ? AGENT : REQUESTER, { id: `c${i}`, body: `Комментарий ${i}` }));
+    }
+    const pure = long.reduce<ReturnType<typeof evolve> | null>((state, event) => evolve(state, event), null);
+    const folded = fold(long);
+    expect(folded).toEqual(pure);
+    expect(folded?.comments).toHaveLength(2_000);
+    // The pure evolve still copies: a state given to it is never changed.
+    const before = fold(long.slice(0, 10));
+    const comments = before?.comments.length;
+    evolve(before, commentAdded(10, AGENT, { id: 'extra', body: 'Ещё' }));
+    expect(before?.comments).toHaveLength(comments as number);
+  });
+
   it('§2 a stream must start with TicketCreated, and only once', () => {
     expect(() => fold([commentAdded(1, AGENT)])).toThrow(/before TicketCreated/);
     expect(() => fold([ticketCreated(), ticketCreated()])).toThrow(/existing ticket/);

@@ -11,7 +11,7 @@
  * row's `registeredAt`) puts the request at or before `asOf`. With nothing listed, `eventCount`
  * therefore equals `retainedCount + expiredCount` at every instant, not only now.
  */
-import { evolve, type TicketState } from '../../domain/ticket';
+import { evolveFold, type TicketState } from '../../domain/ticket';
 import type { CouponStatusChangeRequestedData } from '../../domain/ticket.events';
 import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
 import { canonicalJson } from '../command-request';
@@ -45,7 +45,7 @@ async function expectedRow(
   }
   while (fold.next < fold.events.length && fold.events[fold.next].revision <= event.revision) {
     const { event: typed, meta } = toTicketEntry(fold.events[fold.next++]);
-    fold.state = evolve(fold.state, typed, meta);
+    fold.state = evolveFold(fold.state, typed, meta);
   }
   const data = event.data as CouponStatusChangeRequestedData;
   const request = fold.state?.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);

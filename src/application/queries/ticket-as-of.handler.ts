@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidInput } from '../../domain/domain.errors';
-import { evolve, type TicketState } from '../../domain/ticket';
+import { evolveFold, type TicketState } from '../../domain/ticket';
 import { ticketStreamName } from '../../domain/ticket.events';
 import { canUseAsOf } from '../access';
 import { Forbidden } from '../errors';
@@ -32,7 +32,7 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
       // A stream is in time order: the first event after `at` ends the state as it stood then.
       if (data.occurredAt === undefined || Date.parse(data.occurredAt) > at.getTime()) break;
       const { event: typed, meta } = toTicketEntry(event);
-      state = evolve(state, typed, meta);
+      state = evolveFold(state, typed, meta);
     }
     if (state === null) return null;
     return { ...ticketView(state, state.comments, principal, at), asOfRevision: state.version };
