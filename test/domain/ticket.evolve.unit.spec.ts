@@ -1,4 +1,5 @@
 import { evolve, fold, foldEntries, initialState } from '../../src/domain/ticket';
+import type { TicketEvent } from '../../src/domain/ticket.events';
 import {
   AGENT,
   REQUESTER,
@@ -117,7 +118,7 @@ describe('§1/§2/§7 the ticket folded from its events', () => {
   });
 
   it('§7 a fold appends to the lists it made itself, and comes out as the pure evolve would (long history)', () => {
-    const long = [ticketCreated()];
+    const long: TicketEvent[] = [ticketCreated()];
     for (let i = 1; i <= 2_000; i++) {
       long.push(commentAdded(i, i % 2 ? AGENT : REQUESTER, { id: `c${i}`, body: `Комментарий ${i}` }));
     }

@@ -15,6 +15,7 @@ import type {
   ReplaceGuard,
   ReplaceOne,
 } from '../../../application/ports/read-store.port';
+import { GROUP_CHUNK, groupInChunks, mergeableAccumulators } from './chunked-group';
 import { EmbeddedCollection } from './embedded-collection';
 
 /** Stages that build new objects and never change their input: they may run on the stored documents. */
@@ -54,7 +55,10 @@ export class EmbeddedReadStore implements ReadStore {
     return this.collections.get(collection)?.count(filter) ?? 0;
   }
 
-  /** A leading `$match` is answered through the indexes; the rest of the pipeline runs in mingo. */
+  /**
+   * A leading `$match` is answered through the indexes; the rest of the pipeline runs in mingo (a lone
+   * `$group` over many documents in chunks: chunked-group.ts).
+   */
   async aggregate(
     collection: string,
     pipeline: readonly PipelineStage[],
@@ -66,6 +70,12 @@ export class EmbeddedReadStore implements ReadStore {
     const docs = leadingMatch ? source.find(first.$match as Filter) : source.all();
     const stages = leadingMatch ? rest : [...pipeline];
     if (stages.length === 0) return docs;
+    // A lone $group over many documents (the statistics) is grouped in chunks that let other requests in.
+    if (stages.length === 1 && docs.length > GROUP_CHUNK && '$group' in stages[0]) {
+      const group = stages[0].$group as Record<string, unknown>;
+      const accumulators = mergeableAccumulators(group);
+      if (accumulators !== null) return groupInChunks(docs, group, accumulators);
+    }
     const readOnly = stages.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)));
     const processingMode = readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT;
     return new Aggregator(stages, { scriptEnabled: false, processingMode }).run(docs);
