@@ -213,6 +213,21 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(list.extensions?.fields?.map((f: { path: string }) => f.path)).toEqual(['m.1']);
     });
 
+    it('refuses automatic persisted queries (none of its clients use them; their cache grew with every hash)', async () => {
+      const response = await post(
+        JSON.stringify({
+          extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
+        }),
+      );
+      const body = (await response.json()) as {
+        errors: { extensions: { code: string; graphqlCode?: string } }[];
+      };
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        graphqlCode: 'PERSISTED_QUERY_NOT_SUPPORTED',
+      });
+    });
+
     it('refuses a batch of operations in one request', async () => {
       const response = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]));
       expect(response.status).toBe(400);

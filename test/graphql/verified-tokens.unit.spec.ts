@@ -1,6 +1,10 @@
 /** Remembered tokens: reused only until their expiry, only after a successful verification. */
 import { signToken } from '../../src/infrastructure/auth/jwt';
-import { expiryOf, VerifiedTokens } from '../../src/infrastructure/graphql/auth/verified-tokens';
+import {
+  expiryOf,
+  MAX_REMEMBERED_TOKEN_LENGTH,
+  VerifiedTokens,
+} from '../../src/infrastructure/graphql/auth/verified-tokens';
 
 const principal = { id: 'agent_1', name: null, roles: ['AGENT' as const], validatorNumber: null };
 
@@ -21,6 +25,15 @@ describe('VerifiedTokens', () => {
     tokens.remember('t', principal, null);
     expect(tokens.get('t')).toBeUndefined();
     expect(tokens.get('other')).toBeUndefined();
+  });
+
+  it('does not remember a long token (padded with large claims), which would make the cache large', () => {
+    const tokens = new VerifiedTokens(() => 1_000);
+    const long = `t${'x'.repeat(MAX_REMEMBERED_TOKEN_LENGTH)}`;
+    tokens.remember(long, principal, 2_000);
+    expect(tokens.get(long)).toBeUndefined();
+    tokens.remember('short', principal, 2_000);
+    expect(tokens.get('short')).toBe(principal);
   });
 
   it("reads a signed token's exp claim in milliseconds", () => {

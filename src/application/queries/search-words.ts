@@ -57,7 +57,8 @@ const NOT_WORD = 2;
 const SPACELESS = 3;
 /** The class of each BMP code unit, learnt from WORD_CHARACTER on first sight (0: not yet known). */
 const bmpClass = new Uint8Array(0x10000);
-const astralClass = new Map<number, number>();
+/** The same for code points past the BMP (U+10000–U+10FFFF): a fixed 1 MB, whatever texts arrive. */
+const astralClass = new Uint8Array(0x100000);
 /** Words are deduplicated by scanning the list up to this many, by a Set beyond. */
 const SCAN_LIMIT = 32;
 
@@ -121,11 +122,11 @@ function wordsOf(normal: string, plainOnly: boolean, forQuery: boolean): string[
     if (i < normal.length) {
       const unit = normal.charCodeAt(i);
       if (unit >= 0xd800 && unit <= 0xdfff && plainOnly) return null;
-      if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < normal.length) {
-        const codePoint = normal.codePointAt(i)!;
-        width = codePoint > 0xffff ? 2 : 1;
-        kind = astralClass.get(codePoint) ?? 0;
-        if (kind === 0) astralClass.set(codePoint, (kind = classify(codePoint)));
+      const codePoint = unit >= 0xd800 && unit <= 0xdbff ? normal.codePointAt(i)! : unit;
+      if (codePoint > 0xffff) {
+        width = 2;
+        kind = astralClass[codePoint - 0x10000];
+        if (kind === 0) astralClass[codePoint - 0x10000] = kind = classify(codePoint);
       } else {
         kind = bmpClass[unit];
         if (kind === 0) bmpClass[unit] = kind = classify(unit);

@@ -13,6 +13,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { API_OPTIONS, type ApiOptions } from './api-options';
 import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
+import { BoundedDocumentStore } from './bounded-document-store';
 import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
 import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
 import { noSubscriptionsRule } from './limits/no-subscriptions.rule';
@@ -63,6 +64,11 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
       wellFormedVariablesPlugin(),
       mergeInputErrorsPlugin(),
     ],
+    // Parsed queries kept for reuse, bounded by count (bounded-document-store.ts); and no automatic
+    // persisted queries: no client here uses them, and Apollo's cache of them grew with every hash sent
+    // (160,000 registrations took 36 MB, unbounded in practice).
+    documentStore: new BoundedDocumentStore(),
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     context: requestContextFactory(options.jwtSecret),
     formatError,

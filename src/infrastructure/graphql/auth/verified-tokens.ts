@@ -2,6 +2,11 @@ import type { Principal } from '../../../application/principal';
 
 /** How many verified tokens are remembered; past it the memory starts over (clients reuse a handful each). */
 const CAPACITY = 10_000;
+/**
+ * Longer tokens are verified every time rather than remembered: a token is the key, and tokens padded
+ * with large claims (up to the 16 KB header limit) made the full cache hold about 200 MB.
+ */
+export const MAX_REMEMBERED_TOKEN_LENGTH = 2_048;
 
 /**
  * Remembers tokens already verified, with their expiry, so a client's repeated requests skip the
@@ -23,9 +28,9 @@ export class VerifiedTokens {
     return entry.principal;
   }
 
-  /** Remembers a verified token until `expiresAtMs` (tokens without `exp` are not remembered). */
+  /** Remembers a verified token until `expiresAtMs` (tokens without `exp`, or long ones, are not remembered). */
   remember(token: string, principal: Principal, expiresAtMs: number | null): void {
-    if (expiresAtMs === null) return;
+    if (expiresAtMs === null || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return;
     if (this.entries.size >= CAPACITY) this.entries.clear();
     this.entries.set(token, { principal, expiresAtMs });
   }
