@@ -6,6 +6,7 @@
 import { describeAccessRules } from './access-rules.suite';
 import { describeAuthAndEdge } from './auth-and-edge.suite';
 import { describeCouponRequests } from './coupon-requests.suite';
+import { describeInputErrors } from './input-errors.suite';
 import { describeRestart } from './restart.suite';
 import { describeTicketLifecycle } from './ticket-lifecycle.suite';
 import { describeTicketQueries } from './ticket-queries.suite';
@@ -16,6 +17,7 @@ export type BootEnv = () => Promise<Record<string, string>>;
 export function describeGraphqlApi(name: string, bootEnv: BootEnv): void {
   describe(`GraphQL API (${name})`, () => {
     describeAuthAndEdge(bootEnv);
+    describeInputErrors(bootEnv);
     describeTicketLifecycle(bootEnv);
     describeTicketQueries(bootEnv);
     describeAccessRules(bootEnv);
