@@ -30,7 +30,23 @@ const MAY_CHANGE_NOTHING: ReadonlySet<TicketCommand['kind']> = new Set(['AssignT
 
 export const mayChangeNothing = (kind: TicketCommand['kind']): boolean => MAY_CHANGE_NOTHING.has(kind);
 
+/** Tickets whose records are kept in memory (the least recently asked about is forgotten first). */
+const TICKETS_REMEMBERED = 1_000;
+
+/** A ticket's records read so far: the next revision to read, and the latest record of each commandId. */
+interface KnownRecords {
+  next: number;
+  byCommandId: Map<string, UnchangedCommand>;
+}
+
 export class UnchangedCommands {
+  /**
+   * Records already read, per ticket: each lookup reads only the records added since (by this process
+   * or another). Reading the whole stream each time made every assign with a `commandId` slower with
+   * each no-op remembered (10,000 on one ticket: ~15 ms more per command).
+   */
+  private readonly known = new Map<string, KnownRecords>();
+
   constructor(
     private readonly store: EventStore,
     private readonly ids: Ids,
@@ -38,14 +54,23 @@ export class UnchangedCommands {
 
   /** The record of `commandId` on this ticket, if it changed nothing when it ran. */
   async find(ticketId: string, commandId: string): Promise<UnchangedCommand | null> {
-    const records = await this.store.readStream(unchangedCommandsStream(ticketId));
-    for (let i = records.length - 1; i >= 0; i--) {
-      const data = records[i].data as Partial<UnchangedCommand> | null;
-      if (data?.commandId === commandId && typeof data.version === 'number') {
-        return { commandId, fingerprint: data.fingerprint ?? null, version: data.version };
+    const known = this.known.get(ticketId) ?? { next: 0, byCommandId: new Map<string, UnchangedCommand>() };
+    const added = await this.store.readStream(unchangedCommandsStream(ticketId), {
+      fromRevision: known.next,
+    });
+    for (const record of added) {
+      const data = record.data as Partial<UnchangedCommand> | null;
+      if (typeof data?.commandId === 'string' && typeof data.version === 'number') {
+        const { commandId: id, fingerprint = null, version } = data;
+        known.byCommandId.set(id, { commandId: id, fingerprint, version });
       }
+      known.next = record.revision + 1;
     }
-    return null;
+    // Most recently asked about last: the first entry is the one to forget.
+    this.known.delete(ticketId);
+    this.known.set(ticketId, known);
+    if (this.known.size > TICKETS_REMEMBERED) this.known.delete(this.known.keys().next().value as string);
+    return known.byCommandId.get(commandId) ?? null;
   }
 
   /** Remembers that `commandId` ran and changed nothing at `version` (durably, before it is answered). */

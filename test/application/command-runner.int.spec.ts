@@ -238,6 +238,40 @@ describe('TicketCommandRunner on the embedded event store', () => {
     expect(await stream()).toHaveLength(3);
   });
 
+  it('reads remembered no-ops incrementally: each record once, also those another process adds later', async () => {
+    await created();
+    let recordsRead = 0;
+    const counting = new InterleavingStore(temp.store, 0, async () => undefined);
+    counting.readStream = async (...args) => {
+      const records = await temp.store.readStream(...args);
+      if (args[0].startsWith('unchanged-commands-')) recordsRead += records.length;
+      return records;
+    };
+    const here = newRunner(counting);
+    const elsewhere = newRunner(temp.store);
+    const assign = { kind: 'AssignTicket' as const, assigneeId: 'agent_1', line: 'FIRST' as const };
+    await here.run({ ticketId, actor: AGENT, command: assign });
+    for (let i = 0; i < 20; i++) {
+      await here.run({ ticketId, actor: AGENT, commandId: `again-${i}`, command: assign });
+    }
+    // 20 lookups over a stream growing to 19 records read each record once, not 0 + 1 + … + 19.
+    expect(recordsRead).toBe(19);
+    // Another process remembers one more; this one finds it when that commandId is retried here.
+    await elsewhere.run({ ticketId, actor: AGENT, commandId: 'from-elsewhere', command: assign });
+    await elsewhere.run({
+      ticketId,
+      actor: { id: 'sup_1', name: 'Светлана', role: 'SUPERVISOR' },
+      command: { ...assign, assigneeId: 'agent_2' },
+    });
+    const retry = await here.run({ ticketId, actor: AGENT, commandId: 'from-elsewhere', command: assign });
+    expect(retry).toMatchObject({ repeated: true, version: 1 });
+    expect((await stream()).map((e) => e.type)).toEqual([
+      'TicketCreated',
+      'TicketAssigned',
+      'TicketAssigned',
+    ]);
+  });
+
   it('refuses a commandId already used for a different command or by another actor, appending nothing', async () => {
     await created();
     await runner.run({ ticketId, actor: AGENT, commandId: 'c-1', command: comment('once') });
