@@ -111,7 +111,12 @@ export class TicketCommandRunner {
       const allowed = authorizedActors(request, state);
       if (requestErrors.length > 0) {
         const now = decisionTime(request.now ?? this.clock.now(), state);
-        refuse(requestErrors, request.command, state, this.contextFor(allowed[0], now));
+        refuse(
+          requestErrors,
+          request.command,
+          state,
+          this.refusalContext(allowed, request.command, state, now),
+        );
       }
 
       const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
@@ -204,6 +209,24 @@ export class TicketCommandRunner {
    * when there are several), or the refusal of the first when none may. An invalid input is no refusal
    * of the role: deciding in that role reports it.
    */
+  /**
+   * The context a refused request's fields are checked in beside the domain's: the role that would act
+   * (so the domain's findings are that role's), or the strongest when none may.
+   */
+  private refusalContext(
+    allowed: readonly Actor[],
+    command: TicketCommand | NumberedCommand,
+    state: TicketState | null,
+    now: Date,
+  ): DecideContext {
+    try {
+      return this.actingContext(allowed, command, state, now);
+    } catch (error) {
+      if (!(error instanceof RuleViolated)) throw error;
+      return this.contextFor(allowed[0], now);
+    }
+  }
+
   private actingContext(
     allowed: readonly Actor[],
     command: TicketCommand | NumberedCommand,
@@ -213,8 +236,12 @@ export class TicketCommandRunner {
     if (allowed.length === 1) return this.contextFor(allowed[0], now);
     // On their own ticket a caller acts first as its requester, wherever a requester may: an agent's
     // reply there is the requester's reply (it moves an AWAITING_REQUESTER ticket on and restarts the
-    // auto-close clock, and is no first response). Elsewhere the strongest role goes first.
-    const own = allowed.find((actor) => actor.role === 'REQUESTER' && actor.id === state?.requester.id);
+    // auto-close clock, and is no first response). Not when they are also its assignee: then they
+    // work it (their reply takes it into work). Elsewhere the strongest role goes first.
+    const own =
+      state === null || state.assignee?.id === allowed[0].id
+        ? undefined
+        : allowed.find((actor) => actor.role === 'REQUESTER' && actor.id === state.requester.id);
     const order = own === undefined ? allowed : [own, ...allowed.filter((actor) => actor !== own)];
     let refusal: RuleViolated | undefined;
     let strongestRefusal: RuleViolated | undefined;

@@ -136,6 +136,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
         await this.store.ensureIndexes(collection, indexes);
       }
     }
+    // Stopped while it was getting ready (a shutdown during a re-projection): nothing to follow.
+    if (this.shuttingDown || this.loop) return;
     const subscription = this.events.subscribeToAll({
       fromPosition: this.position ?? 'start',
       filter: READ_MODEL_FILTER,
@@ -404,6 +406,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private async projectAfresh(): Promise<void> {
     // Not stop(): requests waiting for the read models keep waiting for this catch-up.
     await this.halt();
+    if (this.shuttingDown) return; // stopped meanwhile: not started again
     await this.start().catch((error: unknown) => {
       this.failure = describe(error);
       this.logger.error(`Read models STOPPED: ${this.failure}`);

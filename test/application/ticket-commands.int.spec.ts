@@ -20,7 +20,7 @@ import { IDS, uuidIds } from '../../src/application/ports/ids.port';
 import { TICKET_POLICY } from '../../src/application/ports/ticket-policy.port';
 import type { Principal } from '../../src/application/principal';
 import type { CommandResult } from '../../src/application/views';
-import { RuleViolated } from '../../src/domain/domain.errors';
+import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import { ticketStreamName } from '../../src/domain/ticket.events';
 import {
@@ -228,6 +228,38 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
       const answered = await bus.execute(new AddCommentCommand(both, { ticketId, body: 'ABC123' }));
       expect(answered.state.status).toBe('IN_PROGRESS');
       expect(answered.state.firstRespondedAt).toBe(answered.state.comments[2].createdAt); // the agent's
+    });
+
+    it('as the assignee of their own ticket, works it: a public reply takes it into work', async () => {
+      const { ticketId } = await create(REQUESTER_PRINCIPAL);
+      await bus.execute(new AssignTicketCommand(both, { ticketId, assigneeId: both.id }));
+      const replied = await bus.execute(new AddCommentCommand(both, { ticketId, body: 'Беру в работу' }));
+      expect(replied.state.status).toBe('IN_PROGRESS');
+      expect(replied.state.firstRespondedAt).not.toBeNull();
+      expect(await actorsOf(ticketId)).toEqual([
+        'TicketCreated:REQUESTER',
+        'TicketAssigned:AGENT',
+        'CommentAdded:AGENT',
+      ]);
+    });
+
+    it("lists the edge's findings beside those of the role that would act (the requester, on their own ticket)", async () => {
+      const { ticketId } = await create(REQUESTER_PRINCIPAL);
+      await bus.execute(new AssignTicketCommand(AGENT_PRINCIPAL, { ticketId, assigneeId: 'agent_1' }));
+      await bus.execute(new ProposeSolutionCommand(AGENT_PRINCIPAL, { ticketId, solution: 'Начислили' }));
+      const refused = await bus
+        .execute(
+          new ReopenTicketCommand(both, {
+            ticketId,
+            reason: 'р'.repeat(20_001),
+            edgeFindings: [{ path: 'reason', message: 'must be shorter than or equal to 20000 characters' }],
+          }),
+        )
+        .catch((error: unknown) => error);
+      // The requester's decision is what finds the reason too long (an agent may not reopen it at all).
+      expect((refused as InvalidInput).fields).toEqual([
+        { path: 'reason', message: expect.stringMatching(/at most 10000 characters \(20001 given\)/) },
+      ]);
     });
 
     it("is refused with the strongest role's rule where none of the roles may (someone else's ticket)", async () => {

@@ -29,7 +29,7 @@ export class InputValidationPipe implements PipeTransform {
     // Not when the ticket itself is unusable: without a valid ticketId there is nothing to check against.
     if (metadata.data === 'input' && !fields.some((field) => field.path === 'ticketId')) {
       const found = fields.filter((field) => !CHECKED_WITH_THE_COMMAND.has(field.path));
-      Object.defineProperty(value, 'edgeFindings', { value: found, enumerable: false });
+      Object.defineProperty(value, 'edgeFindings', { value: found, enumerable: false, configurable: true });
       return value;
     }
     throw new InvalidInput(fields);

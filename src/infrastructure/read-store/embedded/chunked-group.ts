@@ -4,7 +4,8 @@
  * When every accumulator is `$sum` or `$avg` (what the app's statistics use), the documents are grouped
  * in chunks, yielding between them, and the chunks' partial results merged: sums add up, and an average
  * is the sum of its numeric values over their count (MongoDB's `$avg` ignores other values too, and is
- * null when there are none). Other `$group` shapes run in one pass, as before.
+ * null when there are none). Sums of fractions may differ from one pass in their last bits (the
+ * additions happen in another order, as they may in MongoDB). Other `$group` shapes run in one pass.
  */
 import { Aggregator, ProcessingMode } from 'mingo';
 import type { ReadDocument } from '../../../application/ports/read-store.port';
@@ -53,7 +54,7 @@ export async function groupInChunks(
   for (let start = 0; start < docs.length; start += GROUP_CHUNK) {
     if (start > 0) await yieldTurn();
     for (const row of stage.run(docs.slice(start, start + GROUP_CHUNK))) {
-      const key = JSON.stringify(row._id ?? null);
+      const key = groupKey(row._id ?? null);
       let entry = merged.get(key);
       if (!entry) merged.set(key, (entry = { id: row._id ?? null, totals: {} }));
       for (const [field, value] of Object.entries(row)) {
@@ -73,4 +74,22 @@ export async function groupInChunks(
     }
     return row;
   });
+}
+
+/**
+ * A key telling group ids apart as `$group` does: by type and value (a date is not its ISO text, and
+ * NaN is not null), fields in their order.
+ */
+export function groupKey(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (typeof value === 'number') return `n${String(value)}`;
+  if (typeof value === 'string') return `s${JSON.stringify(value)}`;
+  if (typeof value === 'boolean') return `b${String(value)}`;
+  if (Array.isArray(value)) return `[${value.map(groupKey).join(',')}]`;
+  if (typeof value === 'object') {
+    const fields = Object.entries(value as Record<string, unknown>);
+    return `{${fields.map(([field, item]) => `${JSON.stringify(field)}:${groupKey(item)}`).join(',')}}`;
+  }
+  return `?${String(value)}`;
 }
