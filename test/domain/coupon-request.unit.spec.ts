@@ -138,24 +138,37 @@ describe('§3 required fields, every one reported at once', () => {
       .thenInvalidInput([...COMMON_PATHS, 'scenario', 'fromStatus', 'toStatus']);
   });
 
-  it('§3 blank texts and empty nested objects count as missing; middleName may be empty', () => {
+  it.each([
+    [
+      'blank texts and empty nested objects',
+      { pnr: ' ', eTicketNumber: '', passengerName: '  ', description: '   ' },
+      { lastName: '', firstName: ' ' },
+      {},
+    ],
+    [
+      'texts of invisible characters only (zero-width spaces, direction marks, lone accents)',
+      { pnr: '\u200b', eTicketNumber: '\u2060', passengerName: '\u200b\u200b', description: '\u202e\u202e' },
+      { lastName: '\u200b', firstName: '\u0301' },
+      { name: '\u200c', validatorNumber: '\u200d', address: '\u00a0', contacts: '\ufeff' },
+    ],
+  ])('§3 %s count as missing', (_case, texts, agent, agency) => {
     given(created)
       .when(
         requestCoupon({
           scenario: 'UNAVAILABLE_REFUND',
           fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
           toStatus: 'OPEN_FOR_USE',
-          pnr: ' ',
-          eTicketNumber: '',
           couponNumbers: [],
-          passengerName: '  ',
-          description: '   ',
-          agent: { lastName: '', firstName: ' ', middleName: '', referenceNumber: null },
-          agency: {},
+          ...texts,
+          agent: { ...agent, middleName: '', referenceNumber: null },
+          agency,
         }),
         asRequester,
       )
       .thenInvalidInput(COMMON_PATHS);
+  });
+
+  it('§3 middleName may be empty', () => {
     expect(
       accept(
         couponForm({
@@ -163,26 +176,6 @@ describe('§3 required fields, every one reported at once', () => {
         }),
       ).agent.middleName,
     ).toBeNull();
-  });
-
-  it('§3 texts of invisible characters only (zero-width spaces, direction marks) count as missing', () => {
-    given(created)
-      .when(
-        requestCoupon({
-          scenario: 'UNAVAILABLE_REFUND',
-          fromStatus: 'UNAVAILABLE_EXCHANGE_ONLY',
-          toStatus: 'OPEN_FOR_USE',
-          pnr: '\u200b',
-          eTicketNumber: '\u2060',
-          couponNumbers: [],
-          passengerName: '\u200b\u200b',
-          description: '\u202e\u202e',
-          agent: { lastName: '\u200b', firstName: '\u0301', middleName: '', referenceNumber: null },
-          agency: { name: '\u200c', validatorNumber: '\u200d', address: '\u00a0', contacts: '\ufeff' },
-        }),
-        asRequester,
-      )
-      .thenInvalidInput(COMMON_PATHS);
   });
 
   it('§3 DOWNGRADE_FARE_DIFFERENCE also requires mcoNumber and fareClasses.from/to', () => {

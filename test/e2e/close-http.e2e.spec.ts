@@ -1,9 +1,11 @@
 /**
- * Stopping the HTTP side (closeHttp, what SIGTERM runs first): a request that never finishes arriving
- * does not hold the stop past its deadline.
+ * Stopping the HTTP side (closeHttp, what SIGTERM runs first): a request arriving on a kept-alive
+ * connection as the stop begins is answered, and one that never finishes arriving does not hold the stop
+ * past its deadline.
  */
 import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/infrastructure/config/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeHttp, createApp, listen } from '../../src/infrastructure/http/create-app';
 import { makeDataDir, removeDataDir, TEST_JWT_SECRET } from './support/test-app';
 
@@ -18,14 +20,20 @@ describe('closing the HTTP side', () => {
   const dataDir = makeDataDir();
   afterAll(() => removeDataDir(dataDir));
 
-  it('answers a request arriving on a kept-alive connection just after the stop began, with Connection: close', async () => {
+  /** The app listening on a free port, and a raw client connection to it. */
+  async function appAndConnection(): Promise<{ app: NestFastifyApplication; socket: Socket }> {
     const loaded = loadConfig({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const app = await createApp(loaded.config, { logger: ['fatal'] });
+    const url = new URL(await listen(app, '127.0.0.1', 0));
+    const socket = connect(Number(url.port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { app, socket };
+  }
+
+  it('answers a request arriving on a kept-alive connection just after the stop began, with Connection: close', async () => {
+    const { app, socket } = await appAndConnection();
     try {
-      const url = new URL(await listen(app, '127.0.0.1', 0));
-      const socket = connect(Number(url.port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       const request = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
       const first = new Promise<string>((resolve) =>
         socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
@@ -48,14 +56,9 @@ describe('closing the HTTP side', () => {
   });
 
   it('closes a connection whose request is still arriving once the deadline passes', async () => {
-    const loaded = loadConfig({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_JWT_SECRET });
-    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-    const app = await createApp(loaded.config, { logger: ['fatal'] });
+    const { app, socket } = await appAndConnection();
     try {
-      const url = new URL(await listen(app, '127.0.0.1', 0));
       // A client that announces a body and never sends it (a stuck upload).
-      const socket = connect(Number(url.port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       socket.write(
         'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
       );
