@@ -205,28 +205,10 @@ export class TicketCommandRunner {
   }
 
   /**
-   * The context to decide in: the first of the allowed roles that may do the command (found by dry runs
-   * when there are several), or the refusal of the first when none may. An invalid input is no refusal
-   * of the role: deciding in that role reports it.
+   * The context to decide in: the first of the allowed roles (strongest first; the requester first on
+   * their own ticket) that may do the command, found by dry runs when there are several; the strongest
+   * role's refusal when none may. An invalid input is no refusal of the role: deciding in it reports it.
    */
-  /**
-   * The context a refused request's fields are checked in beside the domain's: the role that would act
-   * (so the domain's findings are that role's), or the strongest when none may.
-   */
-  private refusalContext(
-    allowed: readonly Actor[],
-    command: TicketCommand | NumberedCommand,
-    state: TicketState | null,
-    now: Date,
-  ): DecideContext {
-    try {
-      return this.actingContext(allowed, command, state, now);
-    } catch (error) {
-      if (!(error instanceof RuleViolated)) throw error;
-      return this.contextFor(allowed[0], now);
-    }
-  }
-
   private actingContext(
     allowed: readonly Actor[],
     command: TicketCommand | NumberedCommand,
@@ -259,6 +241,24 @@ export class TicketCommandRunner {
     }
     // When no role may, the strongest role's refusal is the answer.
     throw strongestRefusal ?? refusal;
+  }
+
+  /**
+   * The context a refused request's fields are checked in beside the domain's: the role that would act
+   * (so the domain's findings are that role's), or the strongest when none may.
+   */
+  private refusalContext(
+    allowed: readonly Actor[],
+    command: TicketCommand | NumberedCommand,
+    state: TicketState | null,
+    now: Date,
+  ): DecideContext {
+    try {
+      return this.actingContext(allowed, command, state, now);
+    } catch (error) {
+      if (!(error instanceof RuleViolated)) throw error;
+      return this.contextFor(allowed[0], now);
+    }
   }
 
   /**
