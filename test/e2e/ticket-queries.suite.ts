@@ -215,6 +215,63 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(history[5]).toMatchObject({ resolution: 'WITHDRAWN', reason: 'Sorted out myself' });
     });
 
+    it('pages a long history by revision, and serves only the latest comments when asked', async () => {
+      // A requester of its own, so the other tests' counts of the usual requester's tickets stay as they are.
+      const owner = agent.as(tokenFor({ ...who.requester, sub: `${who.requester.sub}-long` }));
+      const id = (await owner.ok(CREATE_TICKET, { input: milesTicket('Long correspondence') })).createTicket
+        .ticket.id as string;
+      for (let i = 1; i <= 6; i++) {
+        await agent.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }', {
+          i: { ticketId: id, body: `Reply ${i}`, internal: i === 2 },
+        });
+      }
+      const page = async (caller: typeof agent, fromRevision: number | null, limit: number | null) =>
+        (
+          (
+            await caller.ok(
+              'query($id: ID, $f: Int, $l: Int) { ticket(id: $id) { history(fromRevision: $f, limit: $l) { revision } } }',
+              { id, f: fromRevision, l: limit },
+            )
+          ).ticket.history as { revision: number }[]
+        ).map((e) => e.revision);
+      expect(await page(agent, null, null)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(await page(agent, 0, 3)).toEqual([0, 1, 2]);
+      expect(await page(agent, 3, 3)).toEqual([3, 4, 5]);
+      expect(await page(agent, 6, 3)).toEqual([6]);
+      expect(await page(agent, 7, 3)).toEqual([]);
+      // A requester's page leaves out the internal comment it holds (revision 2).
+      expect(await page(owner, 1, 3)).toEqual([1, 3]);
+      const refused = await agent.error(
+        'query($id: ID) { ticket(id: $id) { history(fromRevision: -1, limit: 5000) { revision } } }',
+        { id },
+      );
+      expect(refused.extensions?.fields?.map((f: { path: string }) => f.path).sort()).toEqual([
+        'fromRevision',
+        'limit',
+      ]);
+
+      const latest = await agent.ok(
+        'query($id: ID) { ticket(id: $id) { commentCount comments(last: 2) { body } } }',
+        {
+          id,
+        },
+      );
+      expect(latest.ticket).toEqual({
+        commentCount: 6,
+        comments: [{ body: 'Reply 5' }, { body: 'Reply 6' }],
+      });
+      const own = await owner.ok('query($id: ID) { ticket(id: $id) { comments(last: 5) { body } } }', {
+        id,
+      });
+      expect((own.ticket.comments as { body: string }[]).map((c) => c.body)).toEqual([
+        'Reply 1',
+        'Reply 3',
+        'Reply 4',
+        'Reply 5',
+        'Reply 6',
+      ]);
+    });
+
     it('folds a ticket as of an instant', async () => {
       const id = tickets[1].id;
       await agent.ok('mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {

@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { CommentAddedData, TicketCreatedData, TicketEventMetadata } from '../../domain/ticket.events';
 import { ticketStreamName } from '../../domain/ticket.events';
 import type { EventActor } from '../../domain/ticket.types';
+import { type FieldError, InvalidInput } from '../../domain/domain.errors';
 import { canReadHistory, canSeeInternalComments } from '../access';
 import { Forbidden } from '../errors';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../ports/event-store.port';
@@ -17,13 +18,30 @@ import { TicketHistoryQuery } from './ticket-queries';
 export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, HistoryEventView[]> {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async execute({ principal, ticketId, upToRevision }: TicketHistoryQuery): Promise<HistoryEventView[]> {
-    const stream = await this.events.readStream(
-      ticketStreamName(ticketId),
-      upToRevision === undefined ? {} : { maxCount: upToRevision + 1 },
-    );
-    const created = stream.find((event) => event.type === 'TicketCreated');
-    const requester = created ? (created.data as TicketCreatedData).requester : { id: '' };
+  async execute({
+    principal,
+    ticketId,
+    upToRevision,
+    page,
+  }: TicketHistoryQuery): Promise<HistoryEventView[]> {
+    const { fromRevision, limit } = checkedPage(page);
+    const end = upToRevision === undefined ? Infinity : upToRevision + 1;
+    const count = Math.min(limit ?? Infinity, end - fromRevision);
+    const streamId = ticketStreamName(ticketId);
+    const stream =
+      count <= 0
+        ? []
+        : await this.events.readStream(streamId, {
+            fromRevision,
+            ...(Number.isFinite(count) ? { maxCount: count } : {}),
+          });
+    // Who may read it is decided by the ticket's creation, also when the page starts after it.
+    const created =
+      fromRevision === 0 && stream.length > 0
+        ? stream[0]
+        : (await this.events.readStream(streamId, { maxCount: 1 }))[0];
+    const requester =
+      created?.type === 'TicketCreated' ? (created.data as TicketCreatedData).requester : { id: '' };
     if (!canReadHistory(principal, { requester })) {
       throw new Forbidden('This caller may not read the history of this ticket');
     }
@@ -32,6 +50,23 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
       .filter((event) => seesInternal || !isInternalComment(event))
       .map((event) => historyEvent(event));
   }
+}
+
+/** The longest page of history one request may ask for. */
+export const MAX_HISTORY_PAGE = 1_000;
+
+function checkedPage(page: TicketHistoryQuery['page']): { fromRevision: number; limit: number | null } {
+  const fields: FieldError[] = [];
+  const fromRevision = page.fromRevision ?? 0;
+  const limit = page.limit ?? null;
+  if (!Number.isInteger(fromRevision) || fromRevision < 0) {
+    fields.push({ path: 'fromRevision', message: 'must be a revision: an integer from 0' });
+  }
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE)) {
+    fields.push({ path: 'limit', message: `must be an integer from 1 to ${MAX_HISTORY_PAGE}` });
+  }
+  if (fields.length > 0) throw new InvalidInput(fields);
+  return { fromRevision, limit };
 }
 
 const isInternalComment = (event: RecordedEvent): boolean =>

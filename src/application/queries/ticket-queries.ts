@@ -47,6 +47,8 @@ export class TicketHistoryQuery extends Query<HistoryEventView[]> {
     readonly ticketId: string,
     /** The last revision to show (a past state's history ends where the state does); all when absent. */
     readonly upToRevision?: number,
+    /** A page of it: from this revision on (default 0), at most `limit` events of the stream (default all). */
+    readonly page: { fromRevision?: number | null; limit?: number | null } = {},
   ) {
     super();
   }

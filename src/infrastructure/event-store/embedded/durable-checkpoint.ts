@@ -19,9 +19,9 @@ export type CheckpointState = 'valid' | 'absent' | 'damaged';
  * After every group commit the new end is written into the file (one 12-byte write, no sync), so a
  * process that is killed leaves it at its last batch: only what was never acknowledged can be cut
  * after that. The file is synced about once a second (and on close), so after a power loss it is at
- * most that old. (Synced only once a second, it was still at the log's header after a `kill -9` three
- * thousand acknowledged events in, and one flipped bit early in the log then cut all of them off as a
- * "torn tail".)
+ * most that old. (When it was written only once a second, it was still at the log's header after a
+ * `kill -9` three thousand acknowledged events in, and one flipped bit early in the log then cut all of
+ * them off as a "torn tail".)
  */
 export class DurableCheckpoint {
   /** The end last written into the file. */

@@ -1,13 +1,15 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { InvalidInput } from '../../../domain/domain.errors';
 import type { Principal } from '../../../application/principal';
+import { MAX_HISTORY_PAGE } from '../../../application/queries/ticket-history.handler';
 import { TicketHistoryQuery } from '../../../application/queries/ticket-queries';
-import type { HistoryEventView, TicketView } from '../../../application/views';
+import type { CommentView, HistoryEventView, TicketView } from '../../../application/views';
 import { TicketEventType } from '../types/ticket-event.types';
-import { TicketType } from '../types/ticket.types';
+import { CommentType, TicketType } from '../types/ticket.types';
 import { type HistoryEventModel, toHistoryEventModel } from './history.mapper';
 
-/** `Ticket.history`: read from the event store, only when a client selects it. */
+/** `Ticket.history` (read from the event store, only when a client selects it) and `Ticket.comments`. */
 @Resolver(() => TicketType)
 export class TicketHistoryResolver {
   constructor(private readonly queries: QueryBus) {}
@@ -19,10 +21,43 @@ export class TicketHistoryResolver {
   async history(
     @Parent() ticket: TicketView,
     @Context('principal') principal: Principal,
+    @Args('fromRevision', {
+      type: () => Int,
+      nullable: true,
+      description:
+        'Only events from this revision on (default 0): the next page starts after the last revision seen.',
+    })
+    fromRevision?: number | null,
+    @Args('limit', {
+      type: () => Int,
+      nullable: true,
+      description: `At most this many events of the stream (1–${MAX_HISTORY_PAGE}; default all). Internal comments in it are not shown to requesters.`,
+    })
+    limit?: number | null,
   ): Promise<HistoryEventModel[]> {
     const events: HistoryEventView[] = await this.queries.execute(
-      new TicketHistoryQuery(principal, ticket.id, ticket.asOfRevision),
+      new TicketHistoryQuery(principal, ticket.id, ticket.asOfRevision, { fromRevision, limit }),
     );
     return events.map((event) => toHistoryEventModel(event, ticket));
+  }
+
+  @ResolveField('comments', () => [CommentType], {
+    description: 'Correspondence, oldest first. Requesters never see internal comments.',
+  })
+  comments(
+    @Parent() ticket: TicketView,
+    @Args('last', {
+      type: () => Int,
+      nullable: true,
+      description:
+        'Only the latest this many comments (still oldest first); all when absent. commentCount says how many there are.',
+    })
+    last?: number | null,
+  ): CommentView[] {
+    if (last === null || last === undefined) return ticket.comments;
+    if (!Number.isInteger(last) || last < 0) {
+      throw new InvalidInput([{ path: 'last', message: 'must be an integer from 0' }]);
+    }
+    return last === 0 ? [] : ticket.comments.slice(-last);
   }
 }
