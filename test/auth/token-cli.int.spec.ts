@@ -81,6 +81,9 @@ describe('npm run token', () => {
     expect(long.stderr).toMatch(
       /^--sub: the server would refuse the token: its sub is longer than 200 characters/,
     );
+    const spaced = token(['--sub', ' kassir_5 ', '--role', 'REQUESTER'], { AUTH_JWT_SECRET: SECRET });
+    expect(spaced.status).toBe(2);
+    expect(spaced.stderr).toMatch(/^--sub: .*white space around it/);
     const name = token(['--sub', 'a', '--role', 'AGENT', '--name', 'Я'.repeat(201)], {
       AUTH_JWT_SECRET: SECRET,
     });

@@ -30,8 +30,9 @@ export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { erro
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
-  const sub = values.sub?.trim();
-  if (!sub) return { error: '--sub is required' };
+  // Taken as given: white space around it is refused below, not trimmed (it would name another person).
+  const sub = values.sub;
+  if (sub === undefined || sub.trim() === '') return { error: '--sub is required' };
   for (const [option, claim, value] of [
     ['--sub', 'sub', sub],
     ['--name', 'name', values.name],
