@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidInput, RuleViolated } from '../domain/domain.errors';
 import type { DecideContext, TicketCommand, TicketPolicy } from '../domain/ticket.commands';
 import { evolve, foldEntries, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
@@ -30,6 +29,7 @@ import {
   type NumberedCommand,
   type TicketCommandRequest,
 } from './command-request';
+import { actingContext, refusalContext } from './acting-role';
 import { KeyedQueue } from './keyed-queue';
 import { metadataOf, toTicketEntry, toTicketEvent } from './recorded-events';
 import { backoffDelay, sleep } from './retry';
@@ -115,7 +115,7 @@ export class TicketCommandRunner {
           requestErrors,
           request.command,
           state,
-          this.refusalContext(allowed, request.command, state, now),
+          refusalContext(allowed, request.command, state, (actor) => this.contextFor(actor, now)),
         );
       }
 
@@ -133,7 +133,7 @@ export class TicketCommandRunner {
       // command taking a later number is never dated earlier (a coupon request with a commandId waited
       // for its earlier-run check while one without took the next number at a later reading).
       const now = decisionTime(allocatedAt ?? request.now ?? this.clock.now(), state);
-      const context = this.actingContext(allowed, request.command, state, now);
+      const context = actingContext(allowed, request.command, state, (actor) => this.contextFor(actor, now));
       const { actor } = context;
       let events: TicketEvent[];
       if (!isNumbered(request.command)) {
@@ -202,63 +202,6 @@ export class TicketCommandRunner {
 
   private contextFor(actor: Actor, now: Date): DecideContext {
     return { now, actor, policy: this.policy };
-  }
-
-  /**
-   * The context to decide in: the first of the allowed roles (strongest first; the requester first on
-   * their own ticket) that may do the command, found by dry runs when there are several; the strongest
-   * role's refusal when none may. An invalid input is no refusal of the role: deciding in it reports it.
-   */
-  private actingContext(
-    allowed: readonly Actor[],
-    command: TicketCommand | NumberedCommand,
-    state: TicketState | null,
-    now: Date,
-  ): DecideContext {
-    if (allowed.length === 1) return this.contextFor(allowed[0], now);
-    // On their own ticket a caller acts first as its requester, wherever a requester may: an agent's
-    // reply there is the requester's reply (it moves an AWAITING_REQUESTER ticket on and restarts the
-    // auto-close clock, and is no first response). Not when they are also its assignee: then they
-    // work it (their reply takes it into work). Elsewhere the strongest role goes first.
-    const own =
-      state === null || state.assignee?.id === allowed[0].id
-        ? undefined
-        : allowed.find((actor) => actor.role === 'REQUESTER' && actor.id === state.requester.id);
-    const order = own === undefined ? allowed : [own, ...allowed.filter((actor) => actor !== own)];
-    let refusal: RuleViolated | undefined;
-    let strongestRefusal: RuleViolated | undefined;
-    for (const actor of order) {
-      const context = this.contextFor(actor, now);
-      try {
-        decide(dryRunCommand(command), state, context);
-        return context;
-      } catch (error) {
-        if (error instanceof InvalidInput) return context;
-        if (!(error instanceof RuleViolated)) throw error;
-        refusal ??= error;
-        if (actor === allowed[0]) strongestRefusal = error;
-      }
-    }
-    // When no role may, the strongest role's refusal is the answer.
-    throw strongestRefusal ?? refusal;
-  }
-
-  /**
-   * The context a refused request's fields are checked in beside the domain's: the role that would act
-   * (so the domain's findings are that role's), or the strongest when none may.
-   */
-  private refusalContext(
-    allowed: readonly Actor[],
-    command: TicketCommand | NumberedCommand,
-    state: TicketState | null,
-    now: Date,
-  ): DecideContext {
-    try {
-      return this.actingContext(allowed, command, state, now);
-    } catch (error) {
-      if (!(error instanceof RuleViolated)) throw error;
-      return this.contextFor(allowed[0], now);
-    }
   }
 
   /**
