@@ -260,6 +260,22 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
         commentCount: 6,
         comments: [{ body: 'Reply 5' }, { body: 'Reply 6' }],
       });
+      // The count alone (no comments selected) is each caller's count: all six for staff, the five the
+      // requester may see for them, in a lookup, a list and through a fragment.
+      const countOnly = (caller: typeof agent) =>
+        caller.ok(
+          `query($id: ID, $s: String) { ticket(id: $id) { ...count } tickets(filter: { search: $s }) { nodes { ...count } } }
+           fragment count on Ticket { commentCount }`,
+          { id, s: 'Long correspondence' },
+        );
+      expect(await countOnly(agent)).toEqual({
+        ticket: { commentCount: 6 },
+        tickets: { nodes: [{ commentCount: 6 }] },
+      });
+      expect(await countOnly(owner)).toEqual({
+        ticket: { commentCount: 5 },
+        tickets: { nodes: [{ commentCount: 5 }] },
+      });
       const own = await owner.ok('query($id: ID) { ticket(id: $id) { comments(last: 5) { body } } }', {
         id,
       });

@@ -20,7 +20,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketVie
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ principal, by }: GetTicketQuery): Promise<TicketView | null> {
+  async execute({ principal, by, needs }: GetTicketQuery): Promise<TicketView | null> {
     let doc: TicketDocument | null = null;
     if (typeof by.id !== 'string' && typeof by.number !== 'number') {
       const message = "is required: give the ticket's id or its number";
@@ -37,7 +37,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketVie
       doc = (found as TicketDocument | undefined) ?? null;
     }
     if (doc === null || !canSeeTicket(principal, doc)) return null;
-    const comments = await commentsOf(this.store, [doc], principal);
+    const comments = await commentsOf(this.store, [doc], principal, needs);
     return ticketView(doc, comments.get(doc.id) ?? [], principal, this.clock.now());
   }
 }

@@ -53,6 +53,7 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Conne
     sort,
     first,
     after,
+    needs,
   }: ListTicketsQuery): Promise<Connection<TicketView>> {
     const now = this.clock.now();
     // Every bad argument at once: the page size, the sort, the filter, and the cursor (for a valid sort).
@@ -73,7 +74,7 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Conne
       this.store.count(TICKETS, matching),
     ]);
     const docs = found.slice(0, size) as TicketDocument[];
-    const comments = await commentsOf(this.store, docs, principal);
+    const comments = await commentsOf(this.store, docs, principal, needs);
     const edges = docs.map((doc) => ({
       cursor: cursorAfter(order, doc),
       node: ticketView(doc, comments.get(doc.id) ?? [], principal, now),

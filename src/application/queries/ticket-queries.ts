@@ -18,10 +18,22 @@ import type {
 } from '../views';
 
 /** `ticket(id, number)`: null when it does not exist or the caller may not see it. */
+/**
+ * What of a ticket's correspondence the caller's selection needs: its comments, and its comment count
+ * (which for a requester is counted from the comments they may see). Both by default.
+ */
+export interface CommentsNeeded {
+  comments: boolean;
+  commentCount: boolean;
+}
+
+export const ALL_OF_THE_COMMENTS: CommentsNeeded = { comments: true, commentCount: true };
+
 export class GetTicketQuery extends Query<TicketView | null> {
   constructor(
     readonly principal: Principal,
     readonly by: { id?: string | null; number?: number | null },
+    readonly needs: CommentsNeeded = ALL_OF_THE_COMMENTS,
   ) {
     super();
   }
@@ -35,6 +47,7 @@ export class ListTicketsQuery extends Query<Connection<TicketView>> {
     readonly sort: TicketSortInput | null,
     readonly first: number,
     readonly after: string | null,
+    readonly needs: CommentsNeeded = ALL_OF_THE_COMMENTS,
   ) {
     super();
   }

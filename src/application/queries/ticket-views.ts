@@ -7,6 +7,7 @@ import type { TicketComment, TicketState } from '../../domain/ticket';
 import { canSeeInternalComments } from '../access';
 import type { ReadStore } from '../ports/read-store.port';
 import type { Principal } from '../principal';
+import { ALL_OF_THE_COMMENTS, type CommentsNeeded } from './ticket-queries';
 import type { CommentView, TicketView } from '../views';
 import { TICKET_COMMENTS, type CommentDocument, type TicketDocument } from './read-models';
 
@@ -63,7 +64,8 @@ export function ticketView(
 }
 
 /**
- * The comments of these tickets the caller may see, by ticket id, oldest first (one read). Tickets
+ * The comments of these tickets the caller may see, by ticket id, oldest first (one read), or none
+ * when the caller's selection needs none (`needs`). Tickets
  * whose document counts no comment are not looked up (a new ticket, most of a list page); a comment
  * projected before its ticket's document is left out, as the count shown does not include it yet.
  */
@@ -71,8 +73,12 @@ export async function commentsOf(
   store: ReadStore,
   tickets: readonly Pick<TicketDocument, 'id' | 'commentCount'>[],
   principal: Principal,
+  needs: CommentsNeeded = ALL_OF_THE_COMMENTS,
 ): Promise<Map<string, CommentDocument[]>> {
   const byTicket = new Map<string, CommentDocument[]>(tickets.map((ticket) => [ticket.id, []]));
+  // Not read when the selection shows none of them (staff's count is the document's own).
+  const needed = needs.comments || (needs.commentCount && !canSeeInternalComments(principal));
+  if (!needed) return byTicket;
   const ticketIds = tickets.filter((ticket) => ticket.commentCount > 0).map((ticket) => ticket.id);
   if (ticketIds.length === 0) return byTicket;
   const filter = canSeeInternalComments(principal)

@@ -1,8 +1,11 @@
 /** Queries on tickets: each runs the matching query through the QueryBus as the caller. */
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Principal } from '../../../application/principal';
 import {
+  ALL_OF_THE_COMMENTS,
+  type CommentsNeeded,
   GetTicketQuery,
   ListTicketsQuery,
   TicketAsOfQuery,
@@ -22,6 +25,7 @@ import { StatsBucketType } from '../types/stats.types';
 import { TicketConnectionType, TicketType } from '../types/ticket.types';
 import { validatedAs } from '../inputs/input-validation.pipe';
 import { ReadModelsGate } from './read-models-gate';
+import { selectsField } from './selected-fields';
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };
 
@@ -40,9 +44,12 @@ export class TicketQueryResolver {
     @Context('principal') principal: Principal,
     @Args('id', { type: () => ID, nullable: true }) id?: string | null,
     @Args('number', { type: () => Int, nullable: true }) number?: number | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketView | null> {
     await this.readModels.ready();
-    return this.queries.execute(new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }));
+    return this.queries.execute(
+      new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }, commentsNeeded(info)),
+    );
   }
 
   @Query(() => TicketConnectionType, { description: 'At most 100 a page.' })
@@ -53,10 +60,18 @@ export class TicketQueryResolver {
     @Args('sort', { type: () => TicketSortInputType, nullable: true }) sort?: TicketSortInputType | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<TicketView>> {
     await this.readModels.ready();
     return this.queries.execute(
-      new ListTicketsQuery(principal, filter ?? {}, sort ?? DEFAULT_SORT, first ?? 20, after ?? null),
+      new ListTicketsQuery(
+        principal,
+        filter ?? {},
+        sort ?? DEFAULT_SORT,
+        first ?? 20,
+        after ?? null,
+        commentsNeeded(info),
+      ),
     );
   }
 
@@ -83,4 +98,14 @@ export class TicketQueryResolver {
     await this.readModels.ready();
     return this.queries.execute(new TicketStatsQuery(principal, filter ?? {}, groupBy));
   }
+}
+
+/**
+ * What of the correspondence the selection shows: a ticket's comments are read only when `comments` is
+ * selected (or a requester's `commentCount`, counted from what they may see). A ticket with thousands of
+ * comments was read whole for `ticket(id) { status }`, and a list page read every page ticket's.
+ */
+function commentsNeeded(info: GraphQLResolveInfo | undefined): CommentsNeeded {
+  if (info === undefined) return ALL_OF_THE_COMMENTS;
+  return { comments: selectsField(info, 'comments'), commentCount: selectsField(info, 'commentCount') };
 }
