@@ -70,7 +70,9 @@ export class AutoClosePolicy implements OnModuleDestroy {
     for (const ticketId of ticketIds) {
       try {
         const outcome = await this.runner.run(autoCloseRequest(ticketId, this.policy, now));
-        if (outcome.state.resolution === 'AUTO_CLOSED') run.closed.push(ticketId);
+        // A repeat (another instance closed it first, or the read models still listed a ticket this
+        // policy closed) is not counted again: the log says how many tickets this run closed.
+        if (outcome.state.resolution === 'AUTO_CLOSED' && !outcome.repeated) run.closed.push(ticketId);
       } catch (error) {
         run.refused.push({ ticketId, reason: error instanceof Error ? error.message : String(error) });
       }
