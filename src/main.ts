@@ -105,7 +105,6 @@ function stopDuringStartUp(): {
 const REQUESTS_DEADLINE_MS = 10_000;
 
 function stopOnSignals(app: NestFastifyApplication): (signal: NodeJS.Signals) => void {
-  const signals = STOP_SIGNALS;
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -129,11 +128,11 @@ function stopOnSignals(app: NestFastifyApplication): (signal: NodeJS.Signals) =>
       } catch (error) {
         report(error);
       }
-      for (const each of signals) process.removeListener(each, stop);
+      for (const each of STOP_SIGNALS) process.removeListener(each, stop);
       process.kill(process.pid, signal);
     })();
   };
-  for (const signal of signals) process.on(signal, stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   return stop;
 }
 

@@ -2,10 +2,14 @@
  * Input errors over HTTP: what GraphQL refuses (DateTime, enums, missing and unknown fields, lone
  * surrogates), what the edge and the domain find, and how each bad field is named, every one at once.
  */
-import { GraphqlClient } from './support/graphql-client';
+import { type GraphqlError, GraphqlClient } from './support/graphql-client';
 import { CREATE_TICKET, REQUEST_COUPON, callers, milesTicket } from './support/fixtures';
 import { bootApp, type RunningApp, tokenFor } from './support/test-app';
 import type { BootEnv } from './graphql-api.suite';
+
+/** The paths of an input error's fields, sorted (each bad field once, in no particular order). */
+const fieldPaths = (error: GraphqlError | undefined): string[] =>
+  (error?.extensions?.fields ?? []).map((field) => field.path).sort();
 
 export function describeInputErrors(bootEnv: BootEnv): void {
   describe('input errors', () => {
@@ -27,10 +31,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       });
       expect(refused.status).toBe(400);
       expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(refused.extensions?.fields?.map((f: { path: string }) => f.path).sort()).toEqual([
-        'commandId',
-        'description',
-      ]);
+      expect(fieldPaths(refused)).toEqual(['commandId', 'description']);
       const search = await agent.error(
         'query($s: String) { tickets(filter: { search: $s }) { totalCount } }',
         {
@@ -55,7 +56,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
           m: ['BONUS', 'a\ud800'],
         },
       );
-      expect(list.extensions?.fields?.map((f: { path: string }) => f.path)).toEqual(['m.1']);
+      expect(fieldPaths(list)).toEqual(['m.1']);
     });
 
     it('refuses an invalid DateTime as BAD_USER_INPUT, in a variable and in the query text', async () => {
@@ -172,7 +173,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       const literal = await agent.error('{ tickets(filter: { status: [NEW, OPEN] }) { totalCount } }');
       expect(literal.status).toBe(400);
       expect(literal.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(literal.extensions?.fields?.map((f) => f.path)).toEqual(['status[1]']);
+      expect(fieldPaths(literal)).toEqual(['status[1]']);
     });
 
     it('names the field of a value refused in the query text, every one at once', async () => {
@@ -183,23 +184,17 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       expect(response.status).toBe(400);
       expect(response.errors).toHaveLength(1);
       expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect(response.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
-        'nearestDepartureAt',
-        'priority',
-      ]);
+      expect(fieldPaths(response.errors?.[0])).toEqual(['nearestDepartureAt', 'priority']);
       const asOf = await agent.error('{ ticketAsOf(id: "x", at: "later") { id } }');
-      expect(asOf.extensions?.fields?.map((f) => f.path)).toEqual(['at']);
+      expect(fieldPaths(asOf)).toEqual(['at']);
       const filter = await agent.error('{ tickets(filter: { createdFrom: "yesterday" }) { totalCount } }');
-      expect(filter.extensions?.fields?.map((f) => f.path)).toEqual(['createdFrom']);
+      expect(fieldPaths(filter)).toEqual(['createdFrom']);
     });
 
     it('names each missing required field of a variable, not the variable', async () => {
       const response = await agent.send(CREATE_TICKET, { input: { description: 'x' } });
       expect(response.errors).toHaveLength(1);
-      expect(response.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
-        'module',
-        'subject',
-      ]);
+      expect(fieldPaths(response.errors?.[0])).toEqual(['module', 'subject']);
     });
 
     it('names each missing or unknown field of a value in the query text, as for a variable', async () => {
@@ -208,19 +203,13 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       );
       expect(missing.status).toBe(400);
       expect(missing.errors).toHaveLength(1);
-      expect(missing.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
-        'module',
-        'subject',
-      ]);
+      expect(fieldPaths(missing.errors?.[0])).toEqual(['module', 'subject']);
       const nested = await agent.send(
         `mutation { createTicket(input: { module: "BONUS", subject: "s", description: "d",
           requester: { zzz: 1 } }) { ticket { id } } }`,
       );
       expect(nested.errors).toHaveLength(1);
-      expect(nested.errors?.[0].extensions?.fields?.map((f) => f.path).sort()).toEqual([
-        'requester.id',
-        'requester.zzz',
-      ]);
+      expect(fieldPaths(nested.errors?.[0])).toEqual(['requester.id', 'requester.zzz']);
     });
 
     it('lists every value GraphQL refuses in one BAD_USER_INPUT error, paths relative to the variable', async () => {
@@ -232,7 +221,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       expect(response.errors).toHaveLength(1);
       const [error] = response.errors ?? [];
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['fromStatus', 'scenario']);
+      expect(fieldPaths(error)).toEqual(['fromStatus', 'scenario']);
     });
 
     it('lists a bad commandId, expectedVersion or requester beside the bad fields the domain finds', async () => {
@@ -267,9 +256,9 @@ export function describeInputErrors(bootEnv: BootEnv): void {
         'query($f: TicketFilter) { tickets(first: 101, after: "garbage", filter: $f) { totalCount } }',
         { f: { search: 'x'.repeat(5) } },
       );
-      expect(tickets.extensions?.fields?.map((f) => f.path).sort()).toEqual(['after', 'first']);
+      expect(fieldPaths(tickets)).toEqual(['after', 'first']);
       const coupons = await agent.error('{ couponRequests(first: 500, after: "nope") { totalCount } }');
-      expect(coupons.extensions?.fields?.map((f) => f.path).sort()).toEqual(['after', 'first']);
+      expect(fieldPaths(coupons)).toEqual(['after', 'first']);
     });
 
     it('refuses input past the edge bounds with every bad field listed', async () => {
@@ -277,7 +266,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
         input: { ...milesTicket(), subject: 's'.repeat(1001), commandId: 'c'.repeat(201) },
       });
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(error.extensions?.fields?.map((f) => f.path).sort()).toEqual(['commandId', 'subject']);
+      expect(fieldPaths(error)).toEqual(['commandId', 'subject']);
     });
 
     it("lists a value past the edge's bounds beside the domain's findings on the other fields, writing nothing", async () => {
@@ -292,12 +281,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
           pnr: 'ab',
         },
       });
-      expect(create.extensions?.fields?.map((f) => f.path).sort()).toEqual([
-        'description',
-        'module',
-        'pnr',
-        'subject',
-      ]);
+      expect(fieldPaths(create)).toEqual(['description', 'module', 'pnr', 'subject']);
       // One finding per field: the domain's count rather than the edge's generous bound.
       expect(create.extensions?.fields?.find((f) => f.path === 'subject')?.message).toMatch(
         /at most 200 characters/,

@@ -15,6 +15,12 @@ describe('embedded event store: recovery on open', () => {
   const warnings: string[] = [];
   const open = () => EmbeddedEventStore.open(dir, { warn: (message) => warnings.push(message) });
   const logFile = () => path.join(dir, LOG_FILE);
+  /** A log holding one acknowledged event (`Opened` on ticket-1), closed cleanly. */
+  const closedLogWithOne = async (data: unknown = {}): Promise<void> => {
+    const store = await open();
+    await store.appendToStream('ticket-1', [event('Opened', data)], 'no_stream');
+    await store.close();
+  };
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-store-recovery-'));
@@ -69,9 +75,8 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('after a crash, cuts the zero-filled tail without calling it torn, and a torn record in it by its own bytes', async () => {
-    let store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', { n: 1 })], 'no_stream');
-    await store.close();
+    await closedLogWithOne({ n: 1 });
+    let store: EmbeddedEventStore;
     const cleanSize = fs.statSync(logFile()).size;
     // What a killed store leaves: its preallocated zeros after the last acknowledged append.
     fs.appendFileSync(logFile(), Buffer.alloc(300_000));
@@ -100,15 +105,13 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('drops an append whose last record never reached the disk (appends are atomic)', async () => {
-    let store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
-    await store.close();
+    await closedLogWithOne();
     fs.appendFileSync(
       logFile(),
       Buffer.concat([plantedRecord('ticket-1', 1, false), plantedRecord('ticket-1', 2, false)]),
     );
 
-    store = await open();
+    const store = await open();
     try {
       expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
       expect(warnings).toHaveLength(1);
@@ -118,14 +121,12 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('cuts a record with a bad checksum past the acknowledged end', async () => {
-    let store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
-    await store.close();
+    await closedLogWithOne();
     const record = plantedRecord('ticket-1', 1, true);
     record[record.length - 10] ^= 0xff;
     fs.appendFileSync(logFile(), record);
 
-    store = await open();
+    const store = await open();
     try {
       expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened']);
       // Trailing zero bytes (the high bytes of the record's length trailer) cannot be told
@@ -176,9 +177,7 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('refuses a log holding events when its checkpoint file is damaged, naming the file', async () => {
-    const store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
-    await store.close();
+    await closedLogWithOne();
     const checkpoint = path.join(dir, 'events.chk');
     const bytes = fs.readFileSync(checkpoint);
     bytes[0] ^= 0x01;
@@ -198,9 +197,8 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('with its checkpoint file missing, opens a log that ends cleanly, and refuses to cut anything but zeros', async () => {
-    let store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', { n: 1 })], 'no_stream');
-    await store.close();
+    await closedLogWithOne({ n: 1 });
+    let store: EmbeddedEventStore;
     fs.rmSync(path.join(dir, 'events.chk'));
     const clean = fs.statSync(logFile()).size;
     store = await open();
@@ -221,13 +219,11 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('keeps the bytes it cuts off a torn tail in a file beside the log, and names it', async () => {
-    let store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', {})], 'no_stream');
-    await store.close();
+    await closedLogWithOne();
     const record = plantedRecord('ticket-1', 1, true);
     const torn = record.subarray(0, record.length - 7);
     fs.appendFileSync(logFile(), torn);
-    store = await open();
+    const store = await open();
     await store.close();
     const kept = /kept in (.+)\)$/.exec(warnings[0])?.[1] ?? '';
     expect(path.dirname(kept)).toBe(dir);
@@ -236,9 +232,7 @@ describe('embedded event store: recovery on open', () => {
   });
 
   it('refuses to open a log shorter than what was acknowledged, rather than starting afresh', async () => {
-    const store = await open();
-    await store.appendToStream('ticket-1', [event('Opened', { text: 'acknowledged' })], 'no_stream');
-    await store.close();
+    await closedLogWithOne({ text: 'acknowledged' });
     fs.truncateSync(logFile(), 0); // emptied by something other than this store
     await expect(open()).rejects.toThrow(/is 0 bytes long, shorter than the acknowledged end \d+/);
     expect(fs.statSync(logFile()).size).toBe(0); // left as found
