@@ -1,7 +1,7 @@
 /**
  * The read side on a large data set made through the command side (the real command runner and the
  * embedded event store): list pages (filters + sorts, keyset) and ticket-by-id straight on the query
- * handlers, and a projection rebuild beside a raw read + JSON.parse of the same event log.
+ * handlers, statistics (statistics.ts), and a projection rebuild beside a raw read + JSON.parse of the same event log.
  *
  * Size: BENCH_READ_TICKETS (default 100,000; e.g. 10000 for a quick run).
  * Targets: list page p99 ≤ 5 ms unloaded; rebuild ≥ 200,000 events/s and ≥ 50% of raw read + parse.
@@ -33,6 +33,7 @@ import { ProjectionRunner } from '../src/projections/projection-runner';
 import { READ_MODEL_FILTER } from '../src/projections/projector';
 import { READ_MODEL_PROJECTORS } from '../src/projections/read-model-projectors';
 import { Benchmark, BenchTable, quantile } from './benchmark';
+import { statisticsTable } from './statistics';
 
 const TICKETS = Number(process.env.BENCH_READ_TICKETS ?? 100_000);
 const FILL_CONCURRENCY = 128;
@@ -205,6 +206,9 @@ export const readSideBenchmark: Benchmark = {
         ),
       );
 
+      log('measuring ticketStats');
+      const statistics = await statisticsTable(store, QUERY_CLOCK, AGENT, TICKETS);
+
       log('measuring raw read + JSON.parse and the rebuild');
       let eventCount = 0;
       let rawBest = 0;
@@ -253,7 +257,7 @@ export const readSideBenchmark: Benchmark = {
             '(a query arriving sooner builds the index it needs).',
         ],
       };
-      return [latency, rebuild];
+      return [latency, statistics, rebuild];
     } finally {
       await projection.stop();
       await store.close();

@@ -97,8 +97,12 @@ export class TicketStatsHandler implements IQueryHandler<TicketStatsQuery, Stats
     // 0, not absent); with dimensions, only the combinations that occur.
     if (dimensions.length === 0 && rows.length === 0)
       return [bucket({ count: 0, open: 0, closed: 0, overdue: 0, reopened: 0 }, [])];
-    const buckets = rows.map((row) => bucket(row, dimensions));
-    return buckets.sort((a, b) => keyText(a).localeCompare(keyText(b)));
+    // Ordered by their keys' texts, each made once (thousands of buckets when grouped by day and person).
+    const keyed = rows.map((row) => {
+      const made = bucket(row, dimensions);
+      return { bucket: made, text: keyText(made) };
+    });
+    return keyed.sort((a, b) => KEY_ORDER(a.text, b.text)).map(({ bucket }) => bucket);
   }
 }
 
@@ -119,5 +123,8 @@ function bucket(row: Record<string, unknown>, dimensions: StatsDimension[]): Sta
     avgResolutionMinutes: average(row.avgResolutionMinutes),
   };
 }
+
+/** `localeCompare`'s order, with the collator made once rather than per comparison. */
+const KEY_ORDER = new Intl.Collator().compare;
 
 const keyText = (bucket: StatsBucketView): string => bucket.key.map((k) => k.value ?? '').join('\u0000');

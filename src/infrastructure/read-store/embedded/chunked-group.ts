@@ -78,18 +78,24 @@ export async function groupInChunks(
 
 /**
  * A key telling group ids apart as `$group` does: by type and value (a date is not its ISO text, and
- * NaN is not null), fields in their order.
+ * NaN is not null), fields in their order, missing ones left out. Texts are written with their length before them, so no
+ * text can end one part and begin the next.
  */
 export function groupKey(value: unknown): string {
+  if (typeof value === 'string') return `s${value.length}:${value}`;
   if (value === null || value === undefined) return 'null';
   if (value instanceof Date) return `d${value.getTime()}`;
   if (typeof value === 'number') return `n${String(value)}`;
-  if (typeof value === 'string') return `s${JSON.stringify(value)}`;
   if (typeof value === 'boolean') return `b${String(value)}`;
   if (Array.isArray(value)) return `[${value.map(groupKey).join(',')}]`;
   if (typeof value === 'object') {
-    const fields = Object.entries(value as Record<string, unknown>);
-    return `{${fields.map(([field, item]) => `${JSON.stringify(field)}:${groupKey(item)}`).join(',')}}`;
+    let key = '{';
+    for (const field in value) {
+      const item = (value as Record<string, unknown>)[field];
+      // A field holding undefined is missing (mingo leaves such fields in the ids it builds).
+      if (item !== undefined) key += `${field.length}:${field}=${groupKey(item)},`;
+    }
+    return `${key}}`;
   }
   return `?${String(value)}`;
 }

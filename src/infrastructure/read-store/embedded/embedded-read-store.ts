@@ -16,6 +16,8 @@ import type {
   ReplaceOne,
 } from '../../../application/ports/read-store.port';
 import { GROUP_CHUNK, groupInChunks, mergeableAccumulators } from './chunked-group';
+import { NotCompiled } from './compiled-expression';
+import { compileGroup } from './compiled-group';
 import { EmbeddedCollection } from './embedded-collection';
 
 /** Stages that build new objects and never change their input: they may run on the stored documents. */
@@ -56,8 +58,8 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   /**
-   * A leading `$match` is answered through the indexes; the rest of the pipeline runs in mingo (a lone
-   * `$group` over many documents in chunks: chunked-group.ts).
+   * A leading `$match` is answered through the indexes; the rest of the pipeline runs in mingo, except a
+   * lone `$group`: compiled (compiled-group.ts) or in chunks (chunked-group.ts).
    */
   async aggregate(
     collection: string,
@@ -70,10 +72,19 @@ export class EmbeddedReadStore implements ReadStore {
     const docs = leadingMatch ? source.find(first.$match as Filter) : source.all();
     const stages = leadingMatch ? rest : [...pipeline];
     if (stages.length === 0) return docs;
-    // A lone $group over many documents (the statistics) is grouped in chunks that let other requests in.
-    if (stages.length === 1 && docs.length > GROUP_CHUNK && '$group' in stages[0]) {
+    // A lone $group (the statistics) runs compiled when its expressions allow (compiled-group.ts), else
+    // over many documents in mingo chunks; both let other requests in between.
+    if (stages.length === 1 && '$group' in stages[0]) {
       const group = stages[0].$group as Record<string, unknown>;
-      const accumulators = mergeableAccumulators(group);
+      const compiled = compileGroup(group);
+      if (compiled !== null) {
+        try {
+          return await compiled.run(docs);
+        } catch (error) {
+          if (!(error instanceof NotCompiled)) throw error;
+        }
+      }
+      const accumulators = docs.length > GROUP_CHUNK ? mergeableAccumulators(group) : null;
       if (accumulators !== null) return groupInChunks(docs, group, accumulators);
     }
     const readOnly = stages.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)));
