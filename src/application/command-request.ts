@@ -78,6 +78,12 @@ export interface TicketCommandRequest {
   commandId?: string | null;
   /** What the API's edge found wrong with the input: refused together with the domain's findings. */
   edgeFindings?: readonly FieldError[];
+  /**
+   * Values the API could not read as their type: the command holds stand-ins in their places. Refused
+   * with every other finding; the domain judges those places as absent, and nothing about them but
+   * these findings is reported.
+   */
+  typeFindings?: readonly FieldError[];
   /** For commands whose id depends on the stream (auto-close: one per proposed solution). Wins over commandId. */
   commandIdFor?: (stream: readonly RecordedEvent[]) => string;
   /** For system actions: the policy that fired. */
@@ -169,17 +175,51 @@ export function refuse(
   command: TicketCommand | NumberedCommand,
   state: TicketState | null,
   context: DecideContext,
+  typeFindings: readonly FieldError[] = [],
 ): never {
+  const own = [...typeFindings, ...fields.filter((field) => !coveredBy(field.path, typeFindings))];
   try {
-    decide(dryRunCommand(command), state, context);
+    decide(withoutStandIns(dryRunCommand(command), typeFindings), state, context);
   } catch (error) {
     if (error instanceof InvalidInput) {
+      const found = error.fields.filter((field) => !coveredBy(field.path, typeFindings));
       // The domain's finding on a field says more than the edge's bound on it (`at most 200
       // characters (1001 given)` rather than the edge's generous limit): one per field.
-      const domainPaths = new Set(error.fields.map((field) => field.path));
-      const own = fields.filter((field) => !domainPaths.has(field.path) || REQUEST_FIELDS.has(field.path));
-      throw new InvalidInput([...own, ...error.fields]);
+      const domainPaths = new Set(found.map((field) => field.path));
+      const kept = own.filter(
+        (field) =>
+          !domainPaths.has(field.path) || REQUEST_FIELDS.has(field.path) || typeFindings.includes(field),
+      );
+      throw new InvalidInput([...kept, ...found]);
     }
   }
-  throw new InvalidInput(fields);
+  throw new InvalidInput(own);
+}
+
+/** A finding's place: a refused list item stands for its whole list (`couponNumbers[1]` → `couponNumbers`). */
+const placeOf = (finding: FieldError): string => finding.path.split('[')[0];
+
+/** Whether `path` is at or under the place of one of `typeFindings` (see TicketCommandRequest.typeFindings). */
+export function coveredBy(path: string, typeFindings: readonly FieldError[]): boolean {
+  return typeFindings.some((finding) => {
+    const place = placeOf(finding);
+    return path === place || path.startsWith(`${place}.`) || path.startsWith(`${place}[`);
+  });
+}
+
+/** The command with the places holding stand-ins left out, so the domain judges them as absent. */
+function withoutStandIns(command: TicketCommand, typeFindings: readonly FieldError[]): TicketCommand {
+  const without = (value: unknown, parts: readonly string[]): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const [part, ...rest] = parts;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    if (rest.length === 0) delete copy[part];
+    else copy[part] = without(copy[part], rest);
+    return copy;
+  };
+  // The fields of a coupon request's form are named as in the form (`pnr`), which the command holds whole.
+  const under = command.kind === 'RequestCouponStatusChange' ? ['form'] : [];
+  let result: unknown = command;
+  for (const finding of typeFindings) result = without(result, [...under, ...placeOf(finding).split('.')]);
+  return result as TicketCommand;
 }

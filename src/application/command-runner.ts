@@ -4,6 +4,7 @@ import { evolve, foldEntries, type TicketState } from '../domain/ticket';
 import { decide } from '../domain/ticket.decide';
 import { ticketStreamName, type TicketEvent, type TicketEventMetadata } from '../domain/ticket.events';
 import type { Actor } from '../domain/ticket.types';
+import { InvalidInput } from '../domain/domain.errors';
 import { ConcurrencyConflict, NotFound } from './errors';
 import { CLOCK, type Clock } from './ports/clock.port';
 import {
@@ -19,6 +20,7 @@ import {
   authorizedActors,
   checkSameCommand,
   commandFingerprint,
+  coveredBy,
   decisionTime,
   dryRunCommand,
   isCreation,
@@ -100,15 +102,29 @@ export class TicketCommandRunner {
     let allocated: number | null = null;
     /** When the command that took `allocated` was decided: a retry keeps its number and its time. */
     let allocatedAt: Date | null = null;
-    const requestErrors = [...requestFieldErrors(request), ...(request.edgeFindings ?? [])];
+    const typeFindings = request.typeFindings ?? [];
+    const ownErrors = [...requestFieldErrors(request), ...(request.edgeFindings ?? [])];
+    const requestErrors =
+      typeFindings.length === 0
+        ? ownErrors
+        : [...typeFindings, ...ownErrors.filter((field) => !coveredBy(field.path, typeFindings))];
 
     for (let attempt = 1; ; attempt++) {
       const stream = await this.store.readStream(streamId);
       const state = foldEntries(stream.map(toTicketEntry));
       const last = stream.at(-1);
       const version = last?.revision ?? null;
-      if (state === null && !isCreation(request.command)) throw new NotFound(`Ticket ${ticketId} not found`);
-      const allowed = authorizedActors(request, state);
+      // A form with values the API could not read as their type is refused as such, ticket or not (as
+      // GraphQL refused it before anything ran); a missing ticket and another requester's answer alike.
+      let allowed: Actor[];
+      try {
+        if (state === null && !isCreation(request.command))
+          throw new NotFound(`Ticket ${ticketId} not found`);
+        allowed = authorizedActors(request, state);
+      } catch (error) {
+        if (typeFindings.length > 0 && error instanceof NotFound) throw new InvalidInput(requestErrors);
+        throw error;
+      }
       if (requestErrors.length > 0) {
         const now = decisionTime(request.now ?? this.clock.now(), state);
         refuse(
@@ -116,6 +132,7 @@ export class TicketCommandRunner {
           request.command,
           state,
           refusalContext(allowed, request.command, state, (actor) => this.contextFor(actor, now)),
+          typeFindings,
         );
       }
 

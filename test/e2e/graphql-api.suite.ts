@@ -10,6 +10,7 @@ import { describeInputErrors } from './input-errors.suite';
 import { describeRestart } from './restart.suite';
 import { describeTicketLifecycle } from './ticket-lifecycle.suite';
 import { describeTicketQueries } from './ticket-queries.suite';
+import { describeTypedInputErrors } from './typed-input-errors.suite';
 
 /** The environment variables of one app; called once per describe. */
 export type BootEnv = () => Promise<Record<string, string>>;
@@ -18,6 +19,7 @@ export function describeGraphqlApi(name: string, bootEnv: BootEnv): void {
   describe(`GraphQL API (${name})`, () => {
     describeAuthAndEdge(bootEnv);
     describeInputErrors(bootEnv);
+    describeTypedInputErrors(bootEnv);
     describeTicketLifecycle(bootEnv);
     describeTicketQueries(bootEnv);
     describeAccessRules(bootEnv);

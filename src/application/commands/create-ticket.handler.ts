@@ -29,6 +29,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicketCommand>
       actor,
       commandId,
       edgeFindings: input.edgeFindings,
+      typeFindings: input.typeFindings,
       command: {
         sequence: this.sequences.ticketNumbers,
         build: (number) => ({

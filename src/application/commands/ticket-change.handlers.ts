@@ -36,6 +36,7 @@ async function change(
     expectedVersion: input.expectedVersion ?? null,
     commandId: input.commandId ?? null,
     edgeFindings: input.edgeFindings,
+    typeFindings: input.typeFindings,
     authorize: (ticket, acting) => ensureMayActOn(acting, ticket, principal),
     command,
   });

@@ -17,6 +17,8 @@ import type { CommandResult } from '../views';
  */
 export interface EdgeChecked {
   readonly edgeFindings?: readonly FieldError[];
+  /** Places the API could not read as their type (TicketCommandRequest.typeFindings). */
+  readonly typeFindings?: readonly FieldError[];
 }
 
 export interface TicketChangeInput extends EdgeChecked {

@@ -15,6 +15,7 @@ import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
 import { BoundedDocumentStore } from './bounded-document-store';
 import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
+import { typeFindingsPlugin } from './errors/type-findings.plugin';
 import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
 import { noSubscriptionsRule } from './limits/no-subscriptions.rule';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
@@ -62,6 +63,7 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
       wellFormedVariablesPlugin(),
+      typeFindingsPlugin(),
       mergeInputErrorsPlugin(),
     ],
     // Parsed queries kept for reuse, bounded by count (bounded-document-store.ts); and no automatic

@@ -134,11 +134,19 @@ function fieldsOf(message: string, cause: unknown): FieldError[] {
     const missing = /^Field "(?:[^".]+\.)?([^".]+)" of required type .* was not provided/.exec(message)?.[1];
     return [{ path: (error && literalPath(error, missing)) ?? '', message }];
   }
+  return [variableErrorField(message, variable)];
+}
+
+/** The field a graphql-js variable error (`Variable "$i" got invalid value …`) is about (see fieldsOf). */
+export function variableErrorField(
+  message: string,
+  variable = /^Variable "\$([^"]+)"/.exec(message)?.[1] ?? '',
+): FieldError {
   const at = /at "([^"]+)"/.exec(message)?.[1];
   let path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');
   const field = /Field "([^"]+)" (?:of required type .* was not provided|is not defined by type)/.exec(
     message,
   )?.[1];
   if (field !== undefined) path = path === variable ? field : `${path}.${field}`;
-  return [{ path, message }];
+  return { path, message };
 }

@@ -2,6 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
+import { coveredBy } from '../../../application/command-request';
 import { plainInputCheck } from './plain-input-check';
 
 /**
@@ -15,12 +16,26 @@ export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
     if (!metatype || !isInputClass(metatype) || value === null || typeof value !== 'object') return value;
-    if (plainInputCheck(metatype)?.(value as Record<string, unknown>)) return value;
+    // Values GraphQL could not read (type-findings.plugin.ts) stand in for themselves here: the form is
+    // refused with GraphQL's findings, and the places holding stand-ins are not judged again.
+    const typeFindings = (value as { typeFindings?: readonly FieldError[] }).typeFindings ?? [];
+    if (typeFindings.length === 0 && plainInputCheck(metatype)?.(value as Record<string, unknown>))
+      return value;
     const errors = await validate(plainToInstance(metatype, value) as object);
-    if (errors.length === 0) return value;
+    if (errors.length === 0 && typeFindings.length === 0) return value;
     // Fields of `input` are named as the commands name them (`agent.lastName`); other arguments keep their name.
     const prefix = metadata.data && metadata.data !== 'input' ? `${metadata.data}.` : '';
-    const fields = flatten(errors, prefix);
+    const fields = flatten(errors, prefix).filter((field) => !coveredBy(field.path, typeFindings));
+    if (typeFindings.length > 0) {
+      // The command runner refuses the form with the domain's findings too; without a usable ticketId
+      // there is nothing to check against, so it is refused here.
+      const all = [...typeFindings, ...fields];
+      if (metadata.data !== 'input' || all.some((field) => field.path === 'ticketId'))
+        throw new InvalidInput(all);
+      const found = fields.filter((field) => !CHECKED_WITH_THE_COMMAND.has(field.path));
+      Object.defineProperty(value, 'edgeFindings', { value: found, enumerable: false, configurable: true });
+      return value;
+    }
     // The command runner checks these again together with the domain's checks of the command, so when
     // nothing else is wrong here, they go on and are listed there beside every other bad field.
     if (fields.every((field) => CHECKED_WITH_THE_COMMAND.has(field.path))) return value;

@@ -1,0 +1,230 @@
+/**
+ * A mutation's form with a value of the wrong type is refused with every bad field, not just that one.
+ *
+ * graphql-js refuses a variable holding a value it cannot read as its type (an unknown enum value, a
+ * DateTime that is no date, a required field missing, an unknown field) before any resolver runs, so
+ * the edge's and the domain's content checks never saw the rest of the form: `channel: "FAX"` with an
+ * empty `subject` was refused naming `channel` alone, and the client heard of `subject` on its second
+ * try. For the `input` variable of a mutation, this plugin reads the variable itself; when every
+ * problem is inside the form (a field, not the whole variable), it puts a stand-in of the right type in
+ * each refused place and lets the mutation run carrying GraphQL's findings (a non-enumerable
+ * `typeFindings` on the resolver's `input`). The input pipe and the command runner then refuse it with
+ * GraphQL's findings and every other one together, judging the refused places as absent and never
+ * the stand-ins; nothing is written. Anything else (a variable used elsewhere, a whole variable of the
+ * wrong type, a stand-in that does not fit) is left to graphql-js's own refusal, as before.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  coerceInputValue,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isScalarType,
+  Kind,
+  type DocumentNode,
+  type GraphQLInputType,
+  type OperationDefinitionNode,
+  typeFromAST,
+  visit,
+} from 'graphql';
+import { inspect } from 'graphql/jsutils/inspect';
+import type { FieldError } from '../../../domain/domain.errors';
+import { variableErrorField } from './format-error';
+
+/** The mutation argument whose variable is read here (every mutation of the contract takes its form as `input`). */
+const FORM_ARGUMENT = 'input';
+
+/** Values that every scalar the forms use accepts. */
+const SCALAR_STAND_INS: Record<string, unknown> = {
+  String: '',
+  ID: '',
+  Int: 0,
+  Float: 0,
+  Boolean: false,
+  DateTime: '2000-01-01T00:00:00.000Z',
+};
+
+type Path = ReadonlyArray<string | number>;
+
+/** Where a refused value sits, and what to put there. */
+interface Repair {
+  container: Path;
+  key: string | number;
+  /** Leave the field out (an unknown field) rather than put a stand-in there. */
+  remove: boolean;
+}
+
+/** A form variable's findings and repaired value; null when the variable cannot be repaired. */
+function repairForm(
+  name: string,
+  type: GraphQLInputType,
+  value: unknown,
+): { value: unknown; findings: FieldError[] } | null {
+  const repairs: Repair[] = [];
+  const findings: FieldError[] = [];
+  let repairable = true;
+  coerceInputValue(value, type, (path, invalid, error) => {
+    if (path.length === 0) repairable = false;
+    const at = path.length > 0 ? ` at "${name}${printPath(path)}"` : '';
+    const message = `Variable "$${name}" got invalid value ${inspect(invalid)}${at}; ${error.message}`;
+    findings.push(variableErrorField(message));
+    const field = /^Field "([^"]+)" (of required type .* was not provided|is not defined by type)/.exec(
+      error.message,
+    );
+    if (field) repairs.push({ container: path, key: field[1], remove: field[2].startsWith('is not') });
+    else repairs.push({ container: path.slice(0, -1), key: path[path.length - 1], remove: false });
+  });
+  if (!repairable || findings.length === 0) return null;
+  const repaired = structuredClone(value);
+  for (const repair of repairs) {
+    const container = valueAt(repaired, repair.container) as Record<string | number, unknown> | null;
+    if (container === null || typeof container !== 'object') return null;
+    if (repair.remove) {
+      delete container[repair.key];
+      continue;
+    }
+    const standIn = standInFor(typeAt(type, [...repair.container, repair.key]));
+    if (standIn === undefined) return null;
+    container[repair.key] = standIn;
+  }
+  return { value: repaired, findings };
+}
+
+function printPath(path: Path): string {
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return null;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/** The input type at `path` under `type`, or null when the path leaves the schema. */
+function typeAt(type: GraphQLInputType, path: Path): GraphQLInputType | null {
+  let current: GraphQLInputType | null = type;
+  for (const key of path) {
+    const nullable: GraphQLInputType | null = current === null ? null : getNullableType(current);
+    if (nullable !== null && isListType(nullable)) current = typeof key === 'number' ? nullable.ofType : null;
+    else if (nullable !== null && isInputObjectType(nullable))
+      current = nullable.getFields()[key]?.type ?? null;
+    else current = null;
+  }
+  return current;
+}
+
+/** A value of `type` graphql-js accepts, or undefined when there is none to offer. */
+function standInFor(type: GraphQLInputType | null): unknown {
+  if (type === null) return undefined;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) return [];
+  const named = getNamedType(type);
+  if (isEnumType(named)) return named.getValues()[0]?.name;
+  if (isScalarType(named)) return SCALAR_STAND_INS[named.name];
+  return undefined;
+}
+
+/**
+ * The variables given only as the `input` of top-level mutation fields (each use then carries the
+ * findings to a resolver); a variable used anywhere else is not repaired.
+ */
+function formVariables(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  const uses = new Map<string, number>();
+  visit(operation, {
+    VariableDefinition: () => false,
+    Variable: (node) => {
+      uses.set(node.name.value, (uses.get(node.name.value) ?? 0) + 1);
+    },
+  });
+  const asForm = new Map<string, number>();
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) continue;
+    for (const argument of selection.arguments ?? []) {
+      if (argument.name.value === FORM_ARGUMENT && argument.value.kind === Kind.VARIABLE) {
+        const name = argument.value.name.value;
+        asForm.set(name, (asForm.get(name) ?? 0) + 1);
+      }
+    }
+  }
+  // A variable used in a fragment is used beyond the form.
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    visit(definition, {
+      Variable: (node) => {
+        asForm.delete(node.name.value);
+      },
+    });
+  }
+  return new Set([...asForm].filter(([name, count]) => uses.get(name) === count).map(([name]) => name));
+}
+
+export function typeFindingsPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      const findingsOf = new Map<string, FieldError[]>();
+      return {
+        async didResolveOperation({ operation, request, schema, document }) {
+          if (operation?.operation !== 'mutation' || !operation.variableDefinitions?.length) return;
+          // One mutation per request: with two, the other would run while this one is refused.
+          if (operation.selectionSet.selections.length !== 1) return;
+          const variables = request.variables ?? {};
+          if (!getVariableValues(schema, operation.variableDefinitions, variables).errors) return;
+          const forms = formVariables(document, operation);
+          const repaired: Record<string, unknown> = { ...variables };
+          for (const definition of operation.variableDefinitions) {
+            const name = definition.variable.name.value;
+            const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+            if (!forms.has(name) || type === undefined || variables[name] === undefined) continue;
+            const result = repairForm(name, type, variables[name]);
+            if (result === null) continue;
+            repaired[name] = result.value;
+            findingsOf.set(name, result.findings);
+          }
+          // Only when the stand-ins leave nothing else wrong: otherwise graphql-js refuses it all, as before.
+          if (
+            findingsOf.size === 0 ||
+            getVariableValues(schema, operation.variableDefinitions, repaired).errors
+          ) {
+            findingsOf.clear();
+            return;
+          }
+          request.variables = repaired;
+        },
+        async executionDidStart() {
+          if (findingsOf.size === 0) return;
+          return {
+            willResolveField({ args, info }) {
+              if (info.path.prev !== undefined || info.parentType !== info.schema.getMutationType()) return;
+              const argument = info.fieldNodes[0].arguments?.find((a) => a.name.value === FORM_ARGUMENT);
+              if (argument?.value.kind !== Kind.VARIABLE) return;
+              const findings = findingsOf.get(argument.value.name.value);
+              const form = (args as Record<string, unknown>)[FORM_ARGUMENT];
+              if (findings === undefined) return;
+              if (form === null || typeof form !== 'object') {
+                throw new GraphQLError('A refused form lost its findings'); // never: the form was repaired
+              }
+              Object.defineProperty(form, 'typeFindings', { value: findings, enumerable: false });
+            },
+          };
+        },
+        // The refusal is answered as GraphQL answered it before anything ran: HTTP 400, no `data`. (Another
+        // answer — FORBIDDEN to a caller who may change nothing — stays as such answers are.)
+        async willSendResponse({ response }) {
+          if (findingsOf.size === 0 || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!result.errors?.length || result.errors.some((e) => e.extensions?.code !== 'BAD_USER_INPUT'))
+            return;
+          delete result.data;
+          response.http.status = 400;
+        },
+      };
+    },
+  };
+}
