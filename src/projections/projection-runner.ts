@@ -272,7 +272,15 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private async commit(writer: BatchWriter, position: bigint): Promise<void> {
     await this.lock.run(async () => {
       await writer.flush();
-      await this.store.saveCheckpoint(this.options.checkpointName, position);
+      // Only a projection starting from nothing creates the checkpoint. One that had it and finds it gone
+      // lost its read models (a new empty database behind the same address): the writes just flushed
+      // matched nothing, and bringing the checkpoint back would hide that (fail() projects afresh).
+      const kept = await this.store.saveCheckpoint(
+        this.options.checkpointName,
+        position,
+        this.position === null,
+      );
+      if (!kept) throw new Error(`The checkpoint at ${this.position} is gone from the read store`);
     });
     if (this.position === null || position > this.position) this.position = position;
     for (const waiter of this.waiters) if (waiter.position <= position) this.settle(waiter, true);

@@ -87,7 +87,9 @@ class RecordingStore implements ReadStore {
   async getCheckpoint(): Promise<null> {
     return null;
   }
-  async saveCheckpoint(): Promise<void> {}
+  async saveCheckpoint(): Promise<boolean> {
+    return true;
+  }
   async close(): Promise<void> {}
 }
 

@@ -139,4 +139,42 @@ describe('projections on the MongoDB read store', () => {
       await (emptied ?? lossy).stop();
     }
   });
+
+  it('is not fooled by the batch it held through the outage: its writes land on the empty server, then it projects afresh', async () => {
+    const lossy = await startMongoTestServer();
+    const target = await createMongoReadStore(lossy.url, 'held', {
+      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
+      serverSelectionTimeoutMs: 300,
+      heartbeatFrequencyMs: 200,
+    });
+    const runner = runnerOn(target);
+    let emptied: MongoTestServer | undefined;
+    try {
+      await runner.start();
+      expect(await runner.waitForPosition(last, 10_000)).toBe(true);
+      const before = await snapshot(target);
+      await lossy.stop();
+      // Projected while the server is away: the new ticket waits in the batch, whose write (an insert)
+      // then succeeds on the empty server, and used to bring the checkpoint back with it, so the next
+      // event on an older ticket met no document and stopped the projections for good.
+      const created = await side.create(ANNA, { subject: 'Во время сбоя' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      emptied = await startMongoTestServer({ port: lossy.port });
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
+      // A waiter on a position is let go when the projection starts afresh; one on the catch-up is not.
+      await runner.waitForPosition(commented.position, 15_000);
+      expect(await runner.whenCaughtUp(15_000)).toBe(true);
+      expect(await runner.waitForPosition(commented.position, 15_000)).toBe(true);
+      expect(runner.health()).toMatchObject({ status: 'ok' });
+      const after = await snapshot(target);
+      expect(after[TICKETS]).toHaveLength(before[TICKETS].length + 1);
+      expect(after[TICKETS].map((doc) => (doc as { _id: string })._id)).toContain(created.ticketId);
+      expect(after[TICKET_COMMENTS]).toHaveLength(before[TICKET_COMMENTS].length + 1);
+    } finally {
+      await runner.stop();
+      await target.close();
+      await (emptied ?? lossy).stop();
+    }
+  });
 });

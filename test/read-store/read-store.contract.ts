@@ -330,6 +330,14 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(await store.getCheckpoint('p')).toBe(9_007_199_254_740_993n);
       });
 
+      it('leaves a checkpoint that is gone missing when told not to create it (a lost read store stays lost)', async () => {
+        expect(await store.saveCheckpoint('gone', 5n, false)).toBe(false);
+        expect(await store.getCheckpoint('gone')).toBeNull();
+        expect(await store.saveCheckpoint('gone', 5n)).toBe(true);
+        expect(await store.saveCheckpoint('gone', 7n, false)).toBe(true);
+        expect(await store.getCheckpoint('gone')).toBe(7n);
+      });
+
       it('switches a rebuilt collection in for the live one', async () => {
         const fresh = rebuildCollectionName('live', 1);
         await store.replace('live', { _id: 'old', revision: 0 }, { expectedRevision: -1 });

@@ -97,8 +97,13 @@ export interface ReadStore {
   renameCollection(from: string, to: string): Promise<void>;
   /** The `$all` position a projection has applied up to, or null when it has applied nothing. */
   getCheckpoint(name: string): Promise<bigint | null>;
-  /** Stores a projection's checkpoint (after the events up to `position` are applied). */
-  saveCheckpoint(name: string, position: bigint): Promise<void>;
+  /**
+   * Stores a projection's checkpoint (after the events up to `position` are applied). With `create`
+   * false, a checkpoint that is not there is left missing and the answer is false: the read store lost
+   * the read models it had (a projection that had one never brings it back by itself, which would hide
+   * the loss from the next check).
+   */
+  saveCheckpoint(name: string, position: bigint, create?: boolean): Promise<boolean>;
   /** Releases connections and memory. */
   close(): Promise<void>;
 }

@@ -122,8 +122,10 @@ export class EmbeddedReadStore implements ReadStore {
     return this.checkpoints.get(name) ?? null;
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+  async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
+    if (!create && !this.checkpoints.has(name)) return false;
     this.checkpoints.set(name, position);
+    return true;
   }
 
   async close(): Promise<void> {

@@ -37,9 +37,23 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Labels the driver puts on errors that mean "the connection, not the operation, failed". */
 const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError'];
 
+/**
+ * Node's own socket errors, which reach the caller unwrapped on some of the driver's roads (a write to a
+ * socket the server had just closed: "This socket has been ended by the other party", EPIPE).
+ */
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ERR_STREAM_DESTROYED',
+]);
+
 /** True for failures to reach the server (lost socket, no server selectable, cleared pool). */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (!(error instanceof MongoError)) return false;
   return (
     error.name === 'MongoPoolClearedError' || CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))

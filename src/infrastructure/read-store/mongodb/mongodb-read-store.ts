@@ -171,10 +171,11 @@ export class MongoReadStore implements ReadStore {
     return checkpoint ? BigInt(checkpoint.position) : null;
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
-    await this.run(() =>
-      this.checkpoints().replaceOne({ _id: name }, { position: position.toString() }, { upsert: true }),
+  async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
+    const result = await this.run(() =>
+      this.checkpoints().replaceOne({ _id: name }, { position: position.toString() }, { upsert: create }),
     );
+    return create || result.matchedCount > 0;
   }
 
   async close(): Promise<void> {
