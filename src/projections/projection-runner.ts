@@ -5,6 +5,7 @@
  * once live, after every event. An event that keeps failing stops the projection loudly (health turns
  * `failed` with the reason) — it is never skipped.
  */
+import { READ_MODEL_VERSION } from '../application/queries/read-models';
 import {
   Inject,
   Injectable,
@@ -24,7 +25,7 @@ import { READ_STORE, type ReadStore } from '../application/ports/read-store.port
 import { StoreUnavailable } from '../application/ports/store-unavailable';
 import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
-import { READ_MODEL_FILTER, type Projector } from './projector';
+import { OutOfOrderEvent, READ_MODEL_FILTER, type Projector } from './projector';
 import { rebuildReadModels } from './rebuild';
 import { SerialLock } from './serial-lock';
 
@@ -44,16 +45,7 @@ export interface ProjectionRunnerOptions {
   batchSize: number;
 }
 
-/**
- * The read models' shape. Bump it when a projector's documents change (a field added or computed
- * differently): the checkpoint is named after it, so the next start finds none, and a read store that
- * keeps its documents (MongoDB) has them rebuilt from the event store instead of mixing both shapes.
- * 2: `resolutionSortKey`; search words fold accents and keep combining marks.
- * 3: runs of Chinese, Japanese, Thai, Lao, Khmer and Myanmar are stored as characters and pairs;
- *    `lookupKeys` (the PNRs and e-ticket numbers of the ticket and its coupon requests).
- * 4: `resolutionSortKey` puts tickets with a solution proposed or closed after paused ones.
- */
-export const READ_MODEL_VERSION = 4;
+export { READ_MODEL_VERSION };
 
 export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
   checkpointName: `read-models.v${READ_MODEL_VERSION}`,
@@ -96,6 +88,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private readonly startWaiters = new Set<(caughtUp: boolean) => void>();
   private waiters = new Set<Waiter>();
   private rebuilding: Promise<void> | null = null;
+  /** This run began without a checkpoint: it projects every event from the start. */
+  private fromStart = false;
   private generation = 0;
   private readonly routes: ProjectorRoutes;
   /** The live loop's writer: what it holds is dropped at a rebuild's switch-over (see rebuild()). */
@@ -121,18 +115,31 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
   /** Declares the indexes and starts following the event store from the stored checkpoint (returns at once). */
   async start(): Promise<void> {
+    return this.startFrom(false);
+  }
+
+  /**
+   * Starts following from the stored checkpoint, or with `afresh` from the first event whatever is
+   * stored (the read models were lost: a checkpoint another instance moved on meanwhile would skip them).
+   */
+  private async startFrom(afresh: boolean): Promise<void> {
     if (this.loop) return;
     this.stopped = false;
     this.shuttingDown = false;
-    this.position = await this.store.getCheckpoint(this.options.checkpointName);
-    if (this.position === null) {
+    this.position = afresh ? null : await this.store.getCheckpoint(this.options.checkpointName);
+    this.fromStart = this.position === null;
+    if (this.position === null && !afresh) {
       this.logger.log(`No checkpoint of read-model version ${READ_MODEL_VERSION}: projecting every event`);
     }
     for (const projector of this.projectors) {
       for (const [collection, indexes] of Object.entries(projector.collections)) {
-        // Without a checkpoint of this version, whatever the collection holds (nothing, or documents a
-        // release with another READ_MODEL_VERSION wrote) is dropped: everything is projected afresh.
-        if (this.position === null) await this.store.dropCollection(collection);
+        // Without a checkpoint of this version, what the collection holds is projected afresh. A store
+        // that keeps each version apart (MongoDB, shared by several instances) holds only this version's
+        // documents there, which other instances may be writing right now: every event is applied again
+        // over them (a no-op where they have it already). Any other store may hold documents of another
+        // shape, which are dropped.
+        if (this.position === null && !this.store.keepsVersionsApart)
+          await this.store.dropCollection(collection);
         await this.store.ensureIndexes(collection, indexes);
       }
     }
@@ -259,6 +266,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
           applied = 0;
           if (message.kind === 'caughtUp' && !this.caughtUp) {
             this.caughtUp = true;
+            this.fromStart = false;
             for (const settle of [...this.startWaiters]) settle(true);
             this.logger.log(`Read models caught up at ${this.position ?? 'the start'}`);
           }
@@ -352,6 +360,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
         throw new ProjectionFailed(
           `Projection ${projector.projector.name} failed on ${event.type} ${event.streamId}@${event.revision} ` +
             `(position ${event.position}) after ${attempt} attempts: ${describe(projector.error)}`,
+          projector.error,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs * 2 ** (attempt - 1)));
@@ -375,7 +384,13 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
-    if (this.position !== null && (await this.checkpointGone())) {
+    // Lost read models show as a checkpoint gone, or (when another instance has already begun projecting
+    // afresh and saved a new one) as an event meeting no document. Once is enough: an event meeting no
+    // document while every event is being projected from the start is a fault, and stops them.
+    const lost =
+      this.position !== null &&
+      ((documentMissing(error) && !this.fromStart) || (await this.checkpointGone()));
+    if (lost) {
       // The read store lost the read models (restored from an old backup, a new empty database behind
       // the same address): an event then meets no document. Everything is projected afresh, as at a
       // first start, rather than stopping for someone to drop the database by hand.
@@ -410,12 +425,15 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     }
   }
 
-  /** Stops following and starts again from no checkpoint: drops what is left and projects every event. */
+  /**
+   * Stops following and starts again from the first event: projects every event over what is left (a
+   * store that does not keep versions apart drops it first).
+   */
   private async projectAfresh(): Promise<void> {
     // Not stop(): requests waiting for the read models keep waiting for this catch-up.
     await this.halt();
     if (this.shuttingDown) return; // stopped meanwhile: not started again
-    await this.start().catch((error: unknown) => {
+    await this.startFrom(true).catch((error: unknown) => {
       this.failure = describe(error);
       this.logger.error(`Read models STOPPED: ${this.failure}`);
     });
@@ -430,10 +448,18 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
 
 /** An event could not be applied after every retry. */
 export class ProjectionFailed extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
     this.name = 'ProjectionFailed';
   }
+}
+
+/** Whether `error` comes from an event that met no document where one should be (OutOfOrderEvent). */
+function documentMissing(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof OutOfOrderEvent) return cause.documentMissing;
+  }
+  return false;
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -66,11 +66,15 @@ export function metaOf(event: RecordedEvent): EvolveMeta {
 
 /** An event that arrived before the one it follows: applying it would corrupt the read model. */
 export class OutOfOrderEvent extends Error {
+  /** No document at all for an event that follows others: the read store lost it (or never had it). */
+  readonly documentMissing: boolean;
+
   constructor(event: RecordedEvent, documentRevision: number | null) {
     super(
       `${event.type} ${event.streamId}@${event.revision} arrived while the read model is at revision ` +
         `${documentRevision ?? 'none'}`,
     );
     this.name = 'OutOfOrderEvent';
+    this.documentMissing = documentRevision === null;
   }
 }

@@ -48,7 +48,7 @@ import type {
 } from '../../src/application/views';
 import { createMongoReadStore } from '../../src/infrastructure/read-store/mongodb/mongodb-read-store';
 import { readModelIndexPlan } from '../../src/infrastructure/read-store/mongodb/mongodb-indexes';
-import { READ_MODEL_INDEXES } from '../../src/application/queries/read-models';
+import { READ_MODEL_INDEXES, READ_MODEL_NAMESPACE } from '../../src/application/queries/read-models';
 
 interface Shape {
   label: string;
@@ -405,7 +405,7 @@ if (realServerUrl) {
         if (!shape.sort && equalities.size + ranges.size + alternatives.length === 0) continue;
         const explained = await client
           .db(dbName)
-          .collection(shape.collection)
+          .collection(`${READ_MODEL_NAMESPACE}.${shape.collection}`)
           .find(shape.filter, shape.sort ? { sort: shape.sort, limit: 21 } : {})
           .explain('queryPlanner');
         const winning = (explained.queryPlanner as Document).winningPlan as Document;

@@ -4,9 +4,15 @@
  * has, and so does a rebuild, which switches the fresh collections in with `renameCollection` and
  * keeps every index.
  */
+import { Logger } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
 import type { ReadStore } from '../../src/application/ports/read-store.port';
-import { COUPON_REQUESTS, TICKETS, TICKET_COMMENTS } from '../../src/application/queries/read-models';
+import {
+  COUPON_REQUESTS,
+  READ_MODEL_NAMESPACE,
+  TICKETS,
+  TICKET_COMMENTS,
+} from '../../src/application/queries/read-models';
 import { indexName, readModelIndexPlan } from '../../src/infrastructure/read-store/mongodb/mongodb-indexes';
 import {
   createMongoReadStore,
@@ -90,7 +96,11 @@ describe('projections on the MongoDB read store', () => {
       );
       expect(names.filter((name) => name.includes('__rebuild'))).toEqual([]);
       for (const collection of COLLECTIONS) {
-        const indexes = await client.db('projections').collection(collection).listIndexes().toArray();
+        const indexes = await client
+          .db('projections')
+          .collection(`${READ_MODEL_NAMESPACE}.${collection}`)
+          .listIndexes()
+          .toArray();
         expect(indexes.map((index) => index.name).sort()).toEqual(
           ['_id_', ...readModelIndexPlan()[collection].map(indexName)].sort(),
         );
@@ -174,6 +184,130 @@ describe('projections on the MongoDB read store', () => {
     } finally {
       await runner.stop();
       await target.close();
+      await (emptied ?? lossy).stop();
+    }
+  });
+});
+
+describe('several instances sharing MongoDB', () => {
+  let server: MongoTestServer;
+  let last: bigint;
+
+  beforeAll(async () => {
+    server = await startMongoTestServer();
+    side = await ReadSide.open();
+    for (let i = 0; i < 12; i++) {
+      const created = await side.create(i % 2 === 0 ? ANNA : OLEG, { subject: `Экземпляры ${i}` });
+      last = (await side.comment(AGENT, { ticketId: created.ticketId as string, body: `Ответ ${i}` }))
+        .position;
+    }
+  });
+
+  afterAll(async () => {
+    await side?.close();
+    await server?.stop();
+  });
+
+  /** Waits until `runner` has caught up and applied `position` (across a fresh start, if any). */
+  const reached = async (runner: ProjectionRunner, position: bigint): Promise<boolean> => {
+    await runner.waitForPosition(position, 15_000);
+    return (await runner.whenCaughtUp(15_000)) && (await runner.waitForPosition(position, 15_000));
+  };
+
+  it('a rolling upgrade builds the new version beside the old one, which goes on serving untouched', async () => {
+    const old = await createMongoReadStore(server.url, 'upgrade');
+    const oldRunner = runnerOn(old);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    let next: MongoReadStore | undefined;
+    let nextRunner: ProjectionRunner | undefined;
+    try {
+      await oldRunner.start();
+      expect(await reached(oldRunner, last)).toBe(true);
+      const before = await snapshot(old);
+      // The next release: another read-model version, its own collections and checkpoint.
+      next = await createMongoReadStore(server.url, 'upgrade', { namespace: 'v99' });
+      expect(warn.mock.calls.flat().join('\n')).toMatch(/other versions .*v4\.tickets.*Drop them/);
+      nextRunner = new ProjectionRunner(side.events, next, READ_MODEL_PROJECTORS, {
+        ...DEFAULT_RUNNER_OPTIONS,
+        checkpointName: 'read-models.v99',
+      });
+      await nextRunner.start();
+      expect(await reached(nextRunner, last)).toBe(true);
+      // The old version's read models were not dropped or touched, and it keeps projecting.
+      expect(await snapshot(old)).toEqual(before);
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      const later = await side.comment(AGENT, { ticketId, body: 'Во время обновления' });
+      expect(await reached(oldRunner, later.position)).toBe(true);
+      expect(await reached(nextRunner, later.position)).toBe(true);
+      expect(oldRunner.health()).toMatchObject({ status: 'ok' });
+      expect(await snapshot(old)).toEqual(await snapshot(side.readStore));
+      expect(await snapshot(next)).toEqual(await snapshot(side.readStore));
+    } finally {
+      warn.mockRestore();
+      await nextRunner?.stop();
+      await oldRunner.stop();
+      await next?.close();
+      await old.close();
+    }
+  });
+
+  it('an instance meeting no document while the checkpoint is there (another instance saved it) projects afresh too', async () => {
+    const store = await createMongoReadStore(server.url, 'met');
+    const runner = runnerOn(store);
+    const client = new MongoClient(server.url);
+    try {
+      await runner.start();
+      expect(await reached(runner, last)).toBe(true);
+      const before = await snapshot(store);
+      // The read models are lost, and the checkpoint is there: another instance began projecting afresh
+      // and saved one, and an instance yet to notice moved it on past everything this one applied.
+      const db = client.db('met');
+      for (const collection of COLLECTIONS)
+        await db.collection(`${READ_MODEL_NAMESPACE}.${collection}`).drop();
+      expect(await store.getCheckpoint(DEFAULT_RUNNER_OPTIONS.checkpointName)).toBeGreaterThanOrEqual(last);
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
+      expect(await reached(runner, commented.position)).toBe(true);
+      expect(runner.health()).toMatchObject({ status: 'ok' });
+      expect(await snapshot(store)).toEqual(await snapshot(side.readStore));
+    } finally {
+      await client.close();
+      await runner.stop();
+      await store.close();
+    }
+  });
+
+  it('two instances both recover when MongoDB comes back empty, whichever sees the loss first', async () => {
+    const lossy = await startMongoTestServer();
+    const options = {
+      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
+      serverSelectionTimeoutMs: 300,
+      heartbeatFrequencyMs: 200,
+    };
+    const stores = [
+      await createMongoReadStore(lossy.url, 'shared', options),
+      await createMongoReadStore(lossy.url, 'shared', options),
+    ];
+    const runners = stores.map(runnerOn);
+    let emptied: MongoTestServer | undefined;
+    try {
+      await Promise.all(runners.map((runner) => runner.start()));
+      for (const runner of runners) expect(await reached(runner, last)).toBe(true);
+      const before = await snapshot(stores[0]);
+      await lossy.stop();
+      const created = await side.create(ANNA, { subject: 'Во время сбоя' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      emptied = await startMongoTestServer({ port: lossy.port });
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
+      for (const runner of runners) expect(await reached(runner, commented.position)).toBe(true);
+      for (const runner of runners) expect(runner.health()).toMatchObject({ status: 'ok' });
+      const after = await snapshot(stores[1]);
+      expect(after).toEqual(await snapshot(side.readStore));
+      expect(after[TICKETS].map((doc) => (doc as { _id: string })._id)).toContain(created.ticketId);
+    } finally {
+      await Promise.all(runners.map((runner) => runner.stop()));
+      await Promise.all(stores.map((store) => store.close()));
       await (emptied ?? lossy).stop();
     }
   });

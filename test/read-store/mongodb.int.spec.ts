@@ -11,7 +11,10 @@ import {
   MongoServerError,
   type CommandStartedEvent,
 } from 'mongodb';
-import { TICKETS, COUPON_REQUESTS } from '../../src/application/queries/read-models';
+import { TICKETS, COUPON_REQUESTS, READ_MODEL_NAMESPACE } from '../../src/application/queries/read-models';
+
+/** A read model's collection as this version keeps it in MongoDB (`v4.tickets`). */
+const physical = (name: string): string => `${READ_MODEL_NAMESPACE}.${name}`;
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import {
   createMongoReadStore,
@@ -101,7 +104,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       const listed = async (): Promise<Record<string, unknown[]>> => {
         const result: Record<string, unknown[]> = {};
         for (const collection of Object.keys(readModelIndexPlan())) {
-          result[collection] = await client.db(db).collection(collection).listIndexes().toArray();
+          result[collection] = await client.db(db).collection(physical(collection)).listIndexes().toArray();
         }
         return result;
       };
@@ -128,7 +131,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     const db = nextDb();
     const client = new MongoClient(server.url);
     try {
-      const tickets = client.db(db).collection(TICKETS);
+      const tickets = client.db(db).collection(physical(TICKETS));
       const lookup = readModelIndexPlan()[TICKETS].find(
         (spec) => JSON.stringify(spec.key) === '{"lookupKeys":1}',
       )!;
@@ -230,7 +233,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       expect(store.health()).toEqual({ connected: true });
       expect(await store.count(TICKETS, {})).toBe(0);
       const client = new MongoClient(late.url);
-      const indexes = await client.db('late').collection(TICKETS).listIndexes().toArray();
+      const indexes = await client.db('late').collection(physical(TICKETS)).listIndexes().toArray();
       await client.close();
       expect(indexes).toHaveLength(readModelIndexPlan()[TICKETS].length + 1);
       await store.close();

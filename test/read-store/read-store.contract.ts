@@ -338,6 +338,18 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
         expect(await store.getCheckpoint('gone')).toBe(7n);
       });
 
+      it('never moves a checkpoint back (instances sharing the read models save it in any order)', async () => {
+        await store.saveCheckpoint('shared', 10n ** 15n);
+        expect(await store.saveCheckpoint('shared', 9n, false)).toBe(true);
+        // By number, not by text: "99" sorts after "1000000000000000".
+        expect(await store.saveCheckpoint('shared', 99n)).toBe(true);
+        expect(await store.getCheckpoint('shared')).toBe(10n ** 15n);
+        await store.saveCheckpoint('shared', 2n * 10n ** 15n);
+        expect(await store.getCheckpoint('shared')).toBe(2n * 10n ** 15n);
+        await store.saveCheckpoint('shared', 18_446_744_073_709_551_615n);
+        expect(await store.getCheckpoint('shared')).toBe(18_446_744_073_709_551_615n);
+      });
+
       it('switches a rebuilt collection in for the live one', async () => {
         const fresh = rebuildCollectionName('live', 1);
         await store.replace('live', { _id: 'old', revision: 0 }, { expectedRevision: -1 });

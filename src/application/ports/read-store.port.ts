@@ -106,4 +106,10 @@ export interface ReadStore {
   saveCheckpoint(name: string, position: bigint, create?: boolean): Promise<boolean>;
   /** Releases connections and memory. */
   close(): Promise<void>;
+  /**
+   * True when the store keeps each READ_MODEL_VERSION's collections and checkpoints apart (MongoDB, which
+   * several instances share: a rolling upgrade builds the new version beside the old one). Otherwise a
+   * projection starting without a checkpoint drops what the collections hold.
+   */
+  readonly keepsVersionsApart?: boolean;
 }

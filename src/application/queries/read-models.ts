@@ -8,6 +8,21 @@ import { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus } from '.
 import type { IndexSpec, ReadDocument } from '../ports/read-store.port';
 import type { CouponRequestView } from '../views';
 
+/**
+ * The read models' shape. Bump it when a projector's documents change (a field added or computed
+ * differently): the checkpoint is named after it, so the next start finds none and projects every event,
+ * and a read store shared by several instances (MongoDB) keeps each version's read models apart
+ * (READ_MODEL_NAMESPACE), so a rolling upgrade builds the new ones while the old instances serve theirs.
+ * 2: `resolutionSortKey`; search words fold accents and keep combining marks.
+ * 3: runs of Chinese, Japanese, Thai, Lao, Khmer and Myanmar are stored as characters and pairs;
+ *    `lookupKeys` (the PNRs and e-ticket numbers of the ticket and its coupon requests).
+ * 4: `resolutionSortKey` puts tickets with a solution proposed or closed after paused ones.
+ */
+export const READ_MODEL_VERSION = 4;
+
+/** Where a shared read store keeps this version's collections and checkpoints (MongoDB: `v4.tickets`). */
+export const READ_MODEL_NAMESPACE = `v${READ_MODEL_VERSION}`;
+
 /** Collection names (logical: a rebuild writes fresh ones and renames them to these). */
 export const TICKETS = 'tickets';
 export const TICKET_COMMENTS = 'ticketComments';

@@ -122,9 +122,11 @@ export class EmbeddedReadStore implements ReadStore {
     return this.checkpoints.get(name) ?? null;
   }
 
+  /** Moves the checkpoint forward, never back (as the MongoDB store does). */
   async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
-    if (!create && !this.checkpoints.has(name)) return false;
-    this.checkpoints.set(name, position);
+    const current = this.checkpoints.get(name);
+    if (current === undefined && !create) return false;
+    if (current === undefined || position > current) this.checkpoints.set(name, position);
     return true;
   }
 

@@ -5,6 +5,7 @@
  * (mongodb-indexes.ts, built at start and whenever a collection is declared), checkpoints in the same
  * database, and riding out lost connections with `health()` telling /health meanwhile.
  */
+import { Logger } from '@nestjs/common';
 import { MongoClient, MongoServerError, type Collection, type Db, type Filter as MongoFilter } from 'mongodb';
 import type {
   Filter,
@@ -16,6 +17,7 @@ import type {
   ReplaceGuard,
   ReplaceOne,
 } from '../../../application/ports/read-store.port';
+import { READ_MODEL_NAMESPACE } from '../../../application/queries/read-models';
 import { parseDatabaseName, parseMongoUrl } from '../../config/config-parsers';
 import {
   ConnectionState,
@@ -37,6 +39,12 @@ const DECLARED_INDEX_FIELDS: ReadonlySet<string> = new Set(['v', 'key', 'name', 
 
 export interface MongoReadStoreOptions {
   retry?: RetryPolicy;
+  /**
+   * Prefix of this version's collections (`v4.tickets`, `v4.checkpoints`): READ_MODEL_NAMESPACE. Several
+   * instances share the database, and during a rolling upgrade two versions run side by side: each
+   * builds and serves its own (the old version's are left for the operator to drop, see start()).
+   */
+  namespace?: string;
   /** How long one try waits for a server to answer (the driver's serverSelectionTimeoutMS); 5 s (a query gives up after two tries: about 10 s). */
   serverSelectionTimeoutMs?: number;
   /** How often the driver checks the server between operations (for health); 5 s. */
@@ -47,17 +55,24 @@ interface CheckpointDocument {
   _id: string;
   /** The `$all` position in decimal: positions are unsigned 64-bit, wider than BSON's signed Long. */
   position: string;
+  /** The same, zero-padded to 20 digits, so that text order is number order (a save never moves it back). */
+  order?: string;
 }
 
+const DUPLICATE_KEY = 11000;
+
 export class MongoReadStore implements ReadStore {
+  readonly keepsVersionsApart = true;
   private readonly state = new ConnectionState();
   private readonly db: Db;
+  private readonly logger = new Logger('ReadStore');
   private closed = false;
 
   constructor(
     private readonly client: MongoClient,
     dbName: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly namespace: string = READ_MODEL_NAMESPACE,
   ) {
     this.db = client.db(dbName);
     // Health follows the whole topology, not each member's heartbeat: with a secondary down, its failed
@@ -76,11 +91,29 @@ export class MongoReadStore implements ReadStore {
     return this.closed ? { connected: false, reason: 'read store closed' } : this.state.current();
   }
 
-  /** Connects and builds every read-model collection's indexes (idempotent: existing ones are kept). */
+  /**
+   * Connects and builds every read-model collection's indexes (idempotent: existing ones are kept), and
+   * says once which read models of other versions the database still holds (once no instance of those
+   * versions runs, they can be dropped).
+   */
   async start(): Promise<void> {
     await this.run(() => this.client.connect());
     for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
       await this.createIndexes(collection, specs);
+    }
+    const names = await this.run(() => this.db.listCollections({}, { nameOnly: true }).toArray());
+    const logical = new Set([...Object.keys(readModelIndexPlan()), CHECKPOINTS]);
+    const others = names
+      .map(({ name }) => name)
+      .filter(
+        (name) => logical.has(name.slice(name.indexOf('.') + 1)) && !name.startsWith(`${this.namespace}.`),
+      )
+      .sort();
+    if (others.length > 0) {
+      this.logger.warn(
+        `Read models of other versions are in this database (${others.join(', ')}); this version uses ` +
+          `${this.namespace}.*. Drop them once no instance of those versions runs.`,
+      );
     }
   }
 
@@ -153,7 +186,7 @@ export class MongoReadStore implements ReadStore {
       await this.run(async () => {
         tries++;
         try {
-          await this.collection(from).rename(to, { dropTarget: true });
+          await this.collection(from).rename(this.physical(to), { dropTarget: true });
         } catch (error) {
           if (tries > 1 && isNamespaceNotFound(error)) return;
           throw error;
@@ -171,11 +204,31 @@ export class MongoReadStore implements ReadStore {
     return checkpoint ? BigInt(checkpoint.position) : null;
   }
 
+  /**
+   * Moves the checkpoint forward, never back: the instances sharing the read models all save it, and
+   * one behind the others (catching up after a restart) used to set it back by thousands of events.
+   * The read models hold every event up to the furthest of them, each instance's writes being guarded.
+   */
   async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
-    const result = await this.run(() =>
-      this.checkpoints().replaceOne({ _id: name }, { position: position.toString() }, { upsert: create }),
+    const order = position.toString().padStart(20, '0');
+    const update = { position: position.toString(), order };
+    const advanced = await this.run(() =>
+      this.checkpoints().updateOne(
+        { _id: name, $or: [{ order: { $lt: order } }, { order: { $exists: false } }] },
+        { $set: update },
+      ),
     );
-    return create || result.matchedCount > 0;
+    if (advanced.matchedCount > 0) return true;
+    // Not moved: it is at or past this position already, or it is not there.
+    if ((await this.run(() => this.checkpoints().findOne({ _id: name }))) !== null) return true;
+    if (!create) return false;
+    try {
+      await this.run(() => this.checkpoints().insertOne({ _id: name, ...update }));
+    } catch (error) {
+      // Another instance created it meanwhile (at its own position: the next save moves it on).
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -183,12 +236,17 @@ export class MongoReadStore implements ReadStore {
     await this.client.close();
   }
 
+  /** The version's own collection for a read model's (logical) name. */
   private collection(name: string): Collection<ReadDocument> {
-    return this.db.collection<ReadDocument>(name);
+    return this.db.collection<ReadDocument>(this.physical(name));
+  }
+
+  private physical(name: string): string {
+    return `${this.namespace}.${name}`;
   }
 
   private checkpoints(): Collection<CheckpointDocument> {
-    return this.db.collection<CheckpointDocument>(CHECKPOINTS);
+    return this.db.collection<CheckpointDocument>(this.physical(CHECKPOINTS));
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {
@@ -280,7 +338,12 @@ export async function createMongoReadStore(
   } catch (error) {
     throw new Error(`MONGODB_URL: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const store = new MongoReadStore(client, checkedDb.value, options.retry ?? DEFAULT_RETRY_POLICY);
+  const store = new MongoReadStore(
+    client,
+    checkedDb.value,
+    options.retry ?? DEFAULT_RETRY_POLICY,
+    options.namespace ?? READ_MODEL_NAMESPACE,
+  );
   try {
     await store.start();
   } catch (error) {
