@@ -50,6 +50,10 @@ export interface HistoryEventView {
   dataJson: string;
   /** The event's data, for the typed fields of each GraphQL event type. */
   data: Record<string, unknown>;
+  /** The commandId the change was sent with (staff only; null for requesters and without one). */
+  commandId: string | null;
+  /** For a system action, the policy that fired (`auto-close-after-7-days`). */
+  policy: string | null;
 }
 
 export type StatsDimension =

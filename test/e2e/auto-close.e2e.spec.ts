@@ -48,11 +48,18 @@ describe('auto-close on its interval (embedded stores)', () => {
     }
     expect(ticket).toMatchObject({ status: 'CLOSED', resolution: 'AUTO_CLOSED' });
     const history = (
-      await agent.ok('query($id: ID) { ticket(id: $id) { history { eventType actor { id role } } } }', {
-        id: unanswered,
-      })
+      await agent.ok(
+        'query($id: ID) { ticket(id: $id) { history { eventType actor { id role } policy commandId } } }',
+        { id: unanswered },
+      )
     ).ticket.history;
-    expect(history.at(-1)).toEqual({ eventType: 'TicketClosed', actor: { id: 'system', role: 'SYSTEM' } });
+    // History names the policy that fired, as it was configured then (a later setting does not rewrite it).
+    expect(history.at(-1)).toEqual({
+      eventType: 'TicketClosed',
+      actor: { id: 'system', role: 'SYSTEM' },
+      policy: 'auto-close-after-0.00002-days',
+      commandId: `auto-close:${unanswered}:2`,
+    });
     // The one the requester confirmed keeps its own resolution.
     expect((await agent.ok(GET_TICKET, { id: confirmed })).ticket.resolution).toBe('CONFIRMED');
   });

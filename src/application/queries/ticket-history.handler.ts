@@ -48,7 +48,7 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
     const seesInternal = canSeeInternalComments(principal);
     return stream
       .filter((event) => seesInternal || !isInternalComment(event))
-      .map((event) => historyEvent(event));
+      .map((event) => historyEvent(event, seesInternal));
   }
 }
 
@@ -72,8 +72,12 @@ function checkedPage(page: TicketHistoryQuery['page']): { fromRevision: number; 
 const isInternalComment = (event: RecordedEvent): boolean =>
   event.type === 'CommentAdded' && (event.data as CommentAddedData).internal === true;
 
-/** One stored event as history shows it: who (with the name recorded beside it), when, where in `$all`. */
-export function historyEvent(event: RecordedEvent): HistoryEventView {
+/**
+ * One stored event as history shows it: who (with the name recorded beside it), when, where in `$all`,
+ * with which commandId (to staff: `showsCommandIds`) and, for a system action, by which policy — so an
+ * auditor sees that an auto-close fired after 3 days when the setting said so then.
+ */
+export function historyEvent(event: RecordedEvent, showsCommandIds: boolean): HistoryEventView {
   const data = (event.data ?? {}) as Record<string, unknown> & { occurredAt?: string; actor?: EventActor };
   const metadata = (event.metadata ?? {}) as Partial<TicketEventMetadata>;
   const actor = data.actor ?? metadata.actor ?? { id: 'unknown', role: 'SYSTEM' };
@@ -85,5 +89,7 @@ export function historyEvent(event: RecordedEvent): HistoryEventView {
     position: event.position.toString(),
     dataJson: JSON.stringify(event.data),
     data,
+    commandId: showsCommandIds ? (metadata.commandId ?? null) : null,
+    policy: metadata.policy ?? null,
   };
 }

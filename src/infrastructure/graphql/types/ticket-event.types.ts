@@ -22,6 +22,18 @@ export abstract class TicketEventType {
   position!: string;
   @Field({ description: "The event's stored data, as JSON text." })
   dataJson!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The commandId the change was sent with, if any. Shown to agents, supervisors and auditors; null for requesters.',
+  })
+  commandId!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'For a change the system made, the policy that fired as it was configured then, e.g. auto-close-after-7-days; null otherwise.',
+  })
+  policy!: string | null;
 }
 
 @ObjectType('TicketCreatedEvent', { implements: () => [TicketEventType] })
