@@ -1,6 +1,7 @@
 import { acceptCouponRequest, isSystemFailureOnly } from '../../src/domain/coupon-request.rules';
 import { InvalidInput } from '../../src/domain/domain.errors';
 import { foldEntries } from '../../src/domain/ticket';
+import { MAX_COUPON_REQUESTS_PER_TICKET } from '../../src/domain/ticket.decide';
 import {
   AGENT,
   AUDITOR,
@@ -94,6 +95,21 @@ describe('§3 CouponStatusChangeRequested', () => {
     given(created, ticketClosed(0.5, 'WITHDRAWN'))
       .when(requestCoupon(couponForm()), asRequester)
       .thenRuleViolated('ticket.closed');
+  });
+
+  it('refuses a 101st request on one ticket with guidance (its read model must stay storable)', () => {
+    const [first] = given(created).when(requestCoupon(couponForm()), asRequester).thenEvents();
+    const requests = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        ...first,
+        data: { ...first.data, registrationNumber: `N${i + 1}`, registrationSeq: i + 1 },
+      })) as (typeof first)[];
+    given(created, ...requests(MAX_COUPON_REQUESTS_PER_TICKET - 1))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenEvents();
+    given(created, ...requests(MAX_COUPON_REQUESTS_PER_TICKET))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenRuleViolated('coupon.too-many-on-ticket', 'open a new ticket for the further requests');
   });
 
   it("§6 agents and supervisors request on a requester's behalf", () => {

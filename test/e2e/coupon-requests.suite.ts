@@ -128,6 +128,8 @@ export function describeCouponRequests(bootEnv: BootEnv): void {
       });
       expect(error.extensions).toMatchObject({ code: 'RULE_VIOLATED', rule });
       expect(String(error.extensions?.guidance)).toMatch(guidance);
+      // A client showing only the message shows the guidance too.
+      expect(error.message).toMatch(guidance);
     });
 
     it('refuses a change the scenario does not allow', async () => {

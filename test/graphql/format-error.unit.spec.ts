@@ -33,8 +33,9 @@ describe('formatError', () => {
     const out = formatError(
       ...fromResolver(new RuleViolated('coupon.flown-not-used-claim', 'Refused', 'File a claim')),
     );
+    // The guidance is in the message too, for clients that show only the message.
     expect(out).toMatchObject({
-      message: 'Refused',
+      message: 'Refused Instead, File a claim.',
       extensions: { code: 'RULE_VIOLATED', rule: 'coupon.flown-not-used-claim', guidance: 'File a claim' },
     });
     const plain = formatError(...fromResolver(new RuleViolated('solution.not-allowed-in-status', 'Not now')));

@@ -60,7 +60,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return shaped(formatted, cause.message, { code: 'BAD_USER_INPUT', fields: cause.fields });
   }
   if (cause instanceof RuleViolated) {
-    return shaped(formatted, cause.message, {
+    // The guidance is in the message too: a client that shows only `message` still tells the user what
+    // to do instead (domain.md §3.1), and `extensions.guidance` keeps it apart for those that place it.
+    const message = cause.guidance ? `${cause.message} Instead, ${cause.guidance}.` : cause.message;
+    return shaped(formatted, message, {
       code: 'RULE_VIOLATED',
       rule: cause.rule,
       ...(cause.guidance ? { guidance: cause.guidance } : {}),
