@@ -43,6 +43,12 @@ export interface ProjectionRunnerOptions {
   retryDelayMs: number;
   /** Events per bulk write while catching up. */
   batchSize: number;
+  /**
+   * How often a store that keeps its read models (MongoDB) is asked whether they are still there while
+   * no event comes: lost meanwhile (an empty server behind the same address), they would otherwise be
+   * served empty, with /health saying ok, until the next event met no document. 0: never.
+   */
+  lossCheckMs: number;
 }
 
 export { READ_MODEL_VERSION };
@@ -52,6 +58,7 @@ export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
   attempts: 4,
   retryDelayMs: 20,
   batchSize: 1000,
+  lossCheckMs: 5_000,
 };
 
 /** While the read store is away, the projections try again after 0.5 s, doubling up to 5 s. */
@@ -94,6 +101,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private readonly routes: ProjectorRoutes;
   /** The live loop's writer: what it holds is dropped at a rebuild's switch-over (see rebuild()). */
   private writer: BatchWriter | null = null;
+  private lossCheck: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -151,6 +159,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     });
     this.subscription = subscription;
     this.loop = this.follow(subscription);
+    this.watchForLoss();
   }
 
   /**
@@ -160,8 +169,33 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   async stop(): Promise<void> {
     // Nobody waits out a timeout for a catch-up that will not come (a request during shutdown).
     this.shuttingDown = true;
+    if (this.lossCheck !== null) clearInterval(this.lossCheck);
+    this.lossCheck = null;
     for (const settle of [...this.startWaiters]) settle(false);
     await this.halt();
+  }
+
+  /**
+   * Asks now and then, while caught up and idle, whether the read store still has the checkpoint (see
+   * ProjectionRunnerOptions.lossCheckMs); gone, the read models are projected afresh as when an event
+   * meets the loss.
+   */
+  private watchForLoss(): void {
+    if (this.lossCheck !== null || !this.store.keepsVersionsApart || this.options.lossCheckMs <= 0) return;
+    this.lossCheck = setInterval(() => {
+      if (!this.caughtUp || this.position === null || this.failure !== null || !this.lock.idle) return;
+      const checked = this.position;
+      void this.checkpointGone().then((gone) => {
+        if (!gone || this.stopped || this.position !== checked || this.failure !== null) return;
+        this.logger.error(
+          `The read store no longer has the read models (their checkpoint at ${checked} is gone): ` +
+            'projecting every event again',
+        );
+        this.caughtUp = false;
+        void this.projectAfresh();
+      });
+    }, this.options.lossCheckMs);
+    this.lossCheck.unref();
   }
 
   /** Stops following (for good, or to start again: projectAfresh). */

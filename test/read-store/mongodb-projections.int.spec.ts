@@ -150,6 +150,41 @@ describe('projections on the MongoDB read store', () => {
     }
   });
 
+  it('notices the read models lost while no event comes, and projects them again (health was ok over an empty store)', async () => {
+    const lossy = await startMongoTestServer();
+    const target = await createMongoReadStore(lossy.url, 'idle', {
+      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
+      serverSelectionTimeoutMs: 300,
+      heartbeatFrequencyMs: 200,
+    });
+    const runner = new ProjectionRunner(side.events, target, READ_MODEL_PROJECTORS, {
+      retryDelayMs: 1,
+      attempts: 3,
+      lossCheckMs: 100,
+    });
+    let emptied: MongoTestServer | undefined;
+    try {
+      await runner.start();
+      expect(await runner.waitForPosition(last, 10_000)).toBe(true);
+      const before = await snapshot(target);
+      await lossy.stop();
+      emptied = await startMongoTestServer({ port: lossy.port });
+      // No event is written: the check finds the checkpoint gone and everything comes back.
+      let after = await snapshot(target).catch(() => null);
+      for (let i = 0; i < 200 && JSON.stringify(after) !== JSON.stringify(before); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await snapshot(target).catch(() => null);
+      }
+      expect(after).toEqual(before);
+      expect(await runner.whenCaughtUp(10_000)).toBe(true);
+      expect(runner.health()).toMatchObject({ status: 'ok' });
+    } finally {
+      await runner.stop();
+      await target.close();
+      await (emptied ?? lossy).stop();
+    }
+  });
+
   it('is not fooled by the batch it held through the outage: its writes land on the empty server, then it projects afresh', async () => {
     const lossy = await startMongoTestServer();
     const target = await createMongoReadStore(lossy.url, 'held', {
