@@ -160,6 +160,16 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       const refused = await reporter.send(HISTORY_COMMENTS, { id: ticket.id });
       expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(refused.data ?? null)).not.toContain('check fare rules');
+      // Only the public comments, and a count of those.
+      const seen = (
+        await reporter.ok('query($id: ID) { ticket(id: $id) { commentCount comments { body internal } } }', {
+          id: ticket.id,
+        })
+      ).ticket;
+      expect(seen).toEqual({
+        commentCount: 1,
+        comments: [{ body: 'We are looking into it', internal: false }],
+      });
     });
 
     const mutations: [string, string, (t: Data) => Record<string, unknown>][] = [
