@@ -5,17 +5,18 @@
  * DateTime that is no date, a required field missing, an unknown field) before any resolver runs, so
  * the edge's and the domain's content checks never saw the rest of the form: `channel: "FAX"` with an
  * empty `subject` was refused naming `channel` alone, and the client heard of `subject` on its second
- * try. For the `input` variable of a mutation, this plugin reads the variable itself; when every
- * problem is inside the form (a field, not the whole variable), it puts a stand-in of the right type in
- * each refused place and lets the mutation run carrying GraphQL's findings (a non-enumerable
- * `typeFindings` on the resolver's `input`). The input pipe and the command runner then refuse it with
- * GraphQL's findings and every other one together, judging the refused places as absent and never
- * the stand-ins; nothing is written. Anything else (a variable used elsewhere, a whole variable of the
+ * try. When graphql-js has refused a single mutation for its `input` variable and every problem is
+ * inside the form (a field, not the whole variable), this plugin runs the mutation again with a
+ * stand-in of the right type in each refused place, carrying GraphQL's findings (a non-enumerable
+ * `typeFindings` on the resolver's `input`), and answers with that run's refusal. The input pipe and
+ * the command runner refuse it with GraphQL's findings and every other one together, judging the
+ * refused places as absent and never the stand-ins; nothing is written. Anything else (a variable used elsewhere, a whole variable of the
  * wrong type, a stand-in that does not fit) is left to graphql-js's own refusal, as before.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   coerceInputValue,
+  execute,
   getNamedType,
   getNullableType,
   getVariableValues,
@@ -27,13 +28,15 @@ import {
   Kind,
   type DocumentNode,
   type GraphQLInputType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   typeFromAST,
   visit,
 } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect';
 import type { FieldError } from '../../../domain/domain.errors';
-import { variableErrorField } from './format-error';
+import { formatError, variableErrorField } from './format-error';
+import { mergeInputErrors } from './merge-input-errors.plugin';
 
 /** The mutation argument whose variable is read here (every mutation of the contract takes its form as `input`). */
 const FORM_ARGUMENT = 'input';
@@ -165,64 +168,113 @@ function formVariables(document: DocumentNode, operation: OperationDefinitionNod
   return new Set([...asForm].filter(([name, count]) => uses.get(name) === count).map(([name]) => name));
 }
 
+/** Where a re-run request's findings wait for the mutation's resolver, by variable name. */
+const FINDINGS = Symbol('typeFindings');
+
+type WithFindings = { [FINDINGS]?: Map<string, FieldError[]> };
+
+/**
+ * Wraps the mutations' resolvers once: when the request carries findings for the variable given as a
+ * field's `input`, they are attached to the input the resolver receives (a symbol lookup otherwise).
+ */
+function carryFindings(schema: GraphQLSchema): void {
+  const mutations = schema.getMutationType();
+  for (const field of Object.values(mutations?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (resolve === undefined) continue;
+    field.resolve = (source, args: Record<string, unknown>, context: WithFindings | undefined, info) => {
+      const waiting = context?.[FINDINGS];
+      if (waiting !== undefined && info.path.prev === undefined) {
+        const argument = info.fieldNodes[0].arguments?.find((a) => a.name.value === FORM_ARGUMENT);
+        const findings =
+          argument?.value.kind === Kind.VARIABLE ? waiting.get(argument.value.name.value) : undefined;
+        const form = args[FORM_ARGUMENT];
+        if (findings !== undefined) {
+          // Never without them: a form holding stand-ins must be refused, so it does not run at all.
+          if (form === null || typeof form !== 'object')
+            throw new GraphQLError('A refused form lost its findings');
+          Object.defineProperty(form, 'typeFindings', { value: findings, enumerable: false });
+        }
+      }
+      return resolve(source, args, context, info);
+    };
+  }
+}
+
+/**
+ * The variables of a single mutation with its form's wrong-typed values replaced by stand-ins, and the
+ * findings for each form variable; null when graphql-js's own refusal stands (see the module comment).
+ */
+function repairedRequest(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): { variables: Record<string, unknown>; findings: Map<string, FieldError[]> } | null {
+  const definitions = operation.variableDefinitions ?? [];
+  // One mutation per request: with two, the other would run while this one is refused.
+  if (operation.selectionSet.selections.length !== 1 || definitions.length === 0) return null;
+  if (!getVariableValues(schema, definitions, variables).errors) return null;
+  const forms = formVariables(document, operation);
+  const repaired: Record<string, unknown> = { ...variables };
+  const findings = new Map<string, FieldError[]>();
+  for (const definition of definitions) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (!forms.has(name) || type === undefined || variables[name] === undefined) continue;
+    const result = repairForm(name, type, variables[name]);
+    if (result === null) continue;
+    repaired[name] = result.value;
+    findings.set(name, result.findings);
+  }
+  // Only when the stand-ins leave nothing else wrong: otherwise graphql-js refuses it all, as before.
+  if (findings.size === 0 || getVariableValues(schema, definitions, repaired).errors) return null;
+  return { variables: repaired, findings };
+}
+
+/**
+ * The plugin. Requests whose variables graphql-js reads are not touched (nothing runs twice on the
+ * common road): only a mutation graphql-js refused for its variables is run again, with stand-ins and
+ * its findings, and its answer replaces the refusal.
+ */
 export function typeFindingsPlugin(): ApolloServerPlugin {
   return {
+    async serverWillStart({ schema }) {
+      carryFindings(schema);
+    },
     async requestDidStart() {
-      const findingsOf = new Map<string, FieldError[]>();
       return {
-        async didResolveOperation({ operation, request, schema, document }) {
-          if (operation?.operation !== 'mutation' || !operation.variableDefinitions?.length) return;
-          // One mutation per request: with two, the other would run while this one is refused.
-          if (operation.selectionSet.selections.length !== 1) return;
-          const variables = request.variables ?? {};
-          if (!getVariableValues(schema, operation.variableDefinitions, variables).errors) return;
-          const forms = formVariables(document, operation);
-          const repaired: Record<string, unknown> = { ...variables };
-          for (const definition of operation.variableDefinitions) {
-            const name = definition.variable.name.value;
-            const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-            if (!forms.has(name) || type === undefined || variables[name] === undefined) continue;
-            const result = repairForm(name, type, variables[name]);
-            if (result === null) continue;
-            repaired[name] = result.value;
-            findingsOf.set(name, result.findings);
+        async willSendResponse({ operation, document, request, schema, contextValue, response }) {
+          if (operation?.operation !== 'mutation' || document === undefined) return;
+          if (response.body.kind !== 'single') return;
+          const refused = response.body.singleResult;
+          // A refusal of the variables comes with errors and without `data` (nothing ran).
+          if (!refused.errors?.length || 'data' in refused) return;
+          const repaired = repairedRequest(schema, document, operation, request.variables ?? {});
+          if (repaired === null) return;
+          (contextValue as WithFindings)[FINDINGS] = repaired.findings;
+          const result = await execute({
+            schema,
+            document,
+            contextValue,
+            variableValues: repaired.variables,
+            operationName: request.operationName ?? undefined,
+          });
+          const errors = mergeInputErrors(
+            (result.errors ?? []).map((error) => formatError(error.toJSON(), error)),
+          );
+          // Answered as GraphQL answered the request it refused before anything ran: HTTP 400, no `data`.
+          // (Another answer — FORBIDDEN to a caller who may change nothing — is shown as such, with its data.)
+          if (errors.length > 0 && errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT')) {
+            response.body.singleResult = { errors };
+            response.http.status = 400;
+          } else {
+            response.body.singleResult = {
+              ...(result.data !== undefined ? { data: result.data } : {}),
+              errors,
+            };
+            response.http.status = 200;
           }
-          // Only when the stand-ins leave nothing else wrong: otherwise graphql-js refuses it all, as before.
-          if (
-            findingsOf.size === 0 ||
-            getVariableValues(schema, operation.variableDefinitions, repaired).errors
-          ) {
-            findingsOf.clear();
-            return;
-          }
-          request.variables = repaired;
-        },
-        async executionDidStart() {
-          if (findingsOf.size === 0) return;
-          return {
-            willResolveField({ args, info }) {
-              if (info.path.prev !== undefined || info.parentType !== info.schema.getMutationType()) return;
-              const argument = info.fieldNodes[0].arguments?.find((a) => a.name.value === FORM_ARGUMENT);
-              if (argument?.value.kind !== Kind.VARIABLE) return;
-              const findings = findingsOf.get(argument.value.name.value);
-              const form = (args as Record<string, unknown>)[FORM_ARGUMENT];
-              if (findings === undefined) return;
-              if (form === null || typeof form !== 'object') {
-                throw new GraphQLError('A refused form lost its findings'); // never: the form was repaired
-              }
-              Object.defineProperty(form, 'typeFindings', { value: findings, enumerable: false });
-            },
-          };
-        },
-        // The refusal is answered as GraphQL answered it before anything ran: HTTP 400, no `data`. (Another
-        // answer — FORBIDDEN to a caller who may change nothing — stays as such answers are.)
-        async willSendResponse({ response }) {
-          if (findingsOf.size === 0 || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          if (!result.errors?.length || result.errors.some((e) => e.extensions?.code !== 'BAD_USER_INPUT'))
-            return;
-          delete result.data;
-          response.http.status = 400;
         },
       };
     },
