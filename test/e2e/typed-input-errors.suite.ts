@@ -141,6 +141,27 @@ export function describeTypedInputErrors(bootEnv: BootEnv): void {
       expect(notMine.status).toBe(missing.status);
     });
 
+    it('names a lone surrogate and a wrong-typed value of one form together', async () => {
+      const response = await agent.send(CREATE_TICKET, {
+        input: { ...milesTicket(), subject: 'a\ud800b', channel: 'FAX' },
+      });
+      expect(response.status).toBe(400);
+      expect(fieldPaths(response.errors?.[0])).toEqual(['channel', 'subject']);
+    });
+
+    it('does not run a mutation sent by GET, whatever its variables', async () => {
+      const url = new URL(`${app.url}/graphql`);
+      url.searchParams.set('query', CREATE_TICKET);
+      url.searchParams.set(
+        'variables',
+        JSON.stringify({ input: { ...milesTicket(), channel: 'FAX', subject: '' } }),
+      );
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${tokenFor(who.agent)}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(response.status).toBe(405);
+    });
+
     it('leaves a request with two mutations to GraphQL: refused before either runs', async () => {
       const created = await requester.ok(CREATE_TICKET, { input: milesTicket() });
       const ticketId = created.createTicket.ticket.id as string;

@@ -34,7 +34,7 @@ import {
   visit,
 } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect';
-import type { FieldError } from '../../../domain/domain.errors';
+import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
 import { formatError, variableErrorField } from './format-error';
 import { mergeInputErrors } from './merge-input-errors.plugin';
 
@@ -168,6 +168,10 @@ function formVariables(document: DocumentNode, operation: OperationDefinitionNod
   return new Set([...asForm].filter(([name, count]) => uses.get(name) === count).map(([name]) => name));
 }
 
+/** graphql-js's refusal of a variable's value (`Variable "$input" got invalid value …`). */
+const isVariableError = (error: GraphQLError): boolean =>
+  error.message.startsWith('Variable "$') && !(error.originalError instanceof InvalidInput);
+
 /** Where a re-run request's findings wait for the mutation's resolver, by variable name. */
 const FINDINGS = Symbol('typeFindings');
 
@@ -244,12 +248,22 @@ export function typeFindingsPlugin(): ApolloServerPlugin {
     },
     async requestDidStart() {
       return {
-        async willSendResponse({ operation, document, request, schema, contextValue, response }) {
+        async willSendResponse({
+          operation,
+          document,
+          request,
+          schema,
+          contextValue,
+          response,
+          errors: refusal,
+        }) {
           if (operation?.operation !== 'mutation' || document === undefined) return;
-          if (response.body.kind !== 'single') return;
-          const refused = response.body.singleResult;
-          // A refusal of the variables comes with errors and without `data` (nothing ran).
-          if (!refused.errors?.length || 'data' in refused) return;
+          // Only what would have run: a POST (a mutation sent by GET is refused for that, 405), refused
+          // for its variables alone, with nothing run (no `data`). Another refusal beside it (a lone
+          // surrogate found by wellFormedVariablesPlugin) keeps the request GraphQL's to refuse whole.
+          if (request.http?.method !== 'POST' || response.body.kind !== 'single') return;
+          const ranNothing = !('data' in response.body.singleResult);
+          if (!ranNothing || !refusal?.length || !refusal.every(isVariableError)) return;
           const repaired = repairedRequest(schema, document, operation, request.variables ?? {});
           if (repaired === null) return;
           (contextValue as WithFindings)[FINDINGS] = repaired.findings;

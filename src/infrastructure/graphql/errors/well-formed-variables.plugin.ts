@@ -6,9 +6,10 @@
  * relative to its variable (as the domain names the fields of `input`), before anything runs.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { getVariableValues, GraphQLError } from 'graphql';
 import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
 import { isWellFormedText } from '../../../domain/field-checks';
+import { variableErrorField } from './format-error';
 
 const MESSAGE = 'must be well-formed Unicode text (it contains a lone surrogate)';
 
@@ -30,7 +31,7 @@ export function wellFormedVariablesPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request }) {
+        async didResolveOperation({ request, schema, operation }) {
           const fields: FieldError[] = [];
           for (const [name, value] of Object.entries(request.variables ?? {})) {
             // Paths relative to the variable, as for graphql-js's own variable errors (format-error.ts).
@@ -42,6 +43,13 @@ export function wellFormedVariablesPlugin(): ApolloServerPlugin {
             }
           }
           if (fields.length > 0) {
+            // With the values graphql-js would refuse for their type, so all are named at once.
+            const typed = getVariableValues(
+              schema,
+              operation?.variableDefinitions ?? [],
+              request.variables ?? {},
+            );
+            for (const error of typed.errors ?? []) fields.push(variableErrorField(error.message));
             throw new GraphQLError('Invalid input', {
               originalError: new InvalidInput(fields),
               extensions: { http: { status: 400 } },
