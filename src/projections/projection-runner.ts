@@ -21,7 +21,7 @@ import {
   type Subscription,
 } from '../application/ports/event-store.port';
 import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
-import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
+import { READ_STORE, type CheckpointState, type ReadStore } from '../application/ports/read-store.port';
 import { StoreUnavailable } from '../application/ports/store-unavailable';
 import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
@@ -176,24 +176,23 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   /**
-   * Asks now and then, while caught up and idle, whether the read store still has the checkpoint (see
-   * ProjectionRunnerOptions.lossCheckMs); gone, the read models are projected afresh as when an event
-   * meets the loss.
+   * Asks now and then, while caught up and idle, whether the read store still has this projection's
+   * checkpoint (ProjectionRunnerOptions.lossCheckMs): gone, or reset by another instance that found
+   * the read models lost, they are projected afresh as when an event meets the loss.
    */
   private watchForLoss(): void {
     if (this.lossCheck !== null || !this.store.keepsVersionsApart || this.options.lossCheckMs <= 0) return;
     this.lossCheck = setInterval(() => {
       if (!this.caughtUp || this.position === null || this.failure !== null || !this.lock.idle) return;
       const checked = this.position;
-      void this.checkpointGone().then((gone) => {
-        if (!gone || this.stopped || this.position !== checked || this.failure !== null) return;
-        this.logger.error(
-          `The read store no longer has the read models (their checkpoint at ${checked} is gone): ` +
-            'projecting every event again',
-        );
-        this.caughtUp = false;
-        void this.projectAfresh();
-      });
+      void this.store
+        .checkCheckpoint(this.options.checkpointName)
+        .catch((): CheckpointState => 'kept') // away: nothing to tell yet
+        .then((state) => {
+          if (state === 'kept' || this.stopped || this.position !== checked || this.failure !== null) return;
+          this.caughtUp = false;
+          void this.projectAfresh(state, checked);
+        });
     }, this.options.lossCheckMs);
     this.lossCheck.unref();
   }
@@ -317,12 +316,12 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       // Only a projection starting from nothing creates the checkpoint. One that had it and finds it gone
       // lost its read models (a new empty database behind the same address): the writes just flushed
       // matched nothing, and bringing the checkpoint back would hide that (fail() projects afresh).
-      const kept = await this.store.saveCheckpoint(
+      const state = await this.store.saveCheckpoint(
         this.options.checkpointName,
         position,
         this.position === null,
       );
-      if (!kept) throw new Error(`The checkpoint at ${this.position} is gone from the read store`);
+      if (state !== 'kept') throw new CheckpointLost(state, this.position);
     });
     if (this.position === null || position > this.position) this.position = position;
     for (const waiter of this.waiters) if (waiter.position <= position) this.settle(waiter, true);
@@ -418,23 +417,15 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
-    // Lost read models show as a checkpoint gone, or (when another instance has already begun projecting
-    // afresh and saved a new one) as an event meeting no document. Once is enough: an event meeting no
-    // document while every event is being projected from the start is a fault, and stops them.
-    const lost =
-      this.position !== null &&
-      ((documentMissing(error) && !this.fromStart) || (await this.checkpointGone()));
-    if (lost) {
+    const lost = await this.lossShownBy(error);
+    if (lost !== null) {
       // The read store lost the read models (restored from an old backup, a new empty database behind
-      // the same address): an event then meets no document. Everything is projected afresh, as at a
-      // first start, rather than stopping for someone to drop the database by hand.
-      this.logger.error(
-        `The read store no longer has the read models (their checkpoint at ${this.position} is gone): ` +
-          'projecting every event again',
-      );
+      // the same address). Everything is projected afresh, rather than stopping for someone to drop the
+      // database by hand.
       writer.discard();
       this.caughtUp = false;
-      setImmediate(() => void this.projectAfresh());
+      const at = this.position;
+      setImmediate(() => void this.projectAfresh(lost, at));
       return;
     }
     this.failure = describe(error);
@@ -450,33 +441,84 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     for (const settle of [...this.startWaiters]) settle(false);
   }
 
-  /** Whether the stored checkpoint is gone (an unreachable store says nothing: not gone). */
-  private async checkpointGone(): Promise<boolean> {
-    try {
-      return (await this.store.getCheckpoint(this.options.checkpointName)) === null;
-    } catch {
-      return false;
-    }
+  /**
+   * Whether `error` shows the read models lost: the checkpoint gone (`missing`), or reset by another
+   * instance that found them lost (`replaced`), or still this projection's while an event meets no
+   * document (`missing`: they were lost, and nobody has begun again). Null: a fault of the event. Once is
+   * enough: an event meeting no document while every event is projected from the first is a fault.
+   */
+  private async lossShownBy(error: unknown): Promise<Exclude<CheckpointState, 'kept'> | null> {
+    if (error instanceof CheckpointLost) return error.state;
+    if (this.position === null) return null;
+    const state = await this.untilReachable(() => this.store.checkCheckpoint(this.options.checkpointName));
+    if (state === null) return null; // stopped meanwhile
+    if (state !== 'kept') return state;
+    return documentMissing(error) && !this.fromStart ? 'missing' : null;
   }
 
   /**
-   * Stops following and starts again from the first event: projects every event over what is left (a
-   * store that does not keep versions apart drops it first).
+   * Runs a read-store step until the store answers (waiting as for an outage), or the runner stops
+   * (null). A re-check that met the store still away used to answer "not lost" and stop the projections.
    */
-  private async projectAfresh(): Promise<void> {
+  private async untilReachable<T>(step: () => Promise<T>): Promise<T | null> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) throw error;
+        await this.pause(Math.min(STORE_WAIT_FIRST_MS * 2 ** attempt, STORE_WAIT_MAX_MS));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stops following and starts again from the first event, projecting every event over what is left (a
+   * store that does not keep versions apart drops it first). Lost read models (`missing`) get a new
+   * checkpoint that every other instance sees as `replaced`; one `replaced` takes that checkpoint as its
+   * own and projects again too (its own position says nothing of what the read models now hold).
+   */
+  private async projectAfresh(state: Exclude<CheckpointState, 'kept'>, at: bigint | null): Promise<void> {
+    this.logger.error(
+      state === 'missing'
+        ? `The read store no longer has the read models (their checkpoint at ${at} is gone): projecting every event again`
+        : `Another instance found the read models lost and projects them afresh: projecting every event again (was at ${at})`,
+    );
     // Not stop(): requests waiting for the read models keep waiting for this catch-up.
     await this.halt();
     if (this.shuttingDown) return; // stopped meanwhile: not started again
-    await this.startFrom(true).catch((error: unknown) => {
+    this.stopped = false;
+    try {
+      const name = this.options.checkpointName;
+      await this.untilReachable(async () => {
+        if (state === 'missing') await this.store.resetCheckpoint(name);
+        else await this.store.getCheckpoint(name);
+      });
+      if (this.shuttingDown) return;
+      await this.startFrom(true);
+    } catch (error) {
       this.failure = describe(error);
       this.logger.error(`Read models STOPPED: ${this.failure}`);
-    });
+    }
   }
 
   private settle(waiter: Waiter, reached: boolean): void {
     clearTimeout(waiter.timer);
     this.waiters.delete(waiter);
     waiter.resolve(reached);
+  }
+}
+
+/** A save found the checkpoint gone, or reset by another instance (ReadStore.saveCheckpoint). */
+class CheckpointLost extends Error {
+  constructor(
+    readonly state: Exclude<CheckpointState, 'kept'>,
+    position: bigint | null,
+  ) {
+    super(
+      `The checkpoint at ${position} is ${state === 'missing' ? 'gone from' : 'reset in'} the read store`,
+    );
+    this.name = 'CheckpointLost';
   }
 }
 

@@ -246,6 +246,49 @@ describe('projections fed by the embedded event store', () => {
     await runner.stop();
   });
 
+  it('a save that finds the checkpoint gone projects afresh, even when the store is away at the next step', async () => {
+    side = await ReadSide.open();
+    await someHistory(side);
+    const expected = await snapshot(side.readStore);
+    const inner = new EmbeddedReadStore();
+    let missingOnce = false;
+    let awayOnce = false;
+    // The store answers one save with "gone", then is away once when the checkpoint is reset: the
+    // projections used to ask again whether it was gone, hear nothing (away), and stop for good.
+    const flaky = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'saveCheckpoint' && missingOnce) {
+          return async () => {
+            missingOnce = false;
+            awayOnce = true;
+            return 'missing';
+          };
+        }
+        if ((name === 'resetCheckpoint' || name === 'checkCheckpoint') && awayOnce) {
+          return async () => {
+            awayOnce = false;
+            throw new StoreUnavailable('read store', 'away for a moment (test)');
+          };
+        }
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const runner = side.newRunner(flaky);
+    await runner.start();
+    const head = (await ticketEvents(side)).at(-1)!.position;
+    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    missingOnce = true;
+    const later = await side.create(ANNA, { subject: 'После потери' });
+    await runner.waitForPosition(later.position, 10_000);
+    expect(await runner.whenCaughtUp(10_000)).toBe(true);
+    expect(await runner.waitForPosition(later.position, 10_000)).toBe(true);
+    expect(runner.health()).toMatchObject({ status: 'ok' });
+    expect(missingOnce || awayOnce).toBe(false);
+    expect(await snapshot(inner)).toEqual(await snapshot(side.readStore));
+    await runner.stop();
+  });
+
   it('read models of another version (a store that keeps them, after an upgrade) are projected afresh', async () => {
     side = await ReadSide.open();
     const [ticketId] = await someHistory(side);

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
 import type { Principal } from '../../src/application/principal';
 import type {
+  CheckpointState,
   Filter,
   FindOptions,
   IndexSpec,
@@ -87,9 +88,13 @@ class RecordingStore implements ReadStore {
   async getCheckpoint(): Promise<null> {
     return null;
   }
-  async saveCheckpoint(): Promise<boolean> {
-    return true;
+  async saveCheckpoint(): Promise<CheckpointState> {
+    return 'kept';
   }
+  async checkCheckpoint(): Promise<CheckpointState> {
+    return 'kept';
+  }
+  async resetCheckpoint(): Promise<void> {}
   async close(): Promise<void> {}
 }
 

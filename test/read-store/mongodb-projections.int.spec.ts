@@ -312,6 +312,53 @@ describe('several instances sharing MongoDB', () => {
     }
   });
 
+  it('an instance yet to notice a reset does not move the checkpoint on: a restart of the one projecting afresh misses nothing', async () => {
+    const stores = [
+      await createMongoReadStore(server.url, 'epoch'),
+      await createMongoReadStore(server.url, 'epoch'),
+    ];
+    // B learns of the loss only from its own saves (no idle check), as an instance busy with events does.
+    const [a, b] = stores.map(
+      (store, i) =>
+        new ProjectionRunner(side.events, store, READ_MODEL_PROJECTORS, {
+          retryDelayMs: 1,
+          attempts: 3,
+          lossCheckMs: i === 0 ? 5_000 : 0,
+        }),
+    );
+    const client = new MongoClient(server.url);
+    let restarted: ProjectionRunner | undefined;
+    try {
+      await Promise.all([a.start(), b.start()]);
+      for (const runner of [a, b]) expect(await reached(runner, last)).toBe(true);
+      // The read models are lost. A finds out first, resets the checkpoint, and is stopped (a deploy)
+      // before it has projected anything again.
+      await a.stop();
+      const db = client.db('epoch');
+      for (const collection of [...COLLECTIONS, 'checkpoints']) {
+        await db.collection(`${READ_MODEL_NAMESPACE}.${collection}`).drop();
+      }
+      await stores[0].resetCheckpoint(DEFAULT_RUNNER_OPTIONS.checkpointName);
+      // B, yet to notice, applies a new ticket (nothing is missing for it) and saves: it used to move the
+      // checkpoint to its own position, past every event nobody had projected again.
+      const created = await side.create(OLEG, { subject: 'После сброса' });
+      expect(await reached(b, created.position)).toBe(true);
+      // A starts again from the stored checkpoint and everything is there.
+      restarted = new ProjectionRunner(side.events, stores[0], READ_MODEL_PROJECTORS, {
+        retryDelayMs: 1,
+        attempts: 3,
+      });
+      await restarted.start();
+      expect(await reached(restarted, created.position)).toBe(true);
+      expect(await snapshot(stores[0])).toEqual(await snapshot(side.readStore));
+    } finally {
+      await client.close();
+      await restarted?.stop();
+      await Promise.all([a.stop(), b.stop()]);
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
   it('two instances both recover when MongoDB comes back empty, whichever sees the loss first', async () => {
     const lossy = await startMongoTestServer();
     const options = {

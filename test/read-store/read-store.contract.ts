@@ -331,18 +331,29 @@ export function describeReadStoreContract(name: string, open: () => Promise<Read
       });
 
       it('leaves a checkpoint that is gone missing when told not to create it (a lost read store stays lost)', async () => {
-        expect(await store.saveCheckpoint('gone', 5n, false)).toBe(false);
+        expect(await store.saveCheckpoint('gone', 5n, false)).toBe('missing');
         expect(await store.getCheckpoint('gone')).toBeNull();
-        expect(await store.saveCheckpoint('gone', 5n)).toBe(true);
-        expect(await store.saveCheckpoint('gone', 7n, false)).toBe(true);
+        expect(await store.checkCheckpoint('gone')).toBe('missing');
+        expect(await store.saveCheckpoint('gone', 5n)).toBe('kept');
+        expect(await store.saveCheckpoint('gone', 7n, false)).toBe('kept');
         expect(await store.getCheckpoint('gone')).toBe(7n);
+        expect(await store.checkCheckpoint('gone')).toBe('kept');
+      });
+
+      it('resets a checkpoint to no position, which is then its own to move on', async () => {
+        await store.saveCheckpoint('afresh', 500n);
+        await store.resetCheckpoint('afresh');
+        expect(await store.getCheckpoint('afresh')).toBeNull();
+        expect(await store.checkCheckpoint('afresh')).toBe('kept');
+        expect(await store.saveCheckpoint('afresh', 3n, false)).toBe('kept');
+        expect(await store.getCheckpoint('afresh')).toBe(3n);
       });
 
       it('never moves a checkpoint back (instances sharing the read models save it in any order)', async () => {
         await store.saveCheckpoint('shared', 10n ** 15n);
-        expect(await store.saveCheckpoint('shared', 9n, false)).toBe(true);
+        expect(await store.saveCheckpoint('shared', 9n, false)).toBe('kept');
         // By number, not by text: "99" sorts after "1000000000000000".
-        expect(await store.saveCheckpoint('shared', 99n)).toBe(true);
+        expect(await store.saveCheckpoint('shared', 99n)).toBe('kept');
         expect(await store.getCheckpoint('shared')).toBe(10n ** 15n);
         await store.saveCheckpoint('shared', 2n * 10n ** 15n);
         expect(await store.getCheckpoint('shared')).toBe(2n * 10n ** 15n);

@@ -67,6 +67,9 @@ export interface InMemoryDocuments {
   replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): boolean;
 }
 
+/** What a projection finds of the checkpoint its store read or made (ReadStore.saveCheckpoint). */
+export type CheckpointState = 'kept' | 'missing' | 'replaced';
+
 export interface ReadStore {
   /**
    * Present when the documents are in this process's memory (the embedded store). The projections then
@@ -95,15 +98,30 @@ export interface ReadStore {
   dropCollection(collection: string): Promise<void>;
   /** Switch-over after a rebuild: `from` becomes `to` (replacing it, indexes included) in one step. */
   renameCollection(from: string, to: string): Promise<void>;
-  /** The `$all` position a projection has applied up to, or null when it has applied nothing. */
+  /**
+   * The `$all` position a projection has applied up to, or null when it has applied nothing (or the read
+   * models are being projected afresh: resetCheckpoint). The store remembers which checkpoint it read
+   * (its identity), for saveCheckpoint and checkCheckpoint.
+   */
   getCheckpoint(name: string): Promise<bigint | null>;
   /**
-   * Stores a projection's checkpoint (after the events up to `position` are applied). With `create`
-   * false, a checkpoint that is not there is left missing and the answer is false: the read store lost
-   * the read models it had (a projection that had one never brings it back by itself, which would hide
-   * the loss from the next check).
+   * Moves a projection's checkpoint forward to `position` (never back: the instances sharing a store all
+   * save it), after the events up to it are applied. `kept`: saved, or at or past it already. `missing`:
+   * not there, and `create` is false — the read store lost the read models (a projection that had one
+   * never brings it back by itself, which would hide the loss). `replaced`: another projection reset it
+   * since this store read or made it (it found the read models lost and projects them afresh): nothing is
+   * saved, as this projection's position says nothing about what the read models now hold. With `create`
+   * (a projection starting from nothing) a missing checkpoint is made, and one another projection made
+   * meanwhile is taken as its own.
    */
-  saveCheckpoint(name: string, position: bigint, create?: boolean): Promise<boolean>;
+  saveCheckpoint(name: string, position: bigint, create?: boolean): Promise<CheckpointState>;
+  /** Whether the checkpoint this store read or made is still there (`kept`), gone, or reset by another projection. */
+  checkCheckpoint(name: string): Promise<CheckpointState>;
+  /**
+   * Marks the read models as projected afresh from the first event (after they were lost): a new
+   * checkpoint, at no position, that this store takes as its own and any other sees as `replaced`.
+   */
+  resetCheckpoint(name: string): Promise<void>;
   /** Releases connections and memory. */
   close(): Promise<void>;
   /**

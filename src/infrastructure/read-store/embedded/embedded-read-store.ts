@@ -5,6 +5,7 @@
  */
 import { Aggregator, ProcessingMode } from 'mingo';
 import type {
+  CheckpointState,
   Filter,
   FindOptions,
   IndexSpec,
@@ -25,7 +26,11 @@ const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip'
 
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection>();
-  private readonly checkpoints = new Map<string, bigint>();
+  /** Each checkpoint with an identity, new at each reset (see the port's CheckpointState). */
+  private readonly checkpoints = new Map<string, { id: number; position: bigint | null }>();
+  /** The identity of the checkpoint this store's projection read or made, by name. */
+  private readonly ownCheckpoints = new Map<string, number>();
+  private checkpointIds = 0;
   private warming: Promise<void> = Promise.resolve();
 
   readonly inMemory: InMemoryDocuments = {
@@ -119,15 +124,39 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async getCheckpoint(name: string): Promise<bigint | null> {
-    return this.checkpoints.get(name) ?? null;
+    const checkpoint = this.checkpoints.get(name);
+    if (checkpoint !== undefined) this.ownCheckpoints.set(name, checkpoint.id);
+    return checkpoint?.position ?? null;
   }
 
-  /** Moves the checkpoint forward, never back (as the MongoDB store does). */
-  async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
-    const current = this.checkpoints.get(name);
-    if (current === undefined && !create) return false;
-    if (current === undefined || position > current) this.checkpoints.set(name, position);
-    return true;
+  /** Moves the checkpoint forward, never back, as the MongoDB store does (see the port). */
+  async saveCheckpoint(name: string, position: bigint, create = true): Promise<CheckpointState> {
+    const checkpoint = this.checkpoints.get(name);
+    const own = this.ownCheckpoints.get(name);
+    if (checkpoint === undefined) {
+      if (!create) return 'missing';
+      this.checkpoints.set(name, { id: ++this.checkpointIds, position });
+      this.ownCheckpoints.set(name, this.checkpointIds);
+      return 'kept';
+    }
+    if (own !== undefined && own !== checkpoint.id) return 'replaced';
+    this.ownCheckpoints.set(name, checkpoint.id);
+    if (checkpoint.position === null || position > checkpoint.position) {
+      this.checkpoints.set(name, { id: checkpoint.id, position });
+    }
+    return 'kept';
+  }
+
+  async checkCheckpoint(name: string): Promise<CheckpointState> {
+    const checkpoint = this.checkpoints.get(name);
+    if (checkpoint === undefined) return 'missing';
+    const own = this.ownCheckpoints.get(name);
+    return own !== undefined && own !== checkpoint.id ? 'replaced' : 'kept';
+  }
+
+  async resetCheckpoint(name: string): Promise<void> {
+    this.checkpoints.set(name, { id: ++this.checkpointIds, position: null });
+    this.ownCheckpoints.set(name, this.checkpointIds);
   }
 
   async close(): Promise<void> {

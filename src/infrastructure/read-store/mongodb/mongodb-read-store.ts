@@ -5,9 +5,11 @@
  * (mongodb-indexes.ts, built at start and whenever a collection is declared), checkpoints in the same
  * database, and riding out lost connections with `health()` telling /health meanwhile.
  */
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { MongoClient, MongoServerError, type Collection, type Db, type Filter as MongoFilter } from 'mongodb';
 import type {
+  CheckpointState,
   Filter,
   FindOptions,
   IndexSpec,
@@ -53,10 +55,15 @@ export interface MongoReadStoreOptions {
 
 interface CheckpointDocument {
   _id: string;
-  /** The `$all` position in decimal: positions are unsigned 64-bit, wider than BSON's signed Long. */
-  position: string;
+  /**
+   * The `$all` position in decimal (positions are unsigned 64-bit, wider than BSON's signed Long); null
+   * when the read models are being projected afresh from the first event.
+   */
+  position: string | null;
   /** The same, zero-padded to 20 digits, so that text order is number order (a save never moves it back). */
-  order?: string;
+  order: string;
+  /** The checkpoint's identity, new at each reset (see saveCheckpoint); absent on ones saved before. */
+  epoch?: string;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -66,6 +73,8 @@ export class MongoReadStore implements ReadStore {
   private readonly state = new ConnectionState();
   private readonly db: Db;
   private readonly logger = new Logger('ReadStore');
+  /** The identity of the checkpoint this instance's projection read or made, by name. */
+  private readonly epochs = new Map<string, string>();
   private closed = false;
 
   constructor(
@@ -200,35 +209,82 @@ export class MongoReadStore implements ReadStore {
   }
 
   async getCheckpoint(name: string): Promise<bigint | null> {
-    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
-    return checkpoint ? BigInt(checkpoint.position) : null;
+    let checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    if (checkpoint !== null && checkpoint.epoch === undefined) {
+      // Saved before checkpoints had an identity: it gets one now, the same for every instance.
+      await this.run(() =>
+        this.checkpoints().updateOne(
+          { _id: name, epoch: { $exists: false } },
+          { $set: { epoch: randomUUID() } },
+        ),
+      );
+      checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    }
+    if (checkpoint === null) return null;
+    this.epochs.set(name, checkpoint.epoch!);
+    return checkpoint.position === null ? null : BigInt(checkpoint.position);
   }
 
   /**
    * Moves the checkpoint forward, never back: the instances sharing the read models all save it, and
-   * one behind the others (catching up after a restart) used to set it back by thousands of events.
-   * The read models hold every event up to the furthest of them, each instance's writes being guarded.
+   * one behind the others (catching up after a restart) used to set it back by thousands of events. A
+   * save is guarded by the checkpoint's identity (`epoch`): after another instance reset it (the read
+   * models were lost and are being projected afresh), an instance yet to notice moved it past events
+   * nobody had projected again, and a restart then skipped them for good.
    */
-  async saveCheckpoint(name: string, position: bigint, create = true): Promise<boolean> {
+  async saveCheckpoint(name: string, position: bigint, create = true): Promise<CheckpointState> {
     const order = position.toString().padStart(20, '0');
     const update = { position: position.toString(), order };
-    const advanced = await this.run(() =>
-      this.checkpoints().updateOne(
-        { _id: name, $or: [{ order: { $lt: order } }, { order: { $exists: false } }] },
-        { $set: update },
-      ),
-    );
-    if (advanced.matchedCount > 0) return true;
-    // Not moved: it is at or past this position already, or it is not there.
-    if ((await this.run(() => this.checkpoints().findOne({ _id: name }))) !== null) return true;
-    if (!create) return false;
-    try {
-      await this.run(() => this.checkpoints().insertOne({ _id: name, ...update }));
-    } catch (error) {
-      // Another instance created it meanwhile (at its own position: the next save moves it on).
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    const own = this.epochs.get(name);
+    if (own !== undefined) {
+      const advanced = await this.run(() =>
+        this.checkpoints().updateOne({ _id: name, epoch: own, order: { $lt: order } }, { $set: update }),
+      );
+      if (advanced.matchedCount > 0) return 'kept';
     }
-    return true;
+    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    if (checkpoint === null) {
+      if (!create) return 'missing';
+      const epoch = randomUUID();
+      try {
+        await this.run(() => this.checkpoints().insertOne({ _id: name, ...update, epoch }));
+      } catch (error) {
+        // Another instance made it meanwhile: taken as this one's too on the next try.
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        return this.saveCheckpoint(name, position, create);
+      }
+      this.epochs.set(name, epoch);
+      return 'kept';
+    }
+    if (own === undefined) {
+      // Starting from nothing, beside an instance that made the checkpoint first: it is this one's too.
+      if (!create || checkpoint.epoch === undefined) return 'missing';
+      this.epochs.set(name, checkpoint.epoch);
+      await this.run(() =>
+        this.checkpoints().updateOne(
+          { _id: name, epoch: checkpoint.epoch, order: { $lt: order } },
+          { $set: update },
+        ),
+      );
+      return 'kept';
+    }
+    // At or past this position already, or reset by another instance.
+    return checkpoint.epoch === own ? 'kept' : 'replaced';
+  }
+
+  async checkCheckpoint(name: string): Promise<CheckpointState> {
+    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    if (checkpoint === null) return 'missing';
+    const own = this.epochs.get(name);
+    return own !== undefined && checkpoint.epoch !== own ? 'replaced' : 'kept';
+  }
+
+  async resetCheckpoint(name: string): Promise<void> {
+    const epoch = randomUUID();
+    await this.run(() =>
+      this.checkpoints().replaceOne({ _id: name }, { position: null, order: '', epoch }, { upsert: true }),
+    );
+    this.epochs.set(name, epoch);
   }
 
   async close(): Promise<void> {
