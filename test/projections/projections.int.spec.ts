@@ -249,7 +249,6 @@ describe('projections fed by the embedded event store', () => {
   it('a save that finds the checkpoint gone projects afresh, even when the store is away at the next step', async () => {
     side = await ReadSide.open();
     await someHistory(side);
-    const expected = await snapshot(side.readStore);
     const inner = new EmbeddedReadStore();
     let missingOnce = false;
     let awayOnce = false;
