@@ -208,7 +208,7 @@ export function coveredBy(path: string, typeFindings: readonly FieldError[]): bo
 }
 
 /** The command with the places holding stand-ins left out, so the domain judges them as absent. */
-function withoutStandIns(command: TicketCommand, typeFindings: readonly FieldError[]): TicketCommand {
+export function withoutStandIns(command: TicketCommand, typeFindings: readonly FieldError[]): TicketCommand {
   const without = (value: unknown, parts: readonly string[]): unknown => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const [part, ...rest] = parts;

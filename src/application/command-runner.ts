@@ -30,6 +30,7 @@ import {
   requestFieldErrors,
   type NumberedCommand,
   type TicketCommandRequest,
+  withoutStandIns,
 } from './command-request';
 import { actingContext, refusalContext } from './acting-role';
 import { KeyedQueue } from './keyed-queue';
@@ -127,11 +128,14 @@ export class TicketCommandRunner {
       }
       if (requestErrors.length > 0) {
         const now = decisionTime(request.now ?? this.clock.now(), state);
+        // Judged without the stand-ins in the places GraphQL could not read, also when choosing the
+        // role the caller acts in (a stand-in resolution would pick another one's findings).
+        const judged = withoutStandIns(dryRunCommand(request.command), typeFindings);
         refuse(
           requestErrors,
-          request.command,
+          judged,
           state,
-          refusalContext(allowed, request.command, state, (actor) => this.contextFor(actor, now)),
+          refusalContext(allowed, judged, state, (actor) => this.contextFor(actor, now)),
           typeFindings,
         );
       }

@@ -162,6 +162,57 @@ export function describeTypedInputErrors(bootEnv: BootEnv): void {
       expect(response.status).toBe(405);
     });
 
+    it('names each refused place by where it is, whatever the keys and values quote', async () => {
+      const created = await requester.ok(CREATE_TICKET, { input: milesTicket() });
+      const ticketId = created.createTicket.ticket.id as string;
+      const COMMENT = mutation('addComment', 'AddCommentInput');
+      // A key quoting another field's place used to make the refusal name that field instead.
+      const spoofed = await agent.error(COMMENT, {
+        input: { ticketId, body: 'hi', commandId: { 'at "input.body"': 1 } },
+      });
+      expect(fieldPaths(spoofed)).toEqual(['commandId']);
+      const hidden = await agent.error(COMMENT, {
+        input: { ticketId: { 'at "input.internal"': 1 }, body: 'hi' },
+      });
+      expect(fieldPaths(hidden)).toEqual(['ticketId']);
+      const quoted = await agent.error(CREATE_TICKET, {
+        input: { ...milesTicket(), nearestDepartureAt: 'Field "x" is not defined by type' },
+      });
+      expect(fieldPaths(quoted)).toEqual(['nearestDepartureAt']);
+      expect(await versionOf(ticketId)).toBe(0);
+    });
+
+    it('lists at most 50 wrong values, in one BAD_USER_INPUT, also beside a lone surrogate', async () => {
+      const created = await requester.ok(CREATE_TICKET, { input: milesTicket() });
+      const ticketId = created.createTicket.ticket.id as string;
+      const many = Array.from({ length: 2_000 }, () => 'x');
+      for (const extra of [{}, { passengerName: '\ud800' }]) {
+        const response = await agent.send(REQUEST_COUPON, {
+          input: { ...couponForm(ticketId), couponNumbers: many, ...extra },
+        });
+        expect(response.status).toBe(400);
+        expect(response.errors).toHaveLength(1);
+        expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        expect(response.errors?.[0].extensions?.fields?.length).toBeLessThanOrEqual(52);
+      }
+      expect(await versionOf(ticketId)).toBe(0);
+    });
+
+    it('keeps GraphQL’s refusal of a skipped mutation, and refuses a form variable set to null as input', async () => {
+      const skipped = await agent.send(
+        'mutation($i: CreateTicketInput!) { createTicket(input: $i) @skip(if: true) { ticket { id } } }',
+        { i: { ...milesTicket(), channel: 'FAX' } },
+      );
+      expect(skipped.status).toBe(400);
+      expect(fieldPaths(skipped.errors?.[0])).toEqual(['channel']);
+      const nulled = await agent.send(
+        'mutation($i: CreateTicketInput = { module: "BONUS", subject: "s", description: "d" }) { createTicket(input: $i) { ticket { id } } }',
+        { i: null },
+      );
+      expect(nulled.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(fieldPaths(nulled.errors?.[0])).toEqual(['input']);
+    });
+
     it('leaves a request with two mutations to GraphQL: refused before either runs', async () => {
       const created = await requester.ok(CREATE_TICKET, { input: milesTicket() });
       const ticketId = created.createTicket.ticket.id as string;

@@ -109,8 +109,20 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return shaped(formatted, 'Internal error', { code: 'INTERNAL' });
 }
 
+/**
+ * graphql-js's refusals of arguments and variables that carry no code: too many bad values to list, or
+ * a nullable variable set to null where the argument is not.
+ */
+const UNCODED_INPUT_ERRORS = [
+  /^Too many errors processing variables/,
+  /^Argument "[^"]+" of (?:non-null|required) type "[^"]+" (?:must not be null|was provided the variable)/,
+];
+
 /** The client-error code of a GraphQL error, or null when the error is not the client's. */
 function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | null {
+  if (cause instanceof GraphQLError && cause.originalError === undefined) {
+    if (UNCODED_INPUT_ERRORS.some((pattern) => pattern.test(cause.message))) return 'BAD_USER_INPUT';
+  }
   // A scalar (DateTime) refusing a literal: graphql-js reports it as a validation error, but it is bad input.
   const scalarError = cause instanceof GraphQLError ? (cause.originalError ?? cause) : null;
   if (scalarError instanceof GraphQLError && scalarError.extensions.code === 'BAD_USER_INPUT') {
@@ -129,6 +141,8 @@ function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | 
  * about the request as a whole (syntax, unknown fields, depth) have the empty path.
  */
 function fieldsOf(message: string, cause: unknown): FieldError[] {
+  const argument = /^Argument "([^"]+)" of (?:non-null|required) type/.exec(message)?.[1];
+  if (argument !== undefined) return [{ path: argument, message }];
   const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
   if (variable === undefined) {
     const error = cause instanceof GraphQLError ? cause : null;

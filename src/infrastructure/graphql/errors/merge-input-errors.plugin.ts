@@ -12,7 +12,9 @@ import type { FieldError } from '../../../domain/domain.errors';
 /** A BAD_USER_INPUT error about values (fields with a path); errors about the request as a whole stay apart. */
 const isBadInput = (error: GraphQLFormattedError): boolean =>
   error.extensions?.code === 'BAD_USER_INPUT' &&
-  ((error.extensions?.fields as FieldError[] | undefined) ?? []).some((field) => field.path !== '');
+  (((error.extensions?.fields as FieldError[] | undefined) ?? []).some((field) => field.path !== '') ||
+    // graphql-js's note that it stopped listing bad values belongs with them.
+    error.message.startsWith('Too many errors processing variables'));
 
 /** The errors of a response with every BAD_USER_INPUT error merged into the first one. */
 export function mergeInputErrors(errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {

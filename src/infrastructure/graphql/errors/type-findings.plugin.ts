@@ -35,7 +35,7 @@ import {
 } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect';
 import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
-import { formatError, variableErrorField } from './format-error';
+import { formatError } from './format-error';
 import { mergeInputErrors } from './merge-input-errors.plugin';
 
 /** The mutation argument whose variable is read here (every mutation of the contract takes its form as `input`). */
@@ -74,11 +74,13 @@ function repairForm(
     if (path.length === 0) repairable = false;
     const at = path.length > 0 ? ` at "${name}${printPath(path)}"` : '';
     const message = `Variable "$${name}" got invalid value ${inspect(invalid)}${at}; ${error.message}`;
-    findings.push(variableErrorField(message));
-    const field = /^Field "([^"]+)" (of required type .* was not provided|is not defined by type)/.exec(
-      error.message,
-    );
-    if (field) repairs.push({ container: path, key: field[1], remove: field[2].startsWith('is not') });
+    // The place comes from the path graphql-js gives, never from the message (which quotes the
+    // client's own keys and values, so a key could name another field).
+    const field = namedField(type, value, path, error.message);
+    const place = field === null ? path : [...path, field.key];
+    if (place.length === 0) repairable = false;
+    findings.push({ path: formPath(place), message });
+    if (field !== null) repairs.push({ container: path, key: field.key, remove: field.remove });
     else repairs.push({ container: path.slice(0, -1), key: path[path.length - 1], remove: false });
   });
   if (!repairable || findings.length === 0) return null;
@@ -95,6 +97,39 @@ function repairForm(
     container[repair.key] = standIn;
   }
   return { value: repaired, findings };
+}
+
+/**
+ * The field an error about an object names: a required one not given (a field of its type, matched to
+ * the exact message), or one its type does not define (a key of the value; the longest whose message
+ * this is, as a key may quote another). Null for an error about the value at the path itself.
+ */
+function namedField(
+  type: GraphQLInputType,
+  value: unknown,
+  path: Path,
+  message: string,
+): { key: string; remove: boolean } | null {
+  const holder = typeAt(type, path);
+  const object = holder === null ? null : getNullableType(holder);
+  if (object === null || !isInputObjectType(object)) return null;
+  for (const field of Object.values(object.getFields())) {
+    if (message === `Field "${field.name}" of required type "${inspect(field.type)}" was not provided.`) {
+      return { key: field.name, remove: false };
+    }
+  }
+  const given = valueAt(value, path);
+  if (given === null || typeof given !== 'object') return null;
+  const unknown = Object.keys(given)
+    .filter((key) => !Object.hasOwn(object.getFields(), key))
+    .filter((key) => message.startsWith(`Field "${key}" is not defined by type "${object.name}".`))
+    .sort((a, b) => b.length - a.length);
+  return unknown.length > 0 ? { key: unknown[0], remove: true } : null;
+}
+
+/** A place in the form as the domain names it: `agent.lastName`, `couponNumbers[1]`. */
+function formPath(path: Path): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
 }
 
 function printPath(path: Path): string {
@@ -274,6 +309,8 @@ export function typeFindingsPlugin(): ApolloServerPlugin {
             variableValues: repaired.variables,
             operationName: request.operationName ?? undefined,
           });
+          // Nothing refused it (the field was skipped by @skip/@include): GraphQL's refusal stands.
+          if (!result.errors?.length) return;
           const errors = mergeInputErrors(
             (result.errors ?? []).map((error) => formatError(error.toJSON(), error)),
           );

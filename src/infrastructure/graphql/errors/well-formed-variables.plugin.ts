@@ -13,6 +13,9 @@ import { variableErrorField } from './format-error';
 
 const MESSAGE = 'must be well-formed Unicode text (it contains a lone surrogate)';
 
+/** Findings listed at most in one refusal (graphql-js's own limit for variables is 50). */
+const MAX_LISTED = 50;
+
 /** The paths of every string in `value` with a lone surrogate (`prefix` is where `value` sits). */
 export function illFormedStrings(value: unknown, prefix: string, found: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
@@ -48,8 +51,16 @@ export function wellFormedVariablesPlugin(): ApolloServerPlugin {
               schema,
               operation?.variableDefinitions ?? [],
               request.variables ?? {},
+              { maxErrors: MAX_LISTED },
             );
             for (const error of typed.errors ?? []) fields.push(variableErrorField(error.message));
+            // As many as graphql-js itself lists: 100,000 bad items (400 KB) took 20 s and answered 30 MB.
+            if (fields.length > MAX_LISTED) {
+              fields.splice(MAX_LISTED, Infinity, {
+                path: '',
+                message: `and more: the first ${MAX_LISTED} are listed`,
+              });
+            }
             throw new GraphQLError('Invalid input', {
               originalError: new InvalidInput(fields),
               extensions: { http: { status: 400 } },
