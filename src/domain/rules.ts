@@ -39,7 +39,8 @@ export const RULES = {
   'coupon.checked-in-or-boarded': 'A checked-in or boarded coupon is not changed for a refund or exchange.',
   'coupon.flown-not-used-claim': 'A claim that a flown coupon was not used goes to the legal department.',
   'coupon.scenario-not-allowed': 'The scenario does not allow this change of coupon status.',
-  'coupon.too-many-on-ticket': 'A ticket holds at most 100 coupon status change requests.',
+  'coupon.too-many-on-ticket':
+    'A ticket holds at most 100 coupon status change requests, and at most 8 MB of them.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -8,7 +8,7 @@
 import { isDueForAutoClose } from './auto-close';
 import { DEFAULT_CATALOG } from './catalog';
 import { acceptCouponRequest } from './coupon-request.rules';
-import { FieldErrors, oneOf, optionalText, requiredText } from './field-checks';
+import { FieldErrors, oneOf, optionalText, requiredText, utf8Length } from './field-checks';
 import { violated } from './rules';
 import { isStaff, type TicketState } from './ticket';
 import type {
@@ -272,11 +272,17 @@ function close(command: CloseTicket, state: TicketState, ctx: DecideContext): Ti
 
 /**
  * The requests one ticket holds (domain.md is silent; a case needing more is opened anew). The ticket's
- * read model carries its requests, and a request can take ~90 KB at the form's limits: a hundred keep
- * the document well under MongoDB's 16 MB, past which the read models could not store the ticket and
- * stopped for everyone (about 280 large requests on one ticket did it).
+ * read model carries its requests, and past MongoDB's 16 MB a document cannot be stored: the read
+ * models stopped for everyone (about 280 large requests on one ticket did it).
  */
 export const MAX_COUPON_REQUESTS_PER_TICKET = 100;
+
+/**
+ * And at most this much text in them (UTF-8, as stored): a hundred requests at the form's limits in
+ * 4-byte characters (CJK Extension B, emoji: the limits count characters) still take 16 MB. A request
+ * takes 1–3 KB in practice.
+ */
+export const MAX_COUPON_REQUEST_BYTES_PER_TICKET = 8 * 1024 * 1024;
 
 function requestCouponStatusChange(
   command: RequestCouponStatusChange,
@@ -296,5 +302,13 @@ function requestCouponStatusChange(
     );
   }
   const request = acceptCouponRequest(command.form, command.registrationSeq, ctx.now);
+  const bytes = state.couponRequests.reduce((sum, held) => sum + utf8Length(JSON.stringify(held)), 0);
+  if (bytes + utf8Length(JSON.stringify(request)) > MAX_COUPON_REQUEST_BYTES_PER_TICKET) {
+    throw violated(
+      'coupon.too-many-on-ticket',
+      'The coupon status change requests of this ticket have reached the size one ticket holds.',
+      'open a new ticket for the further requests',
+    );
+  }
   return [{ type: 'CouponStatusChangeRequested', data: withBase(ctx, request) }];
 }

@@ -1,6 +1,7 @@
 import { acceptCouponRequest, isSystemFailureOnly } from '../../src/domain/coupon-request.rules';
 import { InvalidInput } from '../../src/domain/domain.errors';
 import { foldEntries } from '../../src/domain/ticket';
+import { utf8Length } from '../../src/domain/field-checks';
 import { MAX_COUPON_REQUESTS_PER_TICKET } from '../../src/domain/ticket.decide';
 import {
   AGENT,
@@ -110,6 +111,34 @@ describe('§3 CouponStatusChangeRequested', () => {
     given(created, ...requests(MAX_COUPON_REQUESTS_PER_TICKET))
       .when(requestCoupon(couponForm()), asRequester)
       .thenRuleViolated('coupon.too-many-on-ticket', 'open a new ticket for the further requests');
+  });
+
+  it('refuses a request that would take the ticket past 8 MB of requests (4-byte characters count 4)', () => {
+    const [first] = given(created).when(requestCoupon(couponForm()), asRequester).thenEvents();
+    // 200 KB each in characters outside the BMP (U+20000: 4 bytes in UTF-8, 2 units in JavaScript).
+    const heavy = '\u{20000}'.repeat(50_000);
+    const requests = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        ...first,
+        data: { ...first.data, description: heavy, registrationNumber: `N${i + 1}`, registrationSeq: i + 1 },
+      })) as (typeof first)[];
+    given(created, ...requests(30))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenEvents();
+    given(created, ...requests(45))
+      .when(requestCoupon(couponForm()), asRequester)
+      .thenRuleViolated('coupon.too-many-on-ticket', 'open a new ticket for the further requests');
+  });
+
+  it('counts UTF-8 bytes as stored', () => {
+    expect(utf8Length('abc')).toBe(3);
+    expect(utf8Length('жё')).toBe(4);
+    expect(utf8Length('中')).toBe(3);
+    expect(utf8Length('\u{20000}😀')).toBe(8);
+    expect(utf8Length('\ud800x')).toBe(4);
+    for (const text of ['plain', 'Кассир', '中文', '😀 \u{20000}', 'mixed ж 中 😀']) {
+      expect(utf8Length(text)).toBe(Buffer.byteLength(text));
+    }
   });
 
   it("§6 agents and supervisors request on a requester's behalf", () => {
