@@ -192,6 +192,27 @@ describe('compiled $group (embedded statistics)', () => {
     expect(compiledAnswers).toBeGreaterThan(expressions.length * samples.length * 0.9);
   });
 
+  it('hands back what JavaScript and MongoDB read differently, and writes the years 0–99 as they are', () => {
+    const week = compileExpression({ $dateToString: { format: '%Y %G-W%V %j', date: { $toDate: '$at' } } })!;
+    expect(week({ at: '0050-06-15T00:00:00.000Z' })).toBe('0050 0050-W24 166');
+    expect(week({ at: '0004-12-31T00:00:00.000Z' })).toBe('0004 0004-W53 366');
+    for (const at of [
+      '2026-03-01T10:00:00', // no offset: local time in JavaScript, UTC in MongoDB
+      '2026-02-30T10:00:00.000Z', // no such day: moved to March by JavaScript, refused by MongoDB
+      '2026-02-30',
+      'March 1, 2026',
+    ]) {
+      expect(() => week({ at })).toThrow(NotCompiled);
+    }
+    const year = compileExpression({ $dateToString: { format: '%Y', date: '$at' } })!;
+    expect(() => year({ at: new Date(Date.UTC(10_000, 0, 1)) })).toThrow(NotCompiled);
+    expect(compileExpression(['$a', '$missing'])!({ a: 1 })).toEqual([1, null]);
+    const before = compileExpression({ $lt: ['$a', '$b'] })!;
+    expect(before({ a: 'a', b: 'b' })).toBe(true);
+    // U+FFFD against U+1F600: JavaScript puts the emoji first (by UTF-16 units), MongoDB last (by bytes).
+    expect(() => before({ a: '\ufffd', b: '😀' })).toThrow(NotCompiled);
+  });
+
   it('does not compile what is outside its vocabulary', () => {
     for (const expression of [
       { $toLower: '$status' },

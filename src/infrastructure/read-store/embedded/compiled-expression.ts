@@ -34,7 +34,8 @@ export function compileExpression(expression: unknown): CompiledExpression | nul
   }
   if (Array.isArray(expression)) {
     const items = compileAll(expression);
-    return items && ((doc) => items.map((item) => item(doc)));
+    // A missing element of an array is null in it (MongoDB).
+    return items && ((doc) => items.map((item) => item(doc) ?? null));
   }
   if (typeof expression !== 'object' || expression instanceof Date) return null;
   const entries = Object.entries(expression as Record<string, unknown>);
@@ -102,19 +103,25 @@ export function truthy(value: unknown): boolean {
   return !(value === false || isNullish(value));
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+/** A date alone (`2026-03-01`, midnight UTC in both MongoDB and JavaScript). */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `toISOString`'s shape, checked without the regular expression (the stored times all have it). */
 const isCanonicalIso = (text: string): boolean =>
   text.length === 24 && text[4] === '-' && text[10] === 'T' && text[19] === '.' && text[23] === 'Z';
 
+/**
+ * Only texts whose meaning is sure: `toISOString`'s own shape, or a date alone, naming a real instant
+ * (written back the same). Others are left to mingo: JavaScript reads a time without an offset as
+ * local time where MongoDB reads UTC, and moves 30 February to March where MongoDB refuses it.
+ */
 function toDate(value: unknown): Date | null {
   if (isNullish(value)) return null;
   if (value instanceof Date) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
-  if (typeof value === 'string' && (isCanonicalIso(value) || ISO_DATE.test(value))) {
-    const time = Date.parse(value);
-    if (!Number.isNaN(time)) return new Date(time);
+  if (typeof value === 'string' && (isCanonicalIso(value) || ISO_DAY.test(value))) {
+    const date = new Date(Date.parse(value));
+    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value.slice(0, 23))) return date;
   }
   return notCompiled(`$toDate of ${typeof value}`);
 }
@@ -153,11 +160,17 @@ function equal(a: unknown, b: unknown): boolean {
   return rank === 9 ? (a as Date).getTime() === (b as Date).getTime() : a === b;
 }
 
+/** Characters past U+FFFF, which JavaScript orders by UTF-16 units and MongoDB by UTF-8 bytes. */
+const ASTRAL = /[\ud800-\udfff]/;
+
 /** The order of two values of one type; values of different types are left to mingo. */
 function order(a: unknown, b: unknown): number {
   const rank = scalarRank(a);
   if (rank !== scalarRank(b)) return notCompiled('values of different types ordered');
   if (rank === 1) return 0;
+  if (rank === 3 && (ASTRAL.test(a as string) || ASTRAL.test(b as string))) {
+    return notCompiled('texts with characters past U+FFFF ordered');
+  }
   const x = rank === 9 ? (a as Date).getTime() : (a as number | string | boolean);
   const y = rank === 9 ? (b as Date).getTime() : (b as number | string | boolean);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -232,29 +245,42 @@ const DATE_PARTS: Record<string, (date: Date) => string> = {
   L: (d) => String(d.getUTCMilliseconds()).padStart(3, '0'),
   j: (d) =>
     String(
-      (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) /
+      (utcDay(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - utcDay(d.getUTCFullYear(), 0, 1)) /
         86_400_000 +
         1,
     ).padStart(3, '0'),
   u: (d) => String(isoDayOfWeek(d)),
   V: (d) => String(isoWeek(d).week).padStart(2, '0'),
-  G: (d) => String(isoWeek(d).year).padStart(4, '0'),
+  G: (d) => {
+    const { year } = isoWeek(d);
+    return writableYear(year) ? String(year).padStart(4, '0') : notCompiled('a year outside 0–9999');
+  },
   '%': () => '%',
 };
+
+/** MongoDB's `$dateToString` writes years 0–9999 only (it refuses others). */
+const writableYear = (year: number): boolean => year >= 0 && year <= 9999;
 
 function isoDayOfWeek(date: Date): number {
   return date.getUTCDay() || 7;
 }
 
+/** Midnight UTC of a day (`Date.UTC` would read years 0–99 as 1900–1999). */
+function utcDay(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
+}
+
 /** The ISO week: weeks start on Monday, and week 1 holds the year's first Thursday. */
 function isoWeek(date: Date): { year: number; week: number } {
-  const thursday = Date.UTC(
+  const thursday = utcDay(
     date.getUTCFullYear(),
     date.getUTCMonth(),
     date.getUTCDate() + 4 - isoDayOfWeek(date),
   );
   const year = new Date(thursday).getUTCFullYear();
-  return { year, week: Math.floor((thursday - Date.UTC(year, 0, 1)) / 604_800_000) + 1 };
+  return { year, week: Math.floor((thursday - utcDay(year, 0, 1)) / 604_800_000) + 1 };
 }
 
 function dateToString(spec: unknown): CompiledExpression | null {
@@ -277,6 +303,8 @@ function dateToString(spec: unknown): CompiledExpression | null {
     if (isNullish(value)) return null;
     const at = requireDate(value, '$dateToString');
     if (Number.isNaN(at.getTime())) return notCompiled('an invalid date');
+    // MongoDB refuses to write years outside 0–9999; mingo decides those.
+    if (!writableYear(at.getUTCFullYear())) return notCompiled('a year outside 0–9999');
     let text = '';
     for (const piece of pieces) text += typeof piece === 'string' ? piece : piece(at);
     return text;
