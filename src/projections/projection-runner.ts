@@ -21,11 +21,12 @@ import {
   type Subscription,
 } from '../application/ports/event-store.port';
 import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
-import { READ_STORE, type CheckpointState, type ReadStore } from '../application/ports/read-store.port';
+import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
 import { StoreUnavailable } from '../application/ports/store-unavailable';
 import { ProjectorRoutes } from './apply-now';
 import { BatchWriter } from './batch-writer';
-import { OutOfOrderEvent, READ_MODEL_FILTER, type Projector } from './projector';
+import { READ_MODEL_FILTER, type Projector } from './projector';
+import { CheckpointLost, documentMissing, type Loss, LossWatch } from './read-model-loss';
 import { rebuildReadModels } from './rebuild';
 import { SerialLock } from './serial-lock';
 
@@ -101,7 +102,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private readonly routes: ProjectorRoutes;
   /** The live loop's writer: what it holds is dropped at a rebuild's switch-over (see rebuild()). */
   private writer: BatchWriter | null = null;
-  private lossCheck: NodeJS.Timeout | null = null;
+  private lossWatch: LossWatch | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -169,32 +170,24 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   async stop(): Promise<void> {
     // Nobody waits out a timeout for a catch-up that will not come (a request during shutdown).
     this.shuttingDown = true;
-    if (this.lossCheck !== null) clearInterval(this.lossCheck);
-    this.lossCheck = null;
+    this.lossWatch?.stop();
+    this.lossWatch = null;
     for (const settle of [...this.startWaiters]) settle(false);
     await this.halt();
   }
 
-  /**
-   * Asks now and then, while caught up and idle, whether the read store still has this projection's
-   * checkpoint (ProjectionRunnerOptions.lossCheckMs): gone, or reset by another instance that found
-   * the read models lost, they are projected afresh as when an event meets the loss.
-   */
+  /** Starts the idle check for lost read models (read-model-loss.ts), once. */
   private watchForLoss(): void {
-    if (this.lossCheck !== null || !this.store.keepsVersionsApart || this.options.lossCheckMs <= 0) return;
-    this.lossCheck = setInterval(() => {
-      if (!this.caughtUp || this.position === null || this.failure !== null || !this.lock.idle) return;
-      const checked = this.position;
-      void this.store
-        .checkCheckpoint(this.options.checkpointName)
-        .catch((): CheckpointState => 'kept') // away: nothing to tell yet
-        .then((state) => {
-          if (state === 'kept' || this.stopped || this.position !== checked || this.failure !== null) return;
-          this.caughtUp = false;
-          void this.projectAfresh(state, checked);
-        });
-    }, this.options.lossCheckMs);
-    this.lossCheck.unref();
+    if (this.lossWatch !== null || !this.store.keepsVersionsApart || this.options.lossCheckMs <= 0) return;
+    this.lossWatch = new LossWatch(this.store, this.options.checkpointName, this.options.lossCheckMs, {
+      // Only while caught up, idle and working: a check answers for the position it was made at.
+      checkable: () =>
+        this.caughtUp && this.failure === null && this.lock.idle && !this.stopped ? this.position : null,
+      lost: (state, at) => {
+        this.caughtUp = false;
+        void this.projectAfresh(state, at);
+      },
+    });
   }
 
   /** Stops following (for good, or to start again: projectAfresh). */
@@ -447,7 +440,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    * document (`missing`: they were lost, and nobody has begun again). Null: a fault of the event. Once is
    * enough: an event meeting no document while every event is projected from the first is a fault.
    */
-  private async lossShownBy(error: unknown): Promise<Exclude<CheckpointState, 'kept'> | null> {
+  private async lossShownBy(error: unknown): Promise<Loss | null> {
     if (error instanceof CheckpointLost) return error.state;
     if (this.position === null) return null;
     const state = await this.untilReachable(() => this.store.checkCheckpoint(this.options.checkpointName));
@@ -478,7 +471,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    * checkpoint that every other instance sees as `replaced`; one `replaced` takes that checkpoint as its
    * own and projects again too (its own position says nothing of what the read models now hold).
    */
-  private async projectAfresh(state: Exclude<CheckpointState, 'kept'>, at: bigint | null): Promise<void> {
+  private async projectAfresh(state: Loss, at: bigint | null): Promise<void> {
     this.logger.error(
       state === 'missing'
         ? `The read store no longer has the read models (their checkpoint at ${at} is gone): projecting every event again`
@@ -509,33 +502,12 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 }
 
-/** A save found the checkpoint gone, or reset by another instance (ReadStore.saveCheckpoint). */
-class CheckpointLost extends Error {
-  constructor(
-    readonly state: Exclude<CheckpointState, 'kept'>,
-    position: bigint | null,
-  ) {
-    super(
-      `The checkpoint at ${position} is ${state === 'missing' ? 'gone from' : 'reset in'} the read store`,
-    );
-    this.name = 'CheckpointLost';
-  }
-}
-
 /** An event could not be applied after every retry. */
 export class ProjectionFailed extends Error {
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = 'ProjectionFailed';
   }
-}
-
-/** Whether `error` comes from an event that met no document where one should be (OutOfOrderEvent). */
-function documentMissing(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof OutOfOrderEvent) return cause.documentMissing;
-  }
-  return false;
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
