@@ -98,6 +98,8 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   private rebuilding: Promise<void> | null = null;
   /** This run began without a checkpoint: it projects every event from the start. */
   private fromStart = false;
+  /** The read store holds a checkpoint this projection read, made or reset (so losing it is news). */
+  private ownsCheckpoint = false;
   private generation = 0;
   private readonly routes: ProjectorRoutes;
   /** The live loop's writer: what it holds is dropped at a rebuild's switch-over (see rebuild()). */
@@ -137,6 +139,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
     this.shuttingDown = false;
     this.position = afresh ? null : await this.store.getCheckpoint(this.options.checkpointName);
     this.fromStart = this.position === null;
+    if (!afresh) this.ownsCheckpoint = this.position !== null;
     if (this.position === null && !afresh) {
       this.logger.log(`No checkpoint of read-model version ${READ_MODEL_VERSION}: projecting every event`);
     }
@@ -185,7 +188,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
         this.caughtUp && this.failure === null && this.lock.idle && !this.stopped ? this.position : null,
       lost: (state, at) => {
         this.caughtUp = false;
-        void this.projectAfresh(state, at);
+        void this.projectAfresh(state, at, `the checkpoint is ${state === 'missing' ? 'gone' : 'reset'}`);
       },
     });
   }
@@ -315,6 +318,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
         this.position === null,
       );
       if (state !== 'kept') throw new CheckpointLost(state, this.position);
+      this.ownsCheckpoint = true;
     });
     if (this.position === null || position > this.position) this.position = position;
     for (const waiter of this.waiters) if (waiter.position <= position) this.settle(waiter, true);
@@ -418,7 +422,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       writer.discard();
       this.caughtUp = false;
       const at = this.position;
-      setImmediate(() => void this.projectAfresh(lost, at));
+      setImmediate(() => void this.projectAfresh(lost.state, at, lost.why));
       return;
     }
     this.failure = describe(error);
@@ -440,13 +444,18 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    * document (`missing`: they were lost, and nobody has begun again). Null: a fault of the event. Once is
    * enough: an event meeting no document while every event is projected from the first is a fault.
    */
-  private async lossShownBy(error: unknown): Promise<Loss | null> {
-    if (error instanceof CheckpointLost) return error.state;
-    if (this.position === null) return null;
+  private async lossShownBy(error: unknown): Promise<{ state: Loss; why: string } | null> {
+    if (error instanceof CheckpointLost) return { state: error.state, why: error.message };
+    // A fault on a first start is a fault (no checkpoint of this projection's can have been lost);
+    // one while projecting afresh, before its first save, may be a second loss.
+    if (!this.ownsCheckpoint) return null;
     const state = await this.untilReachable(() => this.store.checkCheckpoint(this.options.checkpointName));
     if (state === null) return null; // stopped meanwhile
-    if (state !== 'kept') return state;
-    return documentMissing(error) && !this.fromStart ? 'missing' : null;
+    if (state !== 'kept')
+      return { state, why: `the checkpoint is ${state === 'missing' ? 'gone' : 'reset'}` };
+    return documentMissing(error) && !this.fromStart
+      ? { state: 'missing', why: `an event met no document: ${describe(error)}` }
+      : null;
   }
 
   /**
@@ -471,11 +480,11 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    * checkpoint that every other instance sees as `replaced`; one `replaced` takes that checkpoint as its
    * own and projects again too (its own position says nothing of what the read models now hold).
    */
-  private async projectAfresh(state: Loss, at: bigint | null): Promise<void> {
+  private async projectAfresh(state: Loss, at: bigint | null, why: string): Promise<void> {
     this.logger.error(
       state === 'missing'
-        ? `The read store no longer has the read models (their checkpoint at ${at} is gone): projecting every event again`
-        : `Another instance found the read models lost and projects them afresh: projecting every event again (was at ${at})`,
+        ? `The read store no longer has the read models (${why}; this projection was at ${at}): projecting every event again`
+        : `Another instance found the read models lost and projects them afresh: projecting every event again (this projection was at ${at})`,
     );
     // Not stop(): requests waiting for the read models keep waiting for this catch-up.
     await this.halt();
@@ -487,6 +496,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
         if (state === 'missing') await this.store.resetCheckpoint(name);
         else await this.store.getCheckpoint(name);
       });
+      this.ownsCheckpoint = true;
       if (this.shuttingDown) return;
       await this.startFrom(true);
     } catch (error) {

@@ -36,9 +36,11 @@ export interface ProjectionStatus {
  * answering it would show a partial picture as if it were complete.
  */
 export class ReadModelsNotReady extends Error {
-  constructor() {
+  constructor(stopped = false) {
     super(
-      'The read models are still being restored after a start; try again shortly (GET /health says when)',
+      stopped
+        ? 'The read models stopped before they were restored; an operator must look (GET /health says why)'
+        : 'The read models are still being restored after a start; try again shortly (GET /health says when)',
     );
     this.name = 'ReadModelsNotReady';
   }
@@ -46,5 +48,7 @@ export class ReadModelsNotReady extends Error {
 
 /** Waits (up to `timeoutMs`) for the read models' first catch-up; ReadModelsNotReady if it does not come. */
 export async function readModelsReady(status: ProjectionStatus, timeoutMs: number): Promise<void> {
-  if (!(await status.whenCaughtUp(timeoutMs))) throw new ReadModelsNotReady();
+  if (!(await status.whenCaughtUp(timeoutMs))) {
+    throw new ReadModelsNotReady(status.health().status === 'failed');
+  }
 }
