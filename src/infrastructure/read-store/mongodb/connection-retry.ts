@@ -34,6 +34,17 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 2000,
 };
 
+/**
+ * A cleared pool, or a client closed under an operation: the store replaces a client whose monitor
+ * stopped (mongodb-read-store.ts), and what was in flight on the old one is tried again on the new.
+ * (When the store itself is closed, the retries stop.)
+ */
+const CLOSED_CLIENT_ERRORS = new Set([
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+  'MongoClientClosedError',
+]);
+
 /** Labels the driver puts on errors that mean "the connection, not the operation, failed". */
 const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError'];
 
@@ -56,7 +67,7 @@ export function isConnectionError(error: unknown): boolean {
   if (error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (!(error instanceof MongoError)) return false;
   return (
-    error.name === 'MongoPoolClearedError' || CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
+    CLOSED_CLIENT_ERRORS.has(error.name) || CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
   );
 }
 

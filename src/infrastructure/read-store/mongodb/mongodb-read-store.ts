@@ -47,6 +47,8 @@ export interface MongoReadStoreOptions {
    * builds and serves its own (the old version's are left for the operator to drop, see start()).
    */
   namespace?: string;
+  /** No heartbeat for this long means the driver stopped checking the server: a new client (see watchHeartbeats). */
+  stalledAfterMs?: number;
   /** How long one try waits for a server to answer (the driver's serverSelectionTimeoutMS); 5 s (a query gives up after two tries: about 10 s). */
   serverSelectionTimeoutMs?: number;
   /** How often the driver checks the server between operations (for health); 5 s. */
@@ -67,32 +69,97 @@ interface CheckpointDocument {
 }
 
 const DUPLICATE_KEY = 11000;
+/** How long the driver tries to open a connection (a heartbeat included) before giving up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A new client when the driver's own stops checking the server (see MongoReadStore.watchHeartbeats):
+ * how to make one, and how long without a heartbeat means stopped.
+ */
+export interface ClientRenewal {
+  newClient(): MongoClient;
+  /** No heartbeat event (succeeded or failed) for this long: the driver's monitor is stuck. */
+  stalledAfterMs: number;
+}
 
 export class MongoReadStore implements ReadStore {
   readonly keepsVersionsApart = true;
   private readonly state = new ConnectionState();
-  private readonly db: Db;
+  private db: Db;
   private readonly logger = new Logger('ReadStore');
   /** The identity of the checkpoint this instance's projection read or made, by name. */
   private readonly epochs = new Map<string, string>();
   private closed = false;
+  private lastHeartbeat = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly client: MongoClient,
-    dbName: string,
+    private client: MongoClient,
+    private readonly dbName: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
     private readonly namespace: string = READ_MODEL_NAMESPACE,
+    private readonly renewal: ClientRenewal | null = null,
   ) {
     this.db = client.db(dbName);
+    this.follow(client);
+  }
+
+  /** Keeps health in step with `client`, and notes its heartbeats for the watchdog. */
+  private follow(client: MongoClient): void {
     // Health follows the whole topology, not each member's heartbeat: with a secondary down, its failed
     // heartbeats alternated with the others' successes and /health flipped between 503 and 200; with
     // the primary down, the secondaries' heartbeats reported a store that could not take a write.
     client.on('topologyDescriptionChanged', (event) => {
+      if (client !== this.client) return;
       const servers = [...event.newDescription.servers.values()];
       if (servers.some((server) => server.isWritable)) return this.state.up();
       const failure = event.newDescription.error ?? servers.find((server) => server.error)?.error;
       this.state.down(`MongoDB unreachable: ${failure?.message ?? 'no server takes writes'}`);
     });
+    const beat = (): void => {
+      if (client === this.client) this.lastHeartbeat = Date.now();
+    };
+    client.on('serverHeartbeatSucceeded', beat);
+    client.on('serverHeartbeatFailed', beat);
+  }
+
+  /**
+   * The driver (mongodb 7.9) can stop checking a server for good: a check that starts on a socket just
+   * destroyed waits for a `drain` that never comes, and with the server marked unknown every operation
+   * then times out, though the server is back (seen once in seven double restarts of a three-instance
+   * run: one instance answered 503 for minutes while the others worked). A monitor that works reports
+   * a heartbeat, succeeded or failed, at least every heartbeat interval plus a connection timeout; when
+   * none comes for longer, the client is replaced by a new one (operations in flight fail and are
+   * retried on it).
+   */
+  private watchHeartbeats(): void {
+    if (this.renewal === null || this.watchdog !== null) return;
+    const { stalledAfterMs } = this.renewal;
+    this.lastHeartbeat = Date.now();
+    this.watchdog = setInterval(
+      () => {
+        if (this.closed || Date.now() - this.lastHeartbeat <= stalledAfterMs) return;
+        this.renewClient();
+      },
+      Math.max(100, Math.floor(stalledAfterMs / 4)),
+    );
+    this.watchdog.unref();
+  }
+
+  private renewClient(): void {
+    const stale = this.client;
+    const fresh = this.renewal!.newClient();
+    this.logger.warn(
+      `The MongoDB driver stopped checking the server (no heartbeat for ${Date.now() - this.lastHeartbeat} ms): ` +
+        'connecting with a new client',
+    );
+    this.client = fresh;
+    this.db = fresh.db(this.dbName);
+    this.lastHeartbeat = Date.now();
+    this.follow(fresh);
+    void stale.close(true).catch(() => undefined);
+    // Operations connect it as they need it; this only starts its monitoring at once.
+    void fresh.connect().catch(() => undefined);
   }
 
   /** Whether MongoDB answers (for /health); the reason is the last connection failure. */
@@ -107,6 +174,7 @@ export class MongoReadStore implements ReadStore {
    */
   async start(): Promise<void> {
     await this.run(() => this.client.connect());
+    this.watchHeartbeats();
     for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
       await this.createIndexes(collection, specs);
     }
@@ -289,6 +357,7 @@ export class MongoReadStore implements ReadStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog !== null) clearInterval(this.watchdog);
     await this.client.close();
   }
 
@@ -380,17 +449,22 @@ export async function createMongoReadStore(
   if ('error' in checkedUrl) throw new Error(checkedUrl.error);
   const checkedDb = parseDatabaseName(dbName, 'MONGODB_DB');
   if ('error' in checkedDb) throw new Error(checkedDb.error);
-  let client: MongoClient;
-  try {
-    client = new MongoClient(checkedUrl.value, {
+  const heartbeatMs = options.heartbeatFrequencyMs ?? 5000;
+  const newClient = (): MongoClient =>
+    new MongoClient(checkedUrl.value, {
       // Always the primary, whatever the URL asks: the projections read a document, then replace it
       // guarded by that revision, and a secondary's older copy would make the replace miss and the
       // event be taken as already applied; read-your-writes needs the primary too.
       readPreference: 'primary',
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
       // Checked every 5 s (the driver's default is 10 s) so /health sees a return soon.
-      heartbeatFrequencyMS: options.heartbeatFrequencyMs ?? 5000,
+      heartbeatFrequencyMS: heartbeatMs,
+      // A check of a server out of reach fails within this (the driver's default is 30 s).
+      connectTimeoutMS: CONNECT_TIMEOUT_MS,
     });
+  let client: MongoClient;
+  try {
+    client = newClient();
   } catch (error) {
     throw new Error(`MONGODB_URL: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -399,6 +473,8 @@ export async function createMongoReadStore(
     checkedDb.value,
     options.retry ?? DEFAULT_RETRY_POLICY,
     options.namespace ?? READ_MODEL_NAMESPACE,
+    // A working monitor reports within a heartbeat interval plus a connection timeout; twice that is stuck.
+    { newClient, stalledAfterMs: options.stalledAfterMs ?? 2 * (heartbeatMs + CONNECT_TIMEOUT_MS) },
   );
   try {
     await store.start();
