@@ -59,7 +59,7 @@ export const DEFAULT_RUNNER_OPTIONS: ProjectionRunnerOptions = {
   attempts: 4,
   retryDelayMs: 20,
   batchSize: 1000,
-  lossCheckMs: 5_000,
+  lossCheckMs: 1_000,
 };
 
 /** While the read store is away, the projections try again after 0.5 s, doubling up to 5 s. */
