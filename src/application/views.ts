@@ -56,18 +56,22 @@ export interface HistoryEventView {
   policy: string | null;
 }
 
-export type StatsDimension =
-  | 'STATUS'
-  | 'MODULE'
-  | 'CATEGORY'
-  | 'TYPE'
-  | 'PRIORITY'
-  | 'CHANNEL'
-  | 'LINE'
-  | 'ASSIGNEE'
-  | 'CREATED_DAY'
-  | 'CREATED_WEEK'
-  | 'CREATED_MONTH';
+/** The dimensions `ticketStats` groups by, in the contract's order. */
+export const STATS_DIMENSIONS = [
+  'STATUS',
+  'MODULE',
+  'CATEGORY',
+  'TYPE',
+  'PRIORITY',
+  'CHANNEL',
+  'LINE',
+  'ASSIGNEE',
+  'CREATED_DAY',
+  'CREATED_WEEK',
+  'CREATED_MONTH',
+] as const;
+
+export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
 
 export interface StatsBucketView {
   key: { dimension: StatsDimension; value: string | null }[];

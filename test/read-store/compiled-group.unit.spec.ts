@@ -7,7 +7,7 @@ import { Aggregator } from 'mingo';
 import type { PipelineStage, ReadDocument, ReadStore } from '../../src/application/ports/read-store.port';
 import { TicketStatsHandler } from '../../src/application/queries/ticket-stats.handler';
 import { TicketStatsQuery } from '../../src/application/queries/ticket-queries';
-import type { StatsDimension } from '../../src/application/views';
+import { STATS_DIMENSIONS, type StatsDimension } from '../../src/application/views';
 import { groupKey } from '../../src/infrastructure/read-store/embedded/chunked-group';
 import {
   compileExpression,
@@ -17,19 +17,7 @@ import { compileGroup } from '../../src/infrastructure/read-store/embedded/compi
 import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
 
 const NOW = new Date('2026-06-30T12:00:00.000Z');
-const DIMENSIONS: StatsDimension[] = [
-  'STATUS',
-  'MODULE',
-  'CATEGORY',
-  'TYPE',
-  'PRIORITY',
-  'CHANNEL',
-  'LINE',
-  'ASSIGNEE',
-  'CREATED_DAY',
-  'CREATED_WEEK',
-  'CREATED_MONTH',
-];
+const DIMENSIONS: StatsDimension[] = [...STATS_DIMENSIONS];
 
 function random(seed: number): () => number {
   return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;

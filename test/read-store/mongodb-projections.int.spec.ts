@@ -25,6 +25,13 @@ import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/s
 
 const COLLECTIONS = [TICKETS, TICKET_COMMENTS, COUPON_REQUESTS];
 
+/** A store that rides out a server restarting in tests: quick tries, quick heartbeats. */
+const QUICK_RETURN = {
+  retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
+  serverSelectionTimeoutMs: 300,
+  heartbeatFrequencyMs: 200,
+};
+
 /** Every read-model document, by collection, in `_id` order. */
 async function snapshot(store: ReadStore): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
@@ -113,11 +120,7 @@ describe('projections on the MongoDB read store', () => {
 
   it('projects every event afresh when MongoDB loses the read models while the engine runs', async () => {
     const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'lossy', {
-      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
-      serverSelectionTimeoutMs: 300,
-      heartbeatFrequencyMs: 200,
-    });
+    const target = await createMongoReadStore(lossy.url, 'lossy', QUICK_RETURN);
     const runner = runnerOn(target);
     let emptied: MongoTestServer | undefined;
     try {
@@ -152,11 +155,7 @@ describe('projections on the MongoDB read store', () => {
 
   it('notices the read models lost while no event comes, and projects them again (health was ok over an empty store)', async () => {
     const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'idle', {
-      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
-      serverSelectionTimeoutMs: 300,
-      heartbeatFrequencyMs: 200,
-    });
+    const target = await createMongoReadStore(lossy.url, 'idle', QUICK_RETURN);
     const runner = new ProjectionRunner(side.events, target, READ_MODEL_PROJECTORS, {
       retryDelayMs: 1,
       attempts: 3,
@@ -187,11 +186,7 @@ describe('projections on the MongoDB read store', () => {
 
   it('is not fooled by the batch it held through the outage: its writes land on the empty server, then it projects afresh', async () => {
     const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'held', {
-      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
-      serverSelectionTimeoutMs: 300,
-      heartbeatFrequencyMs: 200,
-    });
+    const target = await createMongoReadStore(lossy.url, 'held', QUICK_RETURN);
     const runner = runnerOn(target);
     let emptied: MongoTestServer | undefined;
     try {
@@ -361,14 +356,9 @@ describe('several instances sharing MongoDB', () => {
 
   it('two instances both recover when MongoDB comes back empty, whichever sees the loss first', async () => {
     const lossy = await startMongoTestServer();
-    const options = {
-      retry: { attempts: 30, readAttempts: 30, baseDelayMs: 20, maxDelayMs: 100 },
-      serverSelectionTimeoutMs: 300,
-      heartbeatFrequencyMs: 200,
-    };
     const stores = [
-      await createMongoReadStore(lossy.url, 'shared', options),
-      await createMongoReadStore(lossy.url, 'shared', options),
+      await createMongoReadStore(lossy.url, 'shared', QUICK_RETURN),
+      await createMongoReadStore(lossy.url, 'shared', QUICK_RETURN),
     ];
     const runners = stores.map(runnerOn);
     let emptied: MongoTestServer | undefined;

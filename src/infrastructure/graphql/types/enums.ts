@@ -1,5 +1,6 @@
 /** The contract's enums, registered once from the domain's own value lists so the two cannot drift. */
 import { registerEnumType } from '@nestjs/graphql';
+import { STATS_DIMENSIONS } from '../../../application/views';
 import {
   CHANNELS,
   COUPON_SCENARIOS,
@@ -39,19 +40,7 @@ export const DiscrepancyKindEnum = enumOf([
   'MISSING_IN_EVENT_STORE',
   'MISMATCH',
 ] as const);
-export const StatsDimensionEnum = enumOf([
-  'STATUS',
-  'MODULE',
-  'CATEGORY',
-  'TYPE',
-  'PRIORITY',
-  'CHANNEL',
-  'LINE',
-  'ASSIGNEE',
-  'CREATED_DAY',
-  'CREATED_WEEK',
-  'CREATED_MONTH',
-] as const);
+export const StatsDimensionEnum = enumOf(STATS_DIMENSIONS);
 
 registerEnumType(TicketStatusEnum, { name: 'TicketStatus' });
 registerEnumType(TicketPriorityEnum, { name: 'TicketPriority' });
