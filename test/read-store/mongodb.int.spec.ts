@@ -270,11 +270,20 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       await inFlight;
       // Without a new client every read timed out for good, though the server answers.
       let found: unknown = null;
-      for (let i = 0; i < 60 && found === null; i++) {
-        found = await store.get('held', 'a').catch(() => null);
+      let lastError = '';
+      for (const deadline = Date.now() + 20_000; found === null && Date.now() < deadline;) {
+        found = await store.get('held', 'a').catch((error: Error) => {
+          lastError = error.message;
+          return null;
+        });
         if (found === null) await pause(250);
       }
-      expect(found).toMatchObject({ _id: 'a' });
+      const renewed = (store as unknown as { client: DriverInternals }).client !== client;
+      expect({ found, renewed, lastError: found === null ? lastError : '' }).toEqual({
+        found: expect.objectContaining({ _id: 'a' }),
+        renewed: true,
+        lastError: '',
+      });
       expect(store.health()).toEqual({ connected: true });
     } finally {
       await store.close();
