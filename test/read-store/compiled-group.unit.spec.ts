@@ -8,6 +8,7 @@ import type { PipelineStage, ReadDocument, ReadStore } from '../../src/applicati
 import { TicketStatsHandler } from '../../src/application/queries/ticket-stats.handler';
 import { TicketStatsQuery } from '../../src/application/queries/ticket-queries';
 import { STATS_DIMENSIONS, type StatsDimension } from '../../src/application/views';
+import { TICKET_STATUSES } from '../../src/domain/ticket.types';
 import { groupKey } from '../../src/infrastructure/read-store/embedded/chunked-group';
 import {
   compileExpression,
@@ -32,14 +33,7 @@ function tickets(count: number, seed = 11): ReadDocument[] {
   return Array.from({ length: count }, (_, i) => {
     // Around two New Years, so ISO weeks that belong to the year before or after are met.
     const created = Date.UTC(pick([2020, 2025, 2026]), 11, 20) + Math.floor(next() * 20 * 86_400_000);
-    const status = pick([
-      'NEW',
-      'ASSIGNED',
-      'IN_PROGRESS',
-      'AWAITING_REQUESTER',
-      'SOLUTION_PROPOSED',
-      'CLOSED',
-    ]);
+    const status = pick(TICKET_STATUSES);
     const closed = status === 'CLOSED';
     return {
       _id: `t${i}`,

@@ -18,7 +18,11 @@ import {
   createMongoReadStore,
   type MongoReadStore,
 } from '../../src/infrastructure/read-store/mongodb/mongodb-read-store';
-import { DEFAULT_RUNNER_OPTIONS, ProjectionRunner } from '../../src/projections/projection-runner';
+import {
+  DEFAULT_RUNNER_OPTIONS,
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+} from '../../src/projections/projection-runner';
 import { READ_MODEL_PROJECTORS } from '../../src/projections/read-model-projectors';
 import { AGENT, ANNA, OLEG, ReadSide, couponInput } from '../queries/read-side.fixture';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/server';
@@ -118,18 +122,53 @@ describe('projections on the MongoDB read store', () => {
     }
   });
 
-  it('projects every event afresh when MongoDB loses the read models while the engine runs', async () => {
+  /**
+   * A projection caught up on a server of its own, which `body` takes away (`stop`) and brings back
+   * empty (`comeBackEmpty`), as a restarted in-memory server or a new instance would.
+   */
+  async function onLosableServer(
+    db: string,
+    runnerOptions: Partial<ProjectionRunnerOptions> | null,
+    body: (lab: {
+      target: MongoReadStore;
+      runner: ProjectionRunner;
+      before: Record<string, unknown[]>;
+      stop(): Promise<void>;
+      comeBackEmpty(): Promise<void>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'lossy', QUICK_RETURN);
-    const runner = runnerOn(target);
+    const target = await createMongoReadStore(lossy.url, db, QUICK_RETURN);
+    const runner =
+      runnerOptions === null
+        ? runnerOn(target)
+        : new ProjectionRunner(side.events, target, READ_MODEL_PROJECTORS, runnerOptions);
     let emptied: MongoTestServer | undefined;
     try {
       await runner.start();
       expect(await runner.waitForPosition(last, 10_000)).toBe(true);
       const before = await snapshot(target);
+      await body({
+        target,
+        runner,
+        before,
+        stop: () => lossy.stop(),
+        comeBackEmpty: async () => {
+          emptied = await startMongoTestServer({ port: lossy.port });
+        },
+      });
+    } finally {
+      await runner.stop();
+      await target.close();
+      await (emptied ?? lossy).stop();
+    }
+  }
+
+  it('projects every event afresh when MongoDB loses the read models while the engine runs', async () => {
+    await onLosableServer('lossy', null, async ({ target, runner, before, stop, comeBackEmpty }) => {
       // The server comes back empty (a new instance, an old backup): the read models are gone.
-      await lossy.stop();
-      emptied = await startMongoTestServer({ port: lossy.port });
+      await stop();
+      await comeBackEmpty();
       const ticketId = (before[TICKETS][0] as { _id: string })._id;
       const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
       // Queries arriving meanwhile wait for the read models (they are not told "not ready" at once).
@@ -146,28 +185,14 @@ describe('projections on the MongoDB read store', () => {
       expect(after[TICKETS]).toHaveLength(before[TICKETS].length);
       expect(after[COUPON_REQUESTS]).toHaveLength(before[COUPON_REQUESTS].length);
       expect(after[TICKET_COMMENTS]).toHaveLength(before[TICKET_COMMENTS].length + 1);
-    } finally {
-      await runner.stop();
-      await target.close();
-      await (emptied ?? lossy).stop();
-    }
+    });
   });
 
   it('notices the read models lost while no event comes, and projects them again (health was ok over an empty store)', async () => {
-    const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'idle', QUICK_RETURN);
-    const runner = new ProjectionRunner(side.events, target, READ_MODEL_PROJECTORS, {
-      retryDelayMs: 1,
-      attempts: 3,
-      lossCheckMs: 100,
-    });
-    let emptied: MongoTestServer | undefined;
-    try {
-      await runner.start();
-      expect(await runner.waitForPosition(last, 10_000)).toBe(true);
-      const before = await snapshot(target);
-      await lossy.stop();
-      emptied = await startMongoTestServer({ port: lossy.port });
+    const options = { retryDelayMs: 1, attempts: 3, lossCheckMs: 100 };
+    await onLosableServer('idle', options, async ({ target, runner, before, stop, comeBackEmpty }) => {
+      await stop();
+      await comeBackEmpty();
       // No event is written: the check finds the checkpoint gone and everything comes back.
       let after = await snapshot(target).catch(() => null);
       for (let i = 0; i < 200 && JSON.stringify(after) !== JSON.stringify(before); i++) {
@@ -177,29 +202,18 @@ describe('projections on the MongoDB read store', () => {
       expect(after).toEqual(before);
       expect(await runner.whenCaughtUp(10_000)).toBe(true);
       expect(runner.health()).toMatchObject({ status: 'ok' });
-    } finally {
-      await runner.stop();
-      await target.close();
-      await (emptied ?? lossy).stop();
-    }
+    });
   });
 
   it('is not fooled by the batch it held through the outage: its writes land on the empty server, then it projects afresh', async () => {
-    const lossy = await startMongoTestServer();
-    const target = await createMongoReadStore(lossy.url, 'held', QUICK_RETURN);
-    const runner = runnerOn(target);
-    let emptied: MongoTestServer | undefined;
-    try {
-      await runner.start();
-      expect(await runner.waitForPosition(last, 10_000)).toBe(true);
-      const before = await snapshot(target);
-      await lossy.stop();
+    await onLosableServer('held', null, async ({ target, runner, before, stop, comeBackEmpty }) => {
+      await stop();
       // Projected while the server is away: the new ticket waits in the batch, whose write (an insert)
       // then succeeds on the empty server, and used to bring the checkpoint back with it, so the next
       // event on an older ticket met no document and stopped the projections for good.
       const created = await side.create(ANNA, { subject: 'Во время сбоя' });
       await new Promise((resolve) => setTimeout(resolve, 400));
-      emptied = await startMongoTestServer({ port: lossy.port });
+      await comeBackEmpty();
       const ticketId = (before[TICKETS][0] as { _id: string })._id;
       const commented = await side.comment(AGENT, { ticketId, body: 'После потери' });
       // A waiter on a position is let go when the projection starts afresh; one on the catch-up is not.
@@ -211,11 +225,7 @@ describe('projections on the MongoDB read store', () => {
       expect(after[TICKETS]).toHaveLength(before[TICKETS].length + 1);
       expect(after[TICKETS].map((doc) => (doc as { _id: string })._id)).toContain(created.ticketId);
       expect(after[TICKET_COMMENTS]).toHaveLength(before[TICKET_COMMENTS].length + 1);
-    } finally {
-      await runner.stop();
-      await target.close();
-      await (emptied ?? lossy).stop();
-    }
+    });
   });
 });
 
