@@ -69,6 +69,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the promise to reject');
 }
 
+/** `promise`, or a failure naming `step` when it has not settled within `ms` (instead of jest's timeout). */
+function within<T>(ms: number, promise: Promise<T>, step: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${step} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** The parts of the driver's client the hang test reaches into (mongodb 7.9). */
 interface DriverInternals {
   topology: {
@@ -267,7 +276,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       ]) {
         connection.socket.destroy();
       }
-      await inFlight;
+      await within(10_000, inFlight, 'the read in flight when the sockets closed');
       // Without a new client every read timed out for good, though the server answers.
       let found: unknown = null;
       let lastError = '';
@@ -286,7 +295,7 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       });
       expect(store.health()).toEqual({ connected: true });
     } finally {
-      await store.close();
+      await within(10_000, store.close(), 'closing the store');
     }
   });
 

@@ -461,6 +461,9 @@ export async function createMongoReadStore(
       heartbeatFrequencyMS: heartbeatMs,
       // A check of a server out of reach fails within this (the driver's default is 30 s).
       connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      // An operation waits this long at most for a connection (the driver's default waits for ever: an
+      // operation queued on a pool paused by a hung monitor never came back).
+      waitQueueTimeoutMS: CONNECT_TIMEOUT_MS,
     });
   let client: MongoClient;
   try {
