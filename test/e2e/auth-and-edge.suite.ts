@@ -120,6 +120,64 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       });
     });
 
+    it('refuses variables nested too deep or holding too many values before GraphQL reads them', async () => {
+      // 3,000 nested lists (6 KB) overflowed the stack of the variables' check: 500 and a logged trace.
+      let deep: unknown = 'x';
+      for (let i = 0; i < 3_000; i++) deep = [deep];
+      const nested = await agent.error('{ me { id } }', { a: deep });
+      expect(nested.status).toBe(400);
+      expect(nested.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(nested.extensions?.fields).toEqual([{ path: 'a', message: 'must nest at most 32 levels deep' }]);
+
+      // 60,000 unknown keys (1 MB): graphql-js quoted the whole object in each of 50 errors (65 MB, 3.5 s).
+      const keys = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 1]));
+      const response = await agent.send('query($f: TicketFilter) { tickets(filter: $f) { totalCount } }', {
+        f: keys,
+      });
+      expect(response.status).toBe(400);
+      expect(response.errors).toEqual([
+        expect.objectContaining({
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            fields: [{ path: 'f', message: 'must hold at most 10000 values in all' }],
+          },
+        }),
+      ]);
+      // A variable of ordinary size is judged as before.
+      const few = await agent.error('query($f: TicketFilter) { tickets(filter: $f) { totalCount } }', {
+        f: { k1: 1 },
+      });
+      expect(few.extensions?.fields?.[0].path).toBe('k1');
+    });
+
+    it('answers a refused value of any size with a message of at most 1,000 characters', async () => {
+      const huge = 'Q'.repeat(900_000);
+      const response = await agent.send(
+        'query($s: [TicketStatus!]) { tickets(filter: { status: $s }) { totalCount } }',
+        {
+          s: [huge],
+        },
+      );
+      expect(response.status).toBe(400);
+      const error = response.errors?.[0];
+      expect(error?.message.length).toBeLessThanOrEqual(1_000);
+      expect(error?.message).toMatch(
+        /^Variable "\$s" got invalid value "Q{97}…" at "s\[0\]"; Value "Q{97}…" does not exist in "TicketStatus" enum\.$/,
+      );
+      expect(error?.extensions?.fields).toEqual([{ path: 's[0]', message: error?.message }]);
+    });
+
+    it('refuses a query text of more than 10,000 tokens before validating it', async () => {
+      const directives = ' @a'.repeat(10_000);
+      const error = await agent.error(`{ me${directives} { id } }`);
+      expect(error.status).toBe(400);
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toMatch(/more tha\w? 10000 tokens/);
+      // A long but ordinary query is served.
+      const aliases = Array.from({ length: 500 }, (_, i) => `m${i}: me { id }`).join(' ');
+      expect(Object.keys(await agent.ok(`{ ${aliases} }`))).toHaveLength(500);
+    });
+
     it('answers 400 to malformed JSON', async () => {
       const response = await post('{"query": "{ me { id } }"');
       expect(response.status).toBe(400);
@@ -245,6 +303,9 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(error.message).toMatch(/too complex/);
       // The same page once is well within the budget.
       await agent.ok(`{ ${page} }`);
+      // A page size past the limit is refused as such, not as too complex.
+      const huge = await agent.error('{ tickets(first: 1000000) { totalCount } }');
+      expect(huge.extensions?.fields).toEqual([{ path: 'first', message: expect.stringMatching(/100/) }]);
     });
 
     it('treats search text and filter values as literal text, never as operators', async () => {

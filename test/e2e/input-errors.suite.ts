@@ -56,7 +56,7 @@ export function describeInputErrors(bootEnv: BootEnv): void {
           m: ['BONUS', 'a\ud800'],
         },
       );
-      expect(fieldPaths(list)).toEqual(['m.1']);
+      expect(fieldPaths(list)).toEqual(['m[1]']);
     });
 
     it('refuses an invalid DateTime as BAD_USER_INPUT, in a variable and in the query text', async () => {

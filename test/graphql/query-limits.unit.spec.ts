@@ -57,6 +57,11 @@ describe('complexityLimitRule', () => {
     expect(errors('{ page { nodes { id } } }', complexityLimitRule(40))).toHaveLength(1);
   });
 
+  it('counts a literal first over the page size as a full page (the field refuses it, saying why)', () => {
+    expect(errors('{ page(first: 1000000) { total } }', complexityLimitRule(101))).toEqual([]);
+    expect(errors('{ page(first: 1000000) { total } }', complexityLimitRule(100))).toHaveLength(1);
+  });
+
   it('assumes 100 items when first comes from a variable and 10 for other lists', () => {
     expect(errors('query($n: Int) { page(first: $n) { total } }', complexityLimitRule(101))).toEqual([]);
     expect(errors('query($n: Int) { page(first: $n) { total } }', complexityLimitRule(100))).toHaveLength(1);

@@ -35,13 +35,37 @@ const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site 
 
 type Extensions = Record<string, unknown>;
 
+/**
+ * The longest message answered. graphql-js quotes a refused value whole, sometimes twice (a 900 KB enum
+ * value gave a 3.6 MB answer); what matters is which variable, where in it, and what is wrong.
+ */
+export const MAX_MESSAGE_LENGTH = 1_000;
+/** Longest quoted text kept whole in a long message (with its quotes). */
+const MAX_QUOTED = 100;
+/** A quoted text as graphql-js writes one (JSON): the value refused, or a name. */
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * `message` at most MAX_MESSAGE_LENGTH characters long: long quoted texts cut short, then, if still too
+ * long (an object of many keys), the middle cut out.
+ */
+export function shortened(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  const cut = message.replace(QUOTED, (quoted) =>
+    quoted.length <= MAX_QUOTED ? quoted : `${quoted.slice(0, MAX_QUOTED - 2)}…"`,
+  );
+  if (cut.length <= MAX_MESSAGE_LENGTH) return cut;
+  const keep = (MAX_MESSAGE_LENGTH - 3) / 2;
+  return `${cut.slice(0, Math.floor(keep))} … ${cut.slice(-Math.ceil(keep))}`;
+}
+
 function shaped(
   formatted: GraphQLFormattedError,
   message: string,
   extensions: Extensions,
 ): GraphQLFormattedError {
   return {
-    message,
+    message: shortened(message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions,
@@ -57,7 +81,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       ? unwrapped.originalError
       : unwrapped;
   if (cause instanceof InvalidInput) {
-    return shaped(formatted, cause.message, { code: 'BAD_USER_INPUT', fields: cause.fields });
+    return shaped(formatted, cause.message, {
+      code: 'BAD_USER_INPUT',
+      fields: shortenedFields(cause.fields),
+    });
   }
   if (cause instanceof RuleViolated) {
     // The guidance is in the message too: a client that shows only `message` still tells the user what
@@ -88,7 +115,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       : formatted.message;
     return shaped(formatted, message, {
       code: 'BAD_USER_INPUT',
-      fields: fieldsOf(message, cause),
+      fields: shortenedFields(fieldsOf(message, cause)),
       ...(code === 'BAD_USER_INPUT' ? {} : { graphqlCode: code }),
     });
   }
@@ -107,6 +134,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
   return shaped(formatted, 'Internal error', { code: 'INTERNAL' });
+}
+
+function shortenedFields(fields: readonly FieldError[]): FieldError[] {
+  return fields.map((field) => ({ path: shortened(field.path), message: shortened(field.message) }));
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   TicketStatusEnum,
 } from '../types/enums';
 
-/** Longest search text and code a client may send: far past any real one. */
+/** Longest search text and code, and longest list, a client may send: far past any real one. */
 const MAX_TEXT = 500;
 const MAX_LIST = 100;
 
@@ -37,9 +37,18 @@ export class TicketFilterInputType {
   @IsOptional()
   @MaxLength(MAX_TEXT)
   search?: string | null;
-  @Field(() => [TicketStatusEnum], { nullable: true }) status?: TicketStatus[] | null;
-  @Field(() => [TicketPriorityEnum], { nullable: true }) priority?: Priority[] | null;
-  @Field(() => [ChannelEnum], { nullable: true }) channel?: Channel[] | null;
+  @Field(() => [TicketStatusEnum], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  status?: TicketStatus[] | null;
+  @Field(() => [TicketPriorityEnum], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  priority?: Priority[] | null;
+  @Field(() => [ChannelEnum], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  channel?: Channel[] | null;
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(MAX_LIST)
@@ -58,7 +67,10 @@ export class TicketFilterInputType {
   @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) requesterId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) validatorNumber?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) assigneeId?: string | null;
-  @Field(() => [SupportLineEnum], { nullable: true }) line?: SupportLine[] | null;
+  @Field(() => [SupportLineEnum], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  line?: SupportLine[] | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive.' }) createdFrom?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Exclusive.' }) createdTo?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) updatedFrom?: Date | null;
@@ -78,7 +90,10 @@ export class CouponRequestFilterInputType {
   @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) ticketId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) eTicketNumber?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) pnr?: string | null;
-  @Field(() => [CouponChangeScenarioEnum], { nullable: true }) scenario?: CouponChangeScenario[] | null;
+  @Field(() => [CouponChangeScenarioEnum], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  scenario?: CouponChangeScenario[] | null;
   @Field(() => DateTimeScalar, { nullable: true }) registeredFrom?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) registeredTo?: Date | null;
   @Field(() => Boolean, { nullable: true }) salesControlViolation?: boolean | null;

@@ -12,7 +12,7 @@ import { forEachField, MAX_EXPANDED_SELECTIONS, SelectionBudget, type SelectedFi
 
 /**
  * The complexity budget of one operation. Each selected field costs 1 plus its children's cost, times
- * how many items it returns: its `first` argument for a paged field (the literal, the schema's default
+ * how many items it returns: its `first` argument for a paged field (the literal up to PAGE_MAX, the schema's default
  * when absent, PAGE_MAX when it comes from a variable, which validation cannot see), and
  * ASSUMED_LIST_SIZE for other lists (comments, history, catalog entries). A full page of 100 tickets
  * with every field, comments and coupon requests costs about 60,000. Introspection counts like data
@@ -37,7 +37,8 @@ function multiplier(field: SelectedField): number {
   if (first) {
     const given = field.node.arguments?.find((arg) => arg.name.value === 'first')?.value;
     if (!given) return typeof first.defaultValue === 'number' ? first.defaultValue : PAGE_MAX;
-    if (given.kind === Kind.INT) return Math.max(1, Number(given.value));
+    // A literal over the page size is refused by the field itself, saying so, rather than as too complex.
+    if (given.kind === Kind.INT) return Math.min(PAGE_MAX, Math.max(1, Number(given.value)));
     return PAGE_MAX;
   }
   if (!returnsList(definition.type) || PAGE_FIELDS.has(field.node.name.value)) return 1;
