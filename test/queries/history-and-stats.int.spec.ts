@@ -137,6 +137,16 @@ describe('history, as-of states and statistics', () => {
       expect(buckets[1]).toMatchObject({ count: 1, open: 0, closed: 1, avgFirstResponseMinutes: null });
     });
 
+    it('orders buckets dimension by dimension, no value first, whatever the next dimension holds', async () => {
+      // Keys joined into one text put the unassigned ticket (no line) by its priority: after FIRST/HIGH.
+      const buckets = await q.stats(AGENT, null, ['LINE', 'PRIORITY']);
+      expect(buckets.map(keyOf)).toEqual([
+        { LINE: null, PRIORITY: 'NORMAL' },
+        { LINE: 'FIRST', PRIORITY: 'HIGH' },
+      ]);
+      expect((await q.stats(AGENT, null, ['LINE'])).map(keyOf)).toEqual([{ LINE: null }, { LINE: 'FIRST' }]);
+    });
+
     it('counts overdue tickets at now, and narrows requesters to their own', async () => {
       const [late] = await q.stats(AGENT, null, []);
       // The HIGH ticket (24 h, reopened, in progress) is past its resolution due time by now.

@@ -97,12 +97,7 @@ export class TicketStatsHandler implements IQueryHandler<TicketStatsQuery, Stats
     // 0, not absent); with dimensions, only the combinations that occur.
     if (dimensions.length === 0 && rows.length === 0)
       return [bucket({ count: 0, open: 0, closed: 0, overdue: 0, reopened: 0 }, [])];
-    // Ordered by their keys' texts, each made once (thousands of buckets when grouped by day and person).
-    const keyed = rows.map((row) => {
-      const made = bucket(row, dimensions);
-      return { bucket: made, text: keyText(made) };
-    });
-    return keyed.sort((a, b) => KEY_ORDER(a.text, b.text)).map(({ bucket }) => bucket);
+    return rows.map((row) => bucket(row, dimensions)).sort(byKey);
   }
 }
 
@@ -125,6 +120,22 @@ function bucket(row: Record<string, unknown>, dimensions: StatsDimension[]): Sta
 }
 
 /** `localeCompare`'s order, with the collator made once rather than per comparison. */
-const KEY_ORDER = new Intl.Collator().compare;
+const COLLATED = new Intl.Collator().compare;
 
-const keyText = (bucket: StatsBucketView): string => bucket.key.map((k) => k.value ?? '').join('\u0000');
+/**
+ * Buckets in the order of their keys, dimension by dimension: no value (null) first, then in the
+ * collator's order, and texts it finds equal by their code points, so the order is one whatever the
+ * rows' order. (Keys joined into one text sorted wrongly: the collator ignores the separator, so a null
+ * in the first dimension was ordered by the second dimension's value.)
+ */
+function byKey(a: StatsBucketView, b: StatsBucketView): number {
+  for (let i = 0; i < a.key.length; i++) {
+    const x = a.key[i].value;
+    const y = b.key[i].value;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return COLLATED(x, y) || (x < y ? -1 : 1);
+  }
+  return 0;
+}

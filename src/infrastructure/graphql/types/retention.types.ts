@@ -16,7 +16,8 @@ export class RetentionDiscrepancyType {
 export class RetentionAuditType {
   @Field(() => DateTimeScalar) asOf!: string;
   @Field(() => DateTimeScalar, {
-    description: 'asOf minus one calendar year; requests registered after it are within retention.',
+    description:
+      "asOf minus one calendar year; requests registered after it are within retention. Around 29 February each request's own retainUntil decides (registration + 1 calendar year, 29 February + 1 year being 28 February), and the counts and pages follow it: a request registered on 28 February 2027 has expired by 29 February 2028, and one registered on 29 February 2028 expires on 28 February 2029 at its time of day.",
   })
   windowStart!: string;
   @Field(() => Int) retainedCount!: number;
