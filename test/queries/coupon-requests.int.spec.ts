@@ -3,7 +3,7 @@ import { Forbidden } from '../../src/application/errors';
 import type { ProjectionStatus } from '../../src/application/ports/projection-status.port';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import { RetentionAuditHandler } from '../../src/application/queries/retention.handlers';
-import { COUPON_REQUESTS } from '../../src/application/queries/read-models';
+import { COUPON_REQUESTS, TICKETS } from '../../src/application/queries/read-models';
 import { RetentionAuditQuery } from '../../src/application/queries/ticket-queries';
 import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
 import { queriesOf } from './query-handlers';
@@ -45,6 +45,16 @@ describe('coupon requests and their retention', () => {
     }
   });
   afterAll(() => side.close());
+
+  /** A read store holding the tickets as projected, and only the coupon request rows a test puts in. */
+  async function withTickets(
+    tickets: (doc: ReadDocument) => ReadDocument = (doc) => doc,
+  ): Promise<EmbeddedReadStore> {
+    const store = new EmbeddedReadStore();
+    for (const doc of await side.readStore.find(TICKETS, {}))
+      await store.replace(TICKETS, tickets(doc), { expectedRevision: -1 });
+    return store;
+  }
 
   it('lists requests newest first, with the registration data and retention fields', async () => {
     const page = await q.coupons(AGENT);
@@ -130,7 +140,7 @@ describe('coupon requests and their retention', () => {
 
   it('verifies against the event store: lists every discrepancy with the read model', async () => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
-    const tampered = new EmbeddedReadStore();
+    const tampered = await withTickets();
     const [missing, changed, ...kept] = rows;
     await tampered.replace(COUPON_REQUESTS, { ...changed, pnr: 'ZZZ999' }, { expectedRevision: -1 });
     for (const row of kept) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
@@ -176,7 +186,7 @@ describe('coupon requests and their retention', () => {
     ['stray', (row: ReadDocument) => ({ ...row, stray: true })],
   ])('verifies every field of a row: a wrong %s is a MISMATCH naming it', async (field, tamper) => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
-    const tampered = new EmbeddedReadStore();
+    const tampered = await withTickets();
     const [changed, ...kept] = rows;
     await tampered.replace(COUPON_REQUESTS, tamper(changed), { expectedRevision: -1 });
     for (const row of kept) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
@@ -193,10 +203,54 @@ describe('coupon requests and their retention', () => {
     await tampered.close();
   });
 
+  it("verifies the ticket's own copy of its requests too: changed, left out or invented", async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const [changed, dropped] = rows as (ReadDocument & { ticketId: string; registrationNumber: string })[];
+    type Copy = { registrationNumber: string; passengerName?: string };
+    const tampered = await withTickets((doc) => {
+      let copies = doc.couponRequests as Copy[];
+      if (doc.id === changed.ticketId) {
+        copies = copies.map((c) =>
+          c.registrationNumber === changed.registrationNumber ? { ...c, passengerName: 'DOC TAMPERED' } : c,
+        );
+        copies = [...copies, { ...copies[0], registrationNumber: 'N998' }];
+      }
+      if (doc.id === dropped.ticketId)
+        copies = copies.filter((c) => c.registrationNumber !== dropped.registrationNumber);
+      return { ...doc, couponRequests: copies };
+    });
+    for (const row of rows) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    const audit = await new RetentionAuditHandler(tampered, side.events, side.clock).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    // The rows agree with the events; the tickets' documents do not.
+    expect(audit.discrepancies).toEqual([
+      {
+        kind: 'MISMATCH',
+        ticketId: changed.ticketId,
+        registrationNumber: changed.registrationNumber,
+        detail: expect.stringMatching(/^The ticket's copy differs from event ticket-\S+ in: passengerName$/),
+      },
+      {
+        kind: 'MISSING_IN_READ_MODEL',
+        ticketId: dropped.ticketId,
+        registrationNumber: dropped.registrationNumber,
+        detail: expect.stringMatching(/^Ticket \S+ does not list the request of event/),
+      },
+      {
+        kind: 'MISSING_IN_EVENT_STORE',
+        ticketId: changed.ticketId,
+        registrationNumber: 'N998',
+        detail: expect.stringContaining('lists request N998, which has no CouponStatusChangeRequested event'),
+      },
+    ]);
+    await tampered.close();
+  });
+
   it("verifies after the read models have taken in the event store's head: a request a moment old is lag, not loss", async () => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
     const newest = rows[rows.length - 1];
-    const lagging = new EmbeddedReadStore();
+    const lagging = await withTickets();
     for (const row of rows.slice(0, -1))
       await lagging.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
     const asked: bigint[] = [];
@@ -230,7 +284,7 @@ describe('coupon requests and their retention', () => {
 
   it('verifies when the read models do not catch up in time: a missing row says they have not applied it yet', async () => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
-    const lagging = new EmbeddedReadStore();
+    const lagging = await withTickets();
     for (const row of rows.slice(0, -1))
       await lagging.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
     let behind: bigint | null = null;
@@ -281,7 +335,7 @@ describe('coupon requests and their retention', () => {
 
   it('verifies as of the audit instant: a row that moves a request across the instant is listed', async () => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
-    const tampered = new EmbeddedReadStore();
+    const tampered = await withTickets();
     const [first, second, third, fourth] = rows;
     // The third request was registered on 2026-03-01; its row claims 2026-09-01.
     await tampered.replace(COUPON_REQUESTS, first, { expectedRevision: -1 });

@@ -4,7 +4,9 @@
  * its row, every row its event, and each row must be, field by field, what the event makes of it: the
  * request as the ticket's events folded up to it record it (`requestedBy`, `ticketNumber`…), with the
  * ticket's requester (who may see it) and the registration sequence (its order). Each ticket holding
- * requests is read once.
+ * requests is read once. The ticket's own copy of its requests (what `ticket { couponRequests }` shows,
+ * and what a search by PNR or e-ticket finds) is checked the same way: each request it lists must be
+ * what the event makes of it, and it must list no request the event store lacks.
  *
  * The audit is as of an instant, so the check is too: `eventCount` counts the events registered at
  * or before `asOf`, and a discrepancy is listed when either side (the event's `occurredAt` or the
@@ -20,7 +22,8 @@ import type { ProjectionHealth } from '../ports/projection-status.port';
 import { toTicketEntry } from '../recorded-events';
 import type { ReadStore } from '../ports/read-store.port';
 import type { RetentionAuditView } from '../views';
-import { COUPON_REQUESTS, type CouponRequestDocument } from './read-models';
+import type { TicketCouponRequest } from '../../domain/ticket';
+import { COUPON_REQUESTS, TICKETS, type CouponRequestDocument, type TicketDocument } from './read-models';
 
 type Discrepancy = RetentionAuditView['discrepancies'][number];
 
@@ -31,13 +34,13 @@ interface TicketFold {
   state: TicketState | null;
 }
 
-/** The row the projection makes of a request event, from the ticket's events up to it. */
-async function expectedRow(
+/** The request as the ticket's events folded up to its event record it, with the ticket's requester. */
+async function expectedRequest(
   events: EventStore,
   folds: Map<string, TicketFold>,
   ticketId: string,
   event: RecordedEvent,
-): Promise<Record<string, unknown> | null> {
+): Promise<{ request: TicketCouponRequest; requesterId: string } | null> {
   let fold = folds.get(ticketId);
   if (!fold) {
     fold = { events: await events.readStream(event.streamId), next: 0, state: null };
@@ -50,16 +53,32 @@ async function expectedRow(
   const data = event.data as CouponStatusChangeRequestedData;
   const request = fold.state?.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);
   if (!fold.state || !request) return null;
-  return { ...request, requesterId: fold.state.requester.id, registrationSeq: data.registrationSeq };
+  return { request, requesterId: fold.state.requester.id };
+}
+
+/** The requests each ticket's document lists, by ticket id and registration number. */
+async function ticketCopies(store: ReadStore): Promise<Map<string, Map<string, TicketCouponRequest>>> {
+  const docs = (await store.find(
+    TICKETS,
+    { hasCouponRequests: true },
+    { projection: { id: 1, couponRequests: 1 } },
+  )) as TicketDocument[];
+  return new Map(
+    docs.map((doc) => [
+      doc.id,
+      new Map(doc.couponRequests.map((request) => [request.registrationNumber, request])),
+    ]),
+  );
 }
 
 /** Fields of the row and of what it should be that differ (`_id` and `revision` are the row's key). */
-function differingFields(row: CouponRequestDocument, expected: Record<string, unknown>): string[] {
-  const actual = row as unknown as Record<string, unknown>;
-  const fields = new Set([...Object.keys(actual), ...Object.keys(expected)]);
+function differingFields(row: object, expected: object): string[] {
+  const actual = row as Record<string, unknown>;
+  const wanted = expected as Record<string, unknown>;
+  const fields = new Set([...Object.keys(actual), ...Object.keys(wanted)]);
   fields.delete('_id');
   fields.delete('revision');
-  return [...fields].filter((field) => canonicalJson(actual[field]) !== canonicalJson(expected[field]));
+  return [...fields].filter((field) => canonicalJson(actual[field]) !== canonicalJson(wanted[field]));
 }
 
 /**
@@ -84,6 +103,7 @@ export async function verifyAgainstEventStore(
   const rows = new Map<string, CouponRequestDocument>();
   for (const doc of (await store.find(COUPON_REQUESTS, {})) as CouponRequestDocument[])
     rows.set(doc._id, doc);
+  const copies = await ticketCopies(store);
   const discrepancies: Discrepancy[] = [];
   const folds = new Map<string, TicketFold>();
   let eventCount = 0;
@@ -94,30 +114,45 @@ export async function verifyAgainstEventStore(
     const key = `${ticketId}:${event.revision}`;
     const row = rows.get(key);
     rows.delete(key);
+    const copy = copies.get(ticketId)?.get(data.registrationNumber);
+    copies.get(ticketId)?.delete(data.registrationNumber);
     if (upTo !== null && event.position > upTo) continue;
     // ISO-8601 instants in UTC with milliseconds compare as text.
     const eventInScope = data.occurredAt <= asOf;
     if (eventInScope) eventCount++;
-    else if (!row || row.registeredAt > asOf) continue; // registered after the audit's instant, by both accounts
+    else if ((!row || row.registeredAt > asOf) && (!copy || copy.registeredAt > asOf)) continue; // registered after the audit's instant, by every account
+    const found = (kind: Discrepancy['kind'], detail: string): void => {
+      discrepancies.push({ kind, ticketId, registrationNumber: data.registrationNumber, detail });
+    };
+    const source = `event ${event.streamId}@${event.revision}`;
+    const expected = await expectedRequest(events, folds, ticketId, event);
     if (!row) {
-      discrepancies.push({
-        kind: 'MISSING_IN_READ_MODEL',
-        ticketId,
-        registrationNumber: data.registrationNumber,
-        detail: `Event ${event.streamId}@${event.revision} (position ${event.position}) has no read-model row${notApplied(event.position)}`,
-      });
-      continue;
+      found(
+        'MISSING_IN_READ_MODEL',
+        `Event ${event.streamId}@${event.revision} (position ${event.position}) has no read-model row${notApplied(event.position)}`,
+      );
+    } else {
+      const differing =
+        expected === null
+          ? ['(the ticket does not record it)']
+          : differingFields(row, {
+              ...expected.request,
+              requesterId: expected.requesterId,
+              registrationSeq: data.registrationSeq,
+            });
+      if (differing.length > 0)
+        found('MISMATCH', `Read model differs from ${source} in: ${differing.join(', ')}`);
     }
-    const expected = await expectedRow(events, folds, ticketId, event);
-    const differing =
-      expected === null ? ['(the ticket does not record it)'] : differingFields(row, expected);
-    if (differing.length > 0) {
-      discrepancies.push({
-        kind: 'MISMATCH',
-        ticketId,
-        registrationNumber: data.registrationNumber,
-        detail: `Read model differs from event ${event.streamId}@${event.revision} in: ${differing.join(', ')}`,
-      });
+    if (!copy) {
+      found(
+        'MISSING_IN_READ_MODEL',
+        `Ticket ${ticketId} does not list the request of ${source}${notApplied(event.position)}`,
+      );
+    } else if (expected !== null) {
+      const differing = differingFields(copy, expected.request);
+      if (differing.length > 0) {
+        found('MISMATCH', `The ticket's copy differs from ${source} in: ${differing.join(', ')}`);
+      }
     }
   }
   for (const row of rows.values()) {
@@ -128,6 +163,17 @@ export async function verifyAgainstEventStore(
       registrationNumber: row.registrationNumber,
       detail: `Read-model row ${row._id} has no CouponStatusChangeRequested event in the event store`,
     });
+  }
+  for (const [ticketId, listed] of copies) {
+    for (const copy of listed.values()) {
+      if (copy.registeredAt > asOf) continue;
+      discrepancies.push({
+        kind: 'MISSING_IN_EVENT_STORE',
+        ticketId,
+        registrationNumber: copy.registrationNumber,
+        detail: `Ticket ${ticketId} lists request ${copy.registrationNumber}, which has no CouponStatusChangeRequested event in the event store`,
+      });
+    }
   }
   return { eventCount, discrepancies };
 }
