@@ -126,10 +126,30 @@ describe('data directory lock', () => {
       ).rejects.toThrow(/lock .* was taken over by process 5/);
       expect(warnings).toEqual([expect.stringContaining('was taken over by process 5')]);
       expect(await store.readStream('ticket-1')).toHaveLength(1);
+      // GET /health says so (503): only a restart makes the store take writes again.
+      expect(store.health()).toEqual({
+        connected: false,
+        reason: expect.stringMatching(/^writes are refused: The data directory's lock .* was taken over/),
+      });
     } finally {
       await store.close();
     }
     // Its close leaves the other's lock alone.
     expect(fs.readFileSync(lockFile, 'utf8')).toBe(`5 their-token ${OTHER_CONTAINER}\n`);
+  });
+
+  it('says the lock is gone, not taken over, when its file disappears', async () => {
+    const warnings: string[] = [];
+    const store = await EmbeddedEventStore.open(dir, { lockLiveness: FAST, warn: (m) => warnings.push(m) });
+    try {
+      fs.rmSync(lockFile);
+      await new Promise((resolve) => setTimeout(resolve, FAST.heartbeatMs * 4));
+      await expect(
+        store.appendToStream('ticket-1', [{ id: randomUUID(), type: 'Opened', data: {} }], 'no_stream'),
+      ).rejects.toThrow(/lock .* is gone \(was the data directory removed\?\)/);
+      expect(warnings).toEqual([expect.stringContaining('is gone')]);
+    } finally {
+      await store.close();
+    }
   });
 });

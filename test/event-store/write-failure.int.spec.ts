@@ -46,10 +46,20 @@ describe('embedded event store when the disk reports an error', () => {
     const store = await EmbeddedEventStore.open(dir, { warn: () => undefined });
     await store.appendToStream('ticket-1', [event('Opened', 'acknowledged')], 'no_stream');
 
+    expect(store.health()).toEqual({ connected: true });
+
     failNextSync = 'EIO';
-    await expect(store.appendToStream('ticket-1', [event('Noted', 'refused-append')], 0)).rejects.toThrow(
-      /could not be written \(EIO: .*\); reopen the store/,
+    const refused = store.appendToStream('ticket-1', [event('Noted', 'refused-append')], 0);
+    await expect(refused).rejects.toThrow(
+      /could not be written \(EIO: .*\); it takes no more writes until the server is restarted/,
     );
+    // An outage the API answers as such (one log line, not a stack trace per request)…
+    await expect(refused).rejects.toMatchObject({ name: 'StoreUnavailable', store: 'event store' });
+    // …and that GET /health reports (503), though reads still answer, so a supervisor restarts it.
+    expect(store.health()).toEqual({
+      connected: false,
+      reason: expect.stringMatching(/^writes are refused: The event log could not be written \(EIO/),
+    });
     await expect(store.appendToStream('ticket-2', [event('Opened', 'after')], 'no_stream')).rejects.toThrow(
       /could not be written/,
     );
@@ -64,6 +74,24 @@ describe('embedded event store when the disk reports an error', () => {
       expect((await reopened.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened', 'Noted']);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it('acknowledges no append once its log file is deleted (the data directory removed under it)', async () => {
+    const store = await EmbeddedEventStore.open(dir, { warn: () => undefined });
+    try {
+      await store.appendToStream('ticket-1', [event('Opened', 'kept')], 'no_stream');
+      realFs.rmSync(path.join(dir, 'events.log'));
+      // The write and the sync succeed on the unlinked file; no one would ever read it again.
+      await expect(store.appendToStream('ticket-1', [event('Noted', 'lost')], 0)).rejects.toThrow(
+        /the log file was deleted; was the data directory removed\?/,
+      );
+      await expect(store.appendToStream('ticket-2', [event('Opened', 'after')], 'no_stream')).rejects.toThrow(
+        /could not be written/,
+      );
+      expect(store.health()).toMatchObject({ connected: false });
+    } finally {
+      await store.close();
     }
   });
 });

@@ -68,7 +68,7 @@ describe('formatError', () => {
       ),
     );
     expect(out.extensions).toEqual({ code: 'INTERNAL' });
-    expect(out.message).toMatch(/^The event store is unreachable; try again shortly/);
+    expect(out.message).toMatch(/^The event store is unavailable; try again shortly/);
     expect(out.message).not.toMatch(/UNAVAILABLE|EventStoreDB/);
     expect(warn).toHaveBeenCalledWith('createTicket: EventStoreDB unreachable: 14 UNAVAILABLE');
     expect(error).not.toHaveBeenCalled();

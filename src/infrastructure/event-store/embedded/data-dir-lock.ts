@@ -226,13 +226,17 @@ export class DataDirLock {
 
   /** Shows starters of other namespaces that the owner runs (see LockLiveness). */
   private touch(): void {
-    if (readLock(this.lockPath) !== this.text) {
+    const found = readLock(this.lockPath);
+    if (found !== this.text) {
       clearInterval(this.heartbeat);
-      const owner = ownerOf(readLock(this.lockPath));
+      const owner = ownerOf(found);
       this.lost?.(
         new Error(
-          `The data directory's lock ${this.lockPath} was taken over by ${owner ? `process ${owner}` : 'another process'}: ` +
-            'this process stopped touching it for longer than the lease; restart it',
+          found === undefined
+            ? `The data directory's lock ${this.lockPath} is gone (was the data directory removed?): ` +
+                'this process takes no more writes; restart it'
+            : `The data directory's lock ${this.lockPath} was taken over by ${owner ? `process ${owner}` : 'another process'}: ` +
+                'this process stopped touching it for longer than the lease; restart it',
         ),
       );
       this.lost = null;

@@ -11,6 +11,7 @@ import {
   SubscribeToAllOptions,
   WrongExpectedVersion,
 } from '../../../application/ports/event-store.port';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { recordMatcher } from './all-filter';
 import { AllReader } from './all-reader';
 import { AllSubscription } from './all-subscription';
@@ -117,7 +118,7 @@ export class EmbeddedEventStore implements EventStore {
       store = new EmbeddedEventStore(fd, recovered.index, log, new LogReader(fd), lock, checkpoint);
       lock.whenLost((reason) => {
         (options.warn ?? console.warn)(reason.message);
-        log.stop(reason);
+        log.stop(new StoreUnavailable('event store', reason.message, { cause: reason }));
       });
       checkpoint.start(options.checkpointIntervalMs ?? 1000);
       return store;
@@ -127,6 +128,18 @@ export class EmbeddedEventStore implements EventStore {
       lock.release();
       throw error;
     }
+  }
+
+  /**
+   * For GET /health: a log that stopped taking writes (a write or sync failed, the file was deleted,
+   * the data directory's lock was lost) makes the store unusable until a restart, though reads still
+   * answer. Without this /health said ok while every mutation failed, and no supervisor restarted it.
+   */
+  health(): { connected: boolean; reason?: string } {
+    const failed = this.log.failed;
+    return failed
+      ? { connected: false, reason: `writes are refused: ${failed.message}` }
+      : { connected: true };
   }
 
   /** Appends atomically; resolves once durable. See `decideAppend` for the idempotency rule. */

@@ -1,3 +1,4 @@
+import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { LogPreallocation } from './log-preallocation';
@@ -181,6 +182,8 @@ export class GroupCommitLog {
     const started = performance.now();
     fs.fdatasync(this.fd, (syncError) => {
       if (syncError) return this.fail(batch, syncError);
+      const gone = this.unlinked();
+      if (gone) return this.fail(batch, gone);
       this.syncing = false;
       this.inFlight = [];
       this.pacer.synced(performance.now() - started, batch.length, this.queue.length);
@@ -227,10 +230,32 @@ export class GroupCommitLog {
     }
   }
 
+  /**
+   * An error when the log file is no longer in any directory (DATA_DIR removed under the running
+   * server): its appends would be durable in a file no one will open again, so none is acknowledged.
+   * One fstat per synced batch.
+   */
+  private unlinked(): Error | null {
+    try {
+      return fs.fstatSync(this.fd).nlink === 0
+        ? new Error('the log file was deleted; was the data directory removed?')
+        : null;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /**
+   * Stops the log for good: what this process wrote past `durable` is in doubt, so only a fresh open
+   * (a restart, which checks the tail) may append again. /health says so from then on (503), so a
+   * supervisor restarts the server; every append is refused as the event store unavailable.
+   */
   private fail(batch: PendingWrite[], error: Error): void {
-    this.failure = new Error(`The event log could not be written (${error.message}); reopen the store`, {
-      cause: error,
-    });
+    this.failure = new StoreUnavailable(
+      'event store',
+      `The event log could not be written (${error.message}); it takes no more writes until the server is restarted`,
+      { cause: error },
+    );
     const rejected = [...batch, ...this.queue];
     this.queue = [];
     this.inFlight = [];

@@ -20,7 +20,7 @@ export class ConnectionHealth {
   }
 
   down(source: string, reason: string): void {
-    this.failures.set(source, reason);
+    this.failures.set(source, withoutEmptyNote(reason));
   }
 
   forget(source: string): void {
@@ -32,4 +32,12 @@ export class ConnectionHealth {
     if (failure !== undefined) return { connected: false, reason: failure };
     return this.everConnected ? { connected: true } : { connected: false, reason: 'not connected yet' };
   }
+}
+
+/**
+ * gRPC's "No connection established. Last error: … Resolution note: " ends with an empty note when name
+ * resolution had nothing to say: the note is left out then (it ended every log line and /health reason).
+ */
+export function withoutEmptyNote(message: string): string {
+  return message.replace(/ Resolution note: *$/, '');
 }

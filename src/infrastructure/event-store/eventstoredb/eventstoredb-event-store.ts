@@ -25,7 +25,7 @@ import {
   type Subscription,
   type SubscribeToAllOptions,
 } from '../../../application/ports/event-store.port';
-import { ConnectionHealth, type EventStoreConnectionHealth } from './connection-health';
+import { ConnectionHealth, type EventStoreConnectionHealth, withoutEmptyNote } from './connection-health';
 import { EventStoreDbClient, type FilteredReadAllOptions, type ProtocolFilter } from './eventstoredb-client';
 import {
   fromClientCurrentRevision,
@@ -256,7 +256,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describeError = (error: unknown): string =>
+  withoutEmptyNote(error instanceof Error ? error.message : String(error));
 
 function clientFilter(filter: ProtocolFilter, checkpointReached: (position: bigint) => Promise<void>) {
   const reached = (_: unknown, position: { commit: bigint }) => checkpointReached(position.commit);

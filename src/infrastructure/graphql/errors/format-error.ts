@@ -11,6 +11,7 @@ import { ReadModelsNotReady } from '../../../application/ports/projection-status
 import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { type FieldError, InvalidInput, RuleViolated } from '../../../domain/domain.errors';
 import { literalPath } from './literal-path';
+import { ThrottledLog } from './throttled-log';
 
 /**
  * Codes GraphQL and Apollo give to malformed requests: the client's mistakes. The contract allows seven
@@ -29,6 +30,8 @@ const CLIENT_CODES = new Set([
 ]);
 
 const logger = new Logger('GraphQL');
+/** Store outages: one line per kind per 10 s, however many requests meet them. */
+const outages = new ThrottledLog((line) => logger.warn(line));
 
 /** How Apollo's CSRF prevention starts its refusal of a request without a JSON content type. */
 const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site Request Forgery';
@@ -122,13 +125,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
   if (cause instanceof ReadModelsNotReady) return shaped(formatted, cause.message, { code: 'INTERNAL' });
   if (cause instanceof StoreUnavailable) {
-    // An outage, not a bug: one line for the operator (health says it too), and a message that tells
-    // the client to try again (an append that timed out may have been stored: the commandId makes the
-    // retry safe).
-    logger.warn(`${formatted.path?.join('.') ?? 'request'}: ${cause.message}`);
+    // An outage, not a bug: one line for the operator now and then (health says it too), and a message
+    // that tells the client to try again (an append that timed out may have been stored: the commandId
+    // makes the retry safe).
+    outages.note(
+      `${cause.store}: ${cause.message}`,
+      `${formatted.path?.join('.') ?? 'request'}: ${cause.message}`,
+    );
     return shaped(
       formatted,
-      `The ${cause.store} is unreachable; try again shortly (with the same commandId, a retry is safe)`,
+      `The ${cause.store} is unavailable; try again shortly (a mutation retried with the same commandId is safe)`,
       { code: 'INTERNAL' },
     );
   }
