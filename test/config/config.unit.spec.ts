@@ -153,6 +153,9 @@ describe('loadConfig', () => {
       const [esdb] = problems({ EVENTSTORE_URL: 'esdb://admin:TopSecretPw@es.internal:2113?tls=false&x' });
       expect(esdb).toMatch(/^EVENTSTORE_URL: "esdb:\/\/admin:\*\*\*@es\.internal/);
       expect(esdb).not.toMatch(/TopSecretPw/);
+      // A user without a password is shown as given: no password was sent to hide.
+      const [userOnly] = problems({ EVENTSTORE_URL: 'esdb://admin@es.internal:2113?tls=false' });
+      expect(userOnly).toMatch(/^EVENTSTORE_URL: "esdb:\/\/admin@es\.internal:2113\?tls=false"/);
     });
     it('refuses a mongodb+srv URL with several hosts', () => {
       expect(problems({ MONGODB_URL: 'mongodb+srv://a.example,b.example' })).toEqual([
@@ -179,6 +182,9 @@ describe('loadConfig', () => {
       expect(loadConfig({ AUTH_JWT_SECRET: SECRET })).toMatchObject({ warnings: [] });
     });
     it('refuses a shorter one, also in development', () => {
+      expect(problems({ AUTH_JWT_SECRET: 'x' })).toEqual([
+        'AUTH_JWT_SECRET: is 1 character long; at least 32 are required',
+      ]);
       expect(problems({ AUTH_JWT_SECRET: 'short' })).toEqual([
         'AUTH_JWT_SECRET: is 5 characters long; at least 32 are required',
       ]);

@@ -245,13 +245,17 @@ describe('start-up (src/main.ts)', () => {
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = exitOf(child);
-      // The event store is open (its lock taken) and the read store is being waited for.
-      while (!existsSync(join(dir, 'events.lock'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The event store is open (its lock taken) and the read store is being waited for, which it says.
+      while (!existsSync(join(dir, 'events.lock')) || !output.includes('Waiting for MongoDB'))
+        await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill('SIGTERM');
       const result = await exited;
 
       expect([result.signal, result.code]).toEqual(['SIGTERM', null]);
       expect(output.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^\[Nest\] \d+ +- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +WARN \[Stores\] Waiting for MongoDB at mongodb:\/\/127\.0\.0\.1:\d+\/ \(MONGODB_URL\); the start gives up after about 30 s/,
+        ),
         'Stopping (SIGTERM) during start-up: closing what is open',
         'Ticket engine stopped',
       ]);

@@ -59,8 +59,9 @@ function isQuery(query: string | undefined): boolean {
  */
 export function withoutCredentials(raw: string): string {
   return raw.replace(/^([^:/?#]*:\/\/)([^@/?#]*)@/, (_, scheme: string, credentials: string) => {
-    const user = credentials.split(':')[0];
-    return `${scheme}${user}:***@`;
+    // Only a password is masked: `admin@` stays as given (`admin:***@` suggested one was sent).
+    const colon = credentials.indexOf(':');
+    return colon < 0 ? `${scheme}${credentials}@` : `${scheme}${credentials.slice(0, colon)}:***@`;
   });
 }
 

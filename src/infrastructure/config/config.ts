@@ -76,7 +76,7 @@ export function parseJwtSecret(env: Env): Parsed<{ secret: string; development: 
   }
   if (secret.length < MIN_SECRET_LENGTH) {
     return {
-      error: `AUTH_JWT_SECRET: is ${secret.length} characters long; at least ${MIN_SECRET_LENGTH} are required`,
+      error: `AUTH_JWT_SECRET: is ${secret.length} character${secret.length === 1 ? '' : 's'} long; at least ${MIN_SECRET_LENGTH} are required`,
     };
   }
   return { value: { secret, development: false } };

@@ -18,6 +18,11 @@ export class EngineLogger extends ConsoleLogger {
     super({ logLevels: ['fatal', 'error', 'warn', 'log'] });
   }
 
+  /** Each line's time in UTC, ISO 8601 (Nest's default is the local time in 12-hour form, no zone). */
+  protected override getTimestamp(): string {
+    return new Date().toISOString();
+  }
+
   /** From now on the informational lines are written too. */
   startServing(): void {
     this.serving = true;

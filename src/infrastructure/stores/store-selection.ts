@@ -3,6 +3,7 @@
  * EVENTSTORE_URL set → EventStoreDB, else the embedded event store under DATA_DIR; MONGODB_URL set →
  * MongoDB, else the embedded read store.
  */
+import { Logger } from '@nestjs/common';
 import type { EventStore } from '../../application/ports/event-store.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
 import { StoreUnavailable } from '../../application/ports/store-unavailable';
@@ -26,12 +27,26 @@ export async function openEventStore(config: Config): Promise<EventStore> {
   });
 }
 
+const logger = new Logger('Stores');
+/** How long a start waits for MongoDB before it says so. */
+const MONGODB_WAIT_NOTICE_MS = 2_000;
+
 /** Opens the read store the configuration names. */
 export async function openReadStore(config: Config): Promise<ReadStore> {
   if (config.mongodbUrl !== null) {
-    return createMongoReadStore(config.mongodbUrl, config.mongodbDb).catch((error: unknown) => {
-      throw naming('MONGODB_URL', `cannot reach MongoDB at ${withoutCredentials(config.mongodbUrl!)}`, error);
-    });
+    const where = withoutCredentials(config.mongodbUrl);
+    // The driver tries for about half a minute before giving up: say what the start is waiting for.
+    const waiting = setTimeout(
+      () => logger.warn(`Waiting for MongoDB at ${where} (MONGODB_URL); the start gives up after about 30 s`),
+      MONGODB_WAIT_NOTICE_MS,
+    );
+    try {
+      return await createMongoReadStore(config.mongodbUrl, config.mongodbDb);
+    } catch (error) {
+      throw naming('MONGODB_URL', `cannot reach MongoDB at ${where}`, error);
+    } finally {
+      clearTimeout(waiting);
+    }
   }
   return new EmbeddedReadStore();
 }
