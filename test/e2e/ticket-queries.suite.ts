@@ -215,6 +215,50 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(history[5]).toMatchObject({ resolution: 'WITHDRAWN', reason: 'Sorted out myself' });
     });
 
+    it('bounds the comments and history one request reads, however many aliases or tickets it names', async () => {
+      // 60 comments; 100 aliases of the ticket with its comments would read 6,000 (past 5,000): a hundred
+      // aliases of a ticket with 200 long comments answered 200 MB and took the server's memory to 1 GB.
+      const id = (await agent.ok(CREATE_TICKET, { input: milesTicket('Many aliases') })).createTicket.ticket
+        .id as string;
+      for (let i = 1; i <= 60; i++) {
+        await agent.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id } } }', {
+          i: { ticketId: id, body: `Note ${i}` },
+        });
+      }
+      const aliases = (field: string) =>
+        `query($id: ID) { ${Array.from({ length: 100 }, (_, i) => `a${i}: ticket(id: $id) { ${field} }`).join(' ')} }`;
+      for (const field of ['comments { body }', 'history { revision }']) {
+        const response = await agent.send(aliases(field), { id });
+        const served = Object.values(response.data ?? {}).filter((ticket) => ticket !== null);
+        // history reads 61 events a ticket: the creation and 60 comments.
+        expect(served).toHaveLength(field.startsWith('comments') ? 83 : 81);
+        expect(response.errors).toHaveLength(100 - served.length);
+        expect(response.errors?.[0].extensions).toEqual({
+          code: 'BAD_USER_INPUT',
+          fields: [
+            {
+              path: '',
+              message: expect.stringMatching(
+                /^the request asks for more than 5000 comments and history events in all \(at (comments|history)\); ask for fewer tickets' comments or history at once, or page them/,
+              ),
+            },
+          ],
+        });
+        // Each refused alias is its own error, at its place in the answer.
+        expect(response.errors?.map((error) => error.path?.[0]).sort()).toEqual(
+          Object.entries(response.data ?? {})
+            .filter(([, ticket]) => ticket === null)
+            .map(([alias]) => alias)
+            .sort(),
+        );
+      }
+      // Each request has its own budget; the latest comments only, or a page of history, read less.
+      expect((await agent.ok(aliases('comments(last: 1) { body }'), { id })).a99.comments).toEqual([
+        { body: 'Note 60' },
+      ]);
+      expect((await agent.ok(aliases('history(limit: 2) { revision }'), { id })).a99.history).toHaveLength(2);
+    });
+
     it('pages a long history by revision, and serves only the latest comments when asked', async () => {
       // A requester of its own, so the other tests' counts of the usual requester's tickets stay as they are.
       const owner = agent.as(tokenFor({ ...who.requester, sub: `${who.requester.sub}-long` }));

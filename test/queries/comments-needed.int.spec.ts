@@ -1,19 +1,27 @@
 /**
  * A ticket's comments are read from the read store only when the caller's selection needs them: its
- * comments, or a requester's comment count (counted from what they may see). Staff's count is the
- * ticket document's own.
+ * comments (only the latest, when that is all it shows), or a requester's comment count (counted from
+ * what they may see). Staff's count is the ticket document's own. What is read is reserved from the
+ * request's budget first.
  */
 import type { ReadStore } from '../../src/application/ports/read-store.port';
 import { GetTicketHandler } from '../../src/application/queries/get-ticket.handler';
 import { ListTicketsHandler } from '../../src/application/queries/list-tickets.handler';
 import { TICKET_COMMENTS } from '../../src/application/queries/read-models';
-import { GetTicketQuery, ListTicketsQuery } from '../../src/application/queries/ticket-queries';
+import {
+  type CommentsNeeded,
+  GetTicketQuery,
+  ListTicketsQuery,
+} from '../../src/application/queries/ticket-queries';
+import { ReadBudget } from '../../src/application/queries/read-budget';
+import { InvalidInput } from '../../src/domain/domain.errors';
 import { AGENT, ANNA, ReadSide } from './read-side.fixture';
 
 describe('reading comments only when they are selected', () => {
   let side: ReadSide;
   let ticketId: string;
   let commentReads = 0;
+  let commentCounts = 0;
   let counting: ReadStore;
 
   beforeAll(async () => {
@@ -24,19 +32,28 @@ describe('reading comments only when they are selected', () => {
     const store = side.readStore;
     counting = new Proxy(store, {
       get(target, property, receiver) {
-        if (property !== 'find') return Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'find' && property !== 'aggregate') {
+          return Reflect.get(target, property, receiver) as unknown;
+        }
         return (collection: string, ...rest: unknown[]) => {
-          if (collection === TICKET_COMMENTS) commentReads++;
-          return (store.find as (...args: unknown[]) => unknown)(collection, ...rest);
+          if (collection === TICKET_COMMENTS && property === 'find') commentReads++;
+          if (collection === TICKET_COMMENTS && property === 'aggregate') commentCounts++;
+          return (store[property] as (...args: unknown[]) => unknown)(collection, ...rest);
         };
       },
     });
   });
   afterAll(() => side.close());
 
-  const get = (principal: typeof AGENT, comments: boolean, commentCount: boolean) =>
+  const get = (
+    principal: typeof AGENT,
+    comments: boolean,
+    commentCount: boolean,
+    more: Partial<CommentsNeeded> = {},
+    id = ticketId,
+  ) =>
     new GetTicketHandler(counting, side.clock).execute(
-      new GetTicketQuery(principal, { id: ticketId }, { comments, commentCount }),
+      new GetTicketQuery(principal, { id }, { comments, commentCount, ...more }),
     );
   const list = (principal: typeof AGENT, comments: boolean, commentCount: boolean) =>
     new ListTicketsHandler(counting, side.clock).execute(
@@ -50,18 +67,66 @@ describe('reading comments only when they are selected', () => {
     expect(commentReads).toBe(0);
   });
 
-  it("a requester's count is counted from the comments they may see, so those are read", async () => {
+  it("a requester's count is counted from the comments they may see, without reading them", async () => {
     commentReads = 0;
+    commentCounts = 0;
     expect((await get(ANNA, false, true))?.commentCount).toBe(1);
-    expect(commentReads).toBe(1);
+    expect([commentReads, commentCounts]).toEqual([0, 1]);
     expect((await get(ANNA, false, false))?.id).toBe(ticketId);
+    expect([commentReads, commentCounts]).toEqual([0, 1]);
+  });
+
+  it('reads only the latest comments a ticket holds beyond what the selection shows (comments(last:))', async () => {
+    const long = (await side.create(ANNA)).ticketId;
+    for (const [body, internal] of [
+      ['first', false],
+      ['second', false],
+      ['staff only', true],
+      ['third', false],
+      ['staff again', true],
+    ] as const) {
+      await side.comment(AGENT, { ticketId: long, body, internal });
+    }
+    const bodies = (view: Awaited<ReturnType<typeof get>>) => view?.comments.map((c) => c.body);
+    commentReads = 0;
+    commentCounts = 0;
+    const staff = await get(AGENT, true, true, { last: 2 }, long);
+    expect([bodies(staff), staff?.commentCount]).toEqual([['third', 'staff again'], 5]);
+    // The requester's latest two are the latest two they may see; their count is counted apart.
+    const requester = await get(ANNA, true, true, { last: 2 }, long);
+    expect([bodies(requester), requester?.commentCount]).toEqual([['second', 'third'], 3]);
+    expect([commentReads, commentCounts]).toEqual([2, 1]);
+    // A ticket with no more than that is read whole, in one read with the others.
+    const all = await get(ANNA, true, true, { last: 5 }, long);
+    expect([bodies(all), all?.commentCount]).toEqual([['first', 'second', 'third'], 3]);
+    expect([commentReads, commentCounts]).toEqual([3, 1]);
+    const none = await get(AGENT, true, true, { last: 0 }, long);
+    expect([bodies(none), none?.commentCount]).toEqual([[], 5]);
+  });
+
+  it("refuses, before reading them, comments past the request's budget, counting every read of it", async () => {
+    const budget = new ReadBudget(3, 1_000);
+    commentReads = 0;
+    expect((await get(AGENT, true, false, { budget }))?.comments).toHaveLength(2);
+    await expect(get(AGENT, true, false, { budget })).rejects.toThrow(InvalidInput);
     expect(commentReads).toBe(1);
+    // The text is counted too, after reading.
+    const short = new ReadBudget(100, 10);
+    await expect(get(AGENT, true, false, { budget: short })).rejects.toMatchObject({
+      fields: [
+        {
+          path: '',
+          message: expect.stringMatching(/more than 10 characters of comments and history \(at comments\)/),
+        },
+      ],
+    });
   });
 
   it('comments selected are read and served as before', async () => {
     commentReads = 0;
     expect((await get(AGENT, true, false))?.comments.map((c) => c.body)).toEqual(['Смотрим', 'Пришлите PNR']);
-    expect((await list(ANNA, true, true)).nodes[0].comments.map((c) => c.body)).toEqual(['Пришлите PNR']);
+    const node = (await list(ANNA, true, true)).nodes.find((ticket) => ticket.id === ticketId);
+    expect(node?.comments.map((c) => c.body)).toEqual(['Пришлите PNR']);
     expect(commentReads).toBe(2);
   });
 });

@@ -38,6 +38,12 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketVie
     }
     if (doc === null || !canSeeTicket(principal, doc)) return null;
     const comments = await commentsOf(this.store, [doc], principal, needs);
-    return ticketView(doc, comments.get(doc.id) ?? [], principal, this.clock.now());
+    return ticketView(
+      doc,
+      comments.byTicket.get(doc.id) ?? [],
+      principal,
+      this.clock.now(),
+      comments.visibleCounts.get(doc.id),
+    );
   }
 }

@@ -77,7 +77,13 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Conne
     const comments = await commentsOf(this.store, docs, principal, needs);
     const edges = docs.map((doc) => ({
       cursor: cursorAfter(order, doc),
-      node: ticketView(doc, comments.get(doc.id) ?? [], principal, now),
+      node: ticketView(
+        doc,
+        comments.byTicket.get(doc.id) ?? [],
+        principal,
+        now,
+        comments.visibleCounts.get(doc.id),
+      ),
     }));
     return {
       edges,

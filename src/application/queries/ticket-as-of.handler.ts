@@ -20,7 +20,7 @@ import { ticketView } from './ticket-views';
 export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketView | null> {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async execute({ principal, id, at }: TicketAsOfQuery): Promise<TicketView | null> {
+  async execute({ principal, id, at, budget }: TicketAsOfQuery): Promise<TicketView | null> {
     if (!canUseAsOf(principal)) throw new Forbidden('Only agents, supervisors and auditors read past states');
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
       throw new InvalidInput([{ path: 'at', message: 'must be a valid date and time' }]);
@@ -35,6 +35,12 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
       state = evolveFold(state, typed, meta);
     }
     if (state === null) return null;
+    // Counted after the fold (the stream's length is not known before it is read): its comments.
+    budget.reserve(state.comments.length, 'comments');
+    budget.spendText(
+      state.comments.reduce((sum, comment) => sum + comment.body.length, 0),
+      'comments',
+    );
     return { ...ticketView(state, state.comments, principal, at), asOfRevision: state.version };
   }
 }

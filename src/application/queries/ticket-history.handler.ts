@@ -23,10 +23,13 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
     ticketId,
     upToRevision,
     page,
+    budget,
   }: TicketHistoryQuery): Promise<HistoryEventView[]> {
     const { fromRevision, limit } = checkedPage(page);
     const end = upToRevision === undefined ? Infinity : upToRevision + 1;
     const count = Math.min(limit ?? Infinity, end - fromRevision);
+    // At most what the stream held at the ticket's version (a little less than it reads, if it moved on).
+    budget?.of.reserve(Math.max(0, Math.min(count, budget.version + 1 - fromRevision)), 'history');
     const streamId = ticketStreamName(ticketId);
     const stream =
       count <= 0
@@ -46,9 +49,14 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
       throw new Forbidden('This caller may not read the history of this ticket');
     }
     const seesInternal = canSeeInternalComments(principal);
-    return stream
+    const shown = stream
       .filter((event) => seesInternal || !isInternalComment(event))
       .map((event) => historyEvent(event, seesInternal));
+    budget?.of.spendText(
+      shown.reduce((sum, event) => sum + event.dataJson.length, 0),
+      'history',
+    );
+    return shown;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '../principal';
+import { ReadBudget } from './read-budget';
 import type {
   Connection,
   CouponRequestFilterInput,
@@ -25,6 +26,10 @@ import type {
 export interface CommentsNeeded {
   comments: boolean;
   commentCount: boolean;
+  /** Only the latest this many comments of each ticket are shown (`comments(last:)`); all when absent. */
+  last?: number | null;
+  /** The request's budget for correspondence (read-budget.ts); none: unbounded. */
+  budget?: ReadBudget;
 }
 
 export const ALL_OF_THE_COMMENTS: CommentsNeeded = { comments: true, commentCount: true };
@@ -62,6 +67,8 @@ export class TicketHistoryQuery extends Query<HistoryEventView[]> {
     readonly upToRevision?: number,
     /** A page of it: from this revision on (default 0), at most `limit` events of the stream (default all). */
     readonly page: { fromRevision?: number | null; limit?: number | null } = {},
+    /** The request's budget, with the ticket's version (what the stream holds) to reserve from. */
+    readonly budget: { of: ReadBudget; version: number } | null = null,
   ) {
     super();
   }
@@ -73,6 +80,7 @@ export class TicketAsOfQuery extends Query<TicketView | null> {
     readonly principal: Principal,
     readonly id: string,
     readonly at: Date,
+    readonly budget: ReadBudget = ReadBudget.unlimited(),
   ) {
     super();
   }

@@ -11,12 +11,16 @@ import { ALL_OF_THE_COMMENTS, type CommentsNeeded } from './ticket-queries';
 import type { CommentView, TicketView } from '../views';
 import { TICKET_COMMENTS, type CommentDocument, type TicketDocument } from './read-models';
 
-/** The ticket as the caller sees it at `now`, with the comments they may see (oldest first). */
+/**
+ * The ticket as the caller sees it at `now`, with the comments they may see (oldest first). `visibleCount`:
+ * how many of its comments the caller may see, when `comments` are only the latest of them.
+ */
 export function ticketView(
   ticket: Omit<TicketState, 'comments'>,
   comments: readonly TicketComment[],
   principal: Principal,
   now: Date,
+  visibleCount?: number,
 ): TicketView {
   const seesInternal = canSeeInternalComments(principal);
   const visible: CommentView[] = comments
@@ -56,37 +60,86 @@ export function ticketView(
     resolution: ticket.resolution,
     reopenCount: ticket.reopenCount,
     // Requesters count only what they can read: a hidden internal comment must not show through.
-    commentCount: seesInternal ? ticket.commentCount : visible.length,
+    commentCount: seesInternal ? ticket.commentCount : (visibleCount ?? visible.length),
     comments: visible,
     solution: ticket.solution,
     couponRequests: ticket.couponRequests.map((request) => ({ ...request })),
   };
 }
 
+/** The comments read of each ticket, and (when only its latest were read) how many the caller may see. */
+export interface CommentsRead {
+  byTicket: Map<string, CommentDocument[]>;
+  visibleCounts: Map<string, number>;
+}
+
 /**
- * The comments of these tickets the caller may see, by ticket id, oldest first (one read), or none
- * when the caller's selection needs none (`needs`). Tickets
- * whose document counts no comment are not looked up (a new ticket, most of a list page); a comment
- * projected before its ticket's document is left out, as the count shown does not include it yet.
+ * The comments of these tickets the caller may see, by ticket id, oldest first, as far as the caller's
+ * selection needs them (`needs`): none when it shows none; only the latest `needs.last` of a ticket
+ * holding more (a desk's list showing each ticket's last comment read every comment of every ticket on
+ * the page); all of the others in one read. A requester's count of what they may see is then counted
+ * apart for the tickets read in part. Tickets whose document counts no comment are not looked up (a new
+ * ticket, most of a list page); a comment projected before its ticket's document is left out, as the
+ * count shown does not include it yet. What is read is reserved from the request's budget first.
  */
 export async function commentsOf(
   store: ReadStore,
   tickets: readonly Pick<TicketDocument, 'id' | 'commentCount'>[],
   principal: Principal,
   needs: CommentsNeeded = ALL_OF_THE_COMMENTS,
-): Promise<Map<string, CommentDocument[]>> {
-  const byTicket = new Map<string, CommentDocument[]>(tickets.map((ticket) => [ticket.id, []]));
+): Promise<CommentsRead> {
+  const read: CommentsRead = {
+    byTicket: new Map(tickets.map((ticket) => [ticket.id, []])),
+    visibleCounts: new Map(),
+  };
+  const seesInternal = canSeeInternalComments(principal);
   // Not read when the selection shows none of them (staff's count is the document's own).
-  const needed = needs.comments || (needs.commentCount && !canSeeInternalComments(principal));
-  if (!needed) return byTicket;
-  const ticketIds = tickets.filter((ticket) => ticket.commentCount > 0).map((ticket) => ticket.id);
-  if (ticketIds.length === 0) return byTicket;
-  const filter = canSeeInternalComments(principal)
-    ? { ticketId: { $in: [...ticketIds] } }
-    : { ticketId: { $in: [...ticketIds] }, internal: false };
-  const docs = (await store.find(TICKET_COMMENTS, filter, {
-    sort: { ticketId: 1, revision: 1 },
-  })) as CommentDocument[];
-  for (const doc of docs) byTicket.get(doc.ticketId)?.push(doc);
-  return byTicket;
+  const countsVisible = needs.commentCount && !seesInternal;
+  if (!needs.comments && !countsVisible) return read;
+  const last = needs.comments ? (needs.last ?? null) : 0;
+  const holding = tickets.filter((ticket) => ticket.commentCount > 0);
+  const inPart = last === null ? [] : holding.filter((ticket) => ticket.commentCount > last);
+  const whole = last === null ? holding : holding.filter((ticket) => ticket.commentCount <= last);
+  // Reserved from the documents' counts (a requester's include internal ones: a little more than shown).
+  needs.budget?.reserve(
+    whole.reduce((sum, ticket) => sum + ticket.commentCount, inPart.length * (last ?? 0)),
+    'comments',
+  );
+  const visible = (ticketId: string | { $in: string[] }) =>
+    seesInternal ? { ticketId } : { ticketId, internal: false };
+  const [all, latest, counts] = await Promise.all([
+    whole.length === 0
+      ? []
+      : store.find(TICKET_COMMENTS, visible({ $in: whole.map((ticket) => ticket.id) }), {
+          sort: { ticketId: 1, revision: 1 },
+        }),
+    Promise.all(
+      inPart.map(async (ticket) =>
+        last === 0
+          ? []
+          : (
+              await store.find(TICKET_COMMENTS, visible(ticket.id), {
+                sort: { revision: -1 },
+                limit: last ?? 0,
+              })
+            ).reverse(),
+      ),
+    ),
+    countsVisible && inPart.length > 0
+      ? store.aggregate(TICKET_COMMENTS, [
+          { $match: visible({ $in: inPart.map((ticket) => ticket.id) }) },
+          { $group: { _id: '$ticketId', count: { $sum: 1 } } },
+        ])
+      : [],
+  ]);
+  let text = 0;
+  for (const doc of [...all, ...latest.flat()] as CommentDocument[]) {
+    read.byTicket.get(doc.ticketId)?.push(doc);
+    text += doc.body.length;
+  }
+  // A ticket whose comments are all internal has no group: the requester may see none of them.
+  for (const ticket of countsVisible ? inPart : []) read.visibleCounts.set(ticket.id, 0);
+  for (const group of counts) read.visibleCounts.set(String(group._id), Number(group.count));
+  needs.budget?.spendText(text, 'comments');
+  return read;
 }

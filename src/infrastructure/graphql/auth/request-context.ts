@@ -2,12 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { Unauthenticated } from '../../../application/errors';
 import type { Principal } from '../../../application/principal';
+import { ReadBudget } from '../../../application/queries/read-budget';
 import { verifyToken } from '../../auth/jwt';
 import { expiryOf, VerifiedTokens } from './verified-tokens';
 
-/** What every resolver gets: the authenticated caller. */
+/** What every resolver gets: the authenticated caller, and the request's budget for correspondence. */
 export interface RequestContext {
   principal: Principal;
+  budget: ReadBudget;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -25,10 +27,10 @@ export function requestContextFactory(jwtSecret: string): (request: FastifyReque
       if (!match) throw new Unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
       const token = match[1];
       const known = verified.get(token);
-      if (known) return { principal: known };
+      if (known) return { principal: known, budget: new ReadBudget() };
       const principal = verifyToken(jwtSecret, token);
       verified.remember(token, principal, expiryOf(token));
-      return { principal };
+      return { principal, budget: new ReadBudget() };
     } catch (error) {
       const message = error instanceof Unauthenticated ? error.message : 'Invalid bearer token';
       throw new GraphQLError(message, {

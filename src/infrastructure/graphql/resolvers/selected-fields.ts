@@ -22,3 +22,45 @@ export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
   };
   return info.fieldNodes.some((node: FieldNode) => search(node.selectionSet));
 }
+
+/**
+ * The largest `argument` every selection of the field `name` below the field being resolved gives (a
+ * literal or a variable's value), or null when one of them gives none (or one a resolver will refuse):
+ * what of that list the whole selection shows, at most.
+ */
+export function largestArgument(info: GraphQLResolveInfo, name: string, argument: string): number | null {
+  let largest: number | null = -1;
+  const seen = new Set<string>();
+  const search = (set: SelectionSetNode | undefined): void => {
+    for (const selection of set?.selections ?? []) {
+      if (largest === null) return;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === name) largest = larger(largest, valueOf(info, selection, argument));
+        else search(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        search(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        search(info.fragments[selection.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) search(node.selectionSet);
+  return largest === -1 ? null : largest;
+}
+
+function larger(largest: number | null, value: number | null): number | null {
+  return largest === null || value === null ? null : Math.max(largest, value);
+}
+
+/** A field's whole-number argument from the literal or its variable; null when absent or not such. */
+function valueOf(info: GraphQLResolveInfo, field: FieldNode, argument: string): number | null {
+  const given = field.arguments?.find((arg) => arg.name.value === argument)?.value;
+  const value =
+    given?.kind === Kind.INT
+      ? Number(given.value)
+      : given?.kind === Kind.VARIABLE
+        ? info.variableValues[given.name.value]
+        : null;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}

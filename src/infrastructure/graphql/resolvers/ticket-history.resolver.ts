@@ -2,6 +2,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { InvalidInput } from '../../../domain/domain.errors';
 import type { Principal } from '../../../application/principal';
+import type { ReadBudget } from '../../../application/queries/read-budget';
 import { MAX_HISTORY_PAGE } from '../../../application/queries/ticket-history.handler';
 import { TicketHistoryQuery } from '../../../application/queries/ticket-queries';
 import type { CommentView, HistoryEventView, TicketView } from '../../../application/views';
@@ -21,6 +22,7 @@ export class TicketHistoryResolver {
   async history(
     @Parent() ticket: TicketView,
     @Context('principal') principal: Principal,
+    @Context('budget') budget: ReadBudget | undefined,
     @Args('fromRevision', {
       type: () => Int,
       nullable: true,
@@ -36,7 +38,13 @@ export class TicketHistoryResolver {
     limit?: number | null,
   ): Promise<HistoryEventModel[]> {
     const events: HistoryEventView[] = await this.queries.execute(
-      new TicketHistoryQuery(principal, ticket.id, ticket.asOfRevision, { fromRevision, limit }),
+      new TicketHistoryQuery(
+        principal,
+        ticket.id,
+        ticket.asOfRevision,
+        { fromRevision, limit },
+        budget ? { of: budget, version: ticket.asOfRevision ?? ticket.version } : null,
+      ),
     );
     return events.map((event) => toHistoryEventModel(event, ticket));
   }

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Principal } from '../../../application/principal';
+import type { ReadBudget } from '../../../application/queries/read-budget';
 import {
   ALL_OF_THE_COMMENTS,
   type CommentsNeeded,
@@ -25,7 +26,7 @@ import { StatsBucketType } from '../types/stats.types';
 import { TicketConnectionType, TicketType } from '../types/ticket.types';
 import { validatedAs } from '../inputs/input-validation.pipe';
 import { ReadModelsGate } from './read-models-gate';
-import { selectsField } from './selected-fields';
+import { largestArgument, selectsField } from './selected-fields';
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };
 
@@ -42,19 +43,21 @@ export class TicketQueryResolver {
   })
   async ticket(
     @Context('principal') principal: Principal,
+    @Context('budget') budget: ReadBudget | undefined,
     @Args('id', { type: () => ID, nullable: true }) id?: string | null,
     @Args('number', { type: () => Int, nullable: true }) number?: number | null,
     @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketView | null> {
     await this.readModels.ready();
     return this.queries.execute(
-      new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }, commentsNeeded(info)),
+      new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }, commentsNeeded(info, budget)),
     );
   }
 
   @Query(() => TicketConnectionType, { description: 'At most 100 a page.' })
   async tickets(
     @Context('principal') principal: Principal,
+    @Context('budget') budget: ReadBudget | undefined,
     @Args('filter', { type: () => TicketFilterInputType, nullable: true }, validatedAs(TicketFilterInputType))
     filter?: TicketFilterInputType | null,
     @Args('sort', { type: () => TicketSortInputType, nullable: true }) sort?: TicketSortInputType | null,
@@ -70,7 +73,7 @@ export class TicketQueryResolver {
         sort ?? DEFAULT_SORT,
         first ?? 20,
         after ?? null,
-        commentsNeeded(info),
+        commentsNeeded(info, budget),
       ),
     );
   }
@@ -82,10 +85,11 @@ export class TicketQueryResolver {
   })
   ticketAsOf(
     @Context('principal') principal: Principal,
+    @Context('budget') budget: ReadBudget | undefined,
     @Args('id', { type: () => ID }) id: string,
     @Args('at', { type: () => DateTimeScalar }) at: Date,
   ): Promise<TicketView | null> {
-    return this.queries.execute(new TicketAsOfQuery(principal, id, at));
+    return this.queries.execute(new TicketAsOfQuery(principal, id, at, budget));
   }
 
   @Query(() => [StatsBucketType])
@@ -102,10 +106,19 @@ export class TicketQueryResolver {
 
 /**
  * What of the correspondence the selection shows: a ticket's comments are read only when `comments` is
- * selected (or a requester's `commentCount`, counted from what they may see). A ticket with thousands of
+ * selected (only the latest when every selection of it says `last`), or a requester's `commentCount` is
+ * (counted from what they may see). A ticket with thousands of
  * comments was read whole for `ticket(id) { status }`, and a list page read every page ticket's.
  */
-function commentsNeeded(info: GraphQLResolveInfo | undefined): CommentsNeeded {
-  if (info === undefined) return ALL_OF_THE_COMMENTS;
-  return { comments: selectsField(info, 'comments'), commentCount: selectsField(info, 'commentCount') };
+function commentsNeeded(
+  info: GraphQLResolveInfo | undefined,
+  budget: ReadBudget | undefined,
+): CommentsNeeded {
+  if (info === undefined) return { ...ALL_OF_THE_COMMENTS, budget };
+  return {
+    comments: selectsField(info, 'comments'),
+    commentCount: selectsField(info, 'commentCount'),
+    last: largestArgument(info, 'comments', 'last'),
+    budget,
+  };
 }

@@ -1,0 +1,63 @@
+/**
+ * How much correspondence one request may read: comments and history events, whose count per ticket
+ * has no bound (a ticket may gather thousands of 10,000-character comments). Without it one request of
+ * a hundred aliases of `ticket(id) { comments { body } }` (or a list page of such tickets) answered
+ * 200 MB and took the server's memory from 0.4 to 1 GB: the query's complexity cannot see how long
+ * the lists are. Each request gets one budget (the GraphQL context); a read that would pass it is
+ * refused as the client's mistake, saying how to ask instead. Counts are reserved before reading
+ * (from what the ticket's document says), so a refused read reads nothing; the text is counted after.
+ */
+import { InvalidInput } from '../../domain/domain.errors';
+
+/** Comments and history events one request may read, in all. */
+export const MAX_CORRESPONDENCE_ITEMS = 5_000;
+/** Characters of comment bodies and history event data one request may read, in all (~16–48 MB of JSON). */
+export const MAX_CORRESPONDENCE_TEXT = 16_000_000;
+
+const ADVICE =
+  "ask for fewer tickets' comments or history at once, or page them: comments(last:), history(fromRevision:, limit:)";
+
+export class ReadBudget {
+  private items = 0;
+  private text = 0;
+
+  constructor(
+    private readonly maxItems: number = MAX_CORRESPONDENCE_ITEMS,
+    private readonly maxText: number = MAX_CORRESPONDENCE_TEXT,
+  ) {}
+
+  /** A budget no read can pass: for callers inside the engine, which read what they need. */
+  static unlimited(): ReadBudget {
+    return new ReadBudget(Infinity, Infinity);
+  }
+
+  /** Before reading `count` comments or events for the field at `path` (`comments`, `history`). */
+  reserve(count: number, path: string): void {
+    this.items += count;
+    if (this.items > this.maxItems) {
+      throw refusal(
+        path,
+        `the request asks for more than ${this.maxItems} comments and history events in all`,
+      );
+    }
+  }
+
+  /** After reading: `characters` of their text. */
+  spendText(characters: number, path: string): void {
+    this.text += characters;
+    if (this.text > this.maxText) {
+      throw refusal(
+        path,
+        `the request asks for more than ${this.maxText} characters of comments and history`,
+      );
+    }
+  }
+}
+
+/**
+ * About the request as a whole (the empty path): each field refused is its own error, at its place in
+ * the response, rather than one merged list of the same finding.
+ */
+function refusal(field: string, what: string): InvalidInput {
+  return new InvalidInput([{ path: '', message: `${what} (at ${field}); ${ADVICE}` }]);
+}
