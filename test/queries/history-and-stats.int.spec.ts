@@ -72,6 +72,19 @@ describe('history, as-of states and statistics', () => {
       expect(now!.comments).toHaveLength(2);
     });
 
+    it('refuses an instant in the future, allowing for a client clock a minute ahead', async () => {
+      const now = side.clock.now().getTime();
+      expect(await q.asOf(AUDITOR, ticketId, new Date(now + 60_000))).toMatchObject({ version: 6 });
+      await expect(q.asOf(AUDITOR, ticketId, new Date(now + 60_001))).rejects.toMatchObject({
+        fields: [
+          {
+            path: 'at',
+            message: `must not be in the future: a past state is shown (the server's time is ${new Date(now).toISOString()})`,
+          },
+        ],
+      });
+    });
+
     it('is for agents, supervisors and auditors only', async () => {
       await expect(q.asOf(ANNA, ticketId, t0)).rejects.toBeInstanceOf(Forbidden);
       await expect(q.asOf(REPORTER, ticketId, t0)).rejects.toBeInstanceOf(Forbidden);

@@ -45,7 +45,7 @@ export function queriesOf(side: ReadSide) {
     history: (p: Principal, ticketId: string) =>
       new TicketHistoryHandler(side.events).execute(new TicketHistoryQuery(p, ticketId)),
     asOf: (p: Principal, id: string, at: Date) =>
-      new TicketAsOfHandler(side.events).execute(new TicketAsOfQuery(p, id, at)),
+      new TicketAsOfHandler(side.events, side.clock).execute(new TicketAsOfQuery(p, id, at)),
     stats: (p: Principal, filter: TicketFilterInput | null, groupBy: StatsDimension[]) =>
       new TicketStatsHandler(side.readStore, side.clock).execute(new TicketStatsQuery(p, filter, groupBy)),
     coupons: (

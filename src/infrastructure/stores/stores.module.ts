@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { CLOCK, systemClock } from '../../application/ports/clock.port';
+import { CLOCK, monotonicClock } from '../../application/ports/clock.port';
 import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port';
 import { IDS, uuidIds } from '../../application/ports/ids.port';
 import { READ_STORE, type ReadStore } from '../../application/ports/read-store.port';
@@ -24,7 +24,15 @@ const storeProviders = (config: Config, startUpStop?: AbortSignal): Provider[] =
   { provide: STORES, useFactory: () => openStores(config, startUpStop) },
   { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
   { provide: READ_STORE, useFactory: (stores: Stores) => stores.readStore, inject: [STORES] },
-  { provide: CLOCK, useValue: systemClock },
+  {
+    provide: CLOCK,
+    useFactory: () =>
+      monotonicClock(Date.now, (ms) =>
+        new Logger('Clock').warn(
+          `The system clock stepped back ${Math.round(ms / 1000)} s: times follow it (steps of a minute or less are held)`,
+        ),
+      ),
+  },
   { provide: IDS, useValue: uuidIds },
   { provide: TICKET_POLICY, useValue: config.policy },
 ];
