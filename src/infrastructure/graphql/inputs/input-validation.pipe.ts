@@ -23,9 +23,9 @@ export class InputValidationPipe implements PipeTransform {
       return value;
     const errors = await validate(plainToInstance(metatype, value) as object);
     if (errors.length === 0 && typeFindings.length === 0) return value;
-    // Fields of `input` are named as the commands name them (`agent.lastName`); other arguments keep their name.
-    const prefix = metadata.data && metadata.data !== 'input' ? `${metadata.data}.` : '';
-    const fields = flatten(errors, prefix).filter((field) => !coveredBy(field.path, typeFindings));
+    // Fields are named relative to their argument, as the commands name those of `input` (`agent.lastName`)
+    // and as GraphQL's own refusals and the query handlers name a filter's (`status[0]`, `createdFrom`).
+    const fields = flatten(errors, '').filter((field) => !coveredBy(field.path, typeFindings));
     if (typeFindings.length > 0) {
       // The command runner refuses the form with the domain's findings too; without a usable ticketId
       // there is nothing to check against, so it is refused here.
@@ -64,7 +64,9 @@ function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   const fields: FieldError[] = [];
   for (const error of errors) {
     const path = `${prefix}${error.property}`;
-    for (const message of Object.values(error.constraints ?? {})) fields.push({ path, message });
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      fields.push({ path, message: worded(constraint, message, error.value) });
+    }
     if (error.children?.length) fields.push(...flatten(error.children, `${path}.`));
   }
   return fields;
@@ -81,4 +83,24 @@ export function validatedAs(inputClass: new () => object): PipeTransform {
     transform: (value: unknown, metadata: ArgumentMetadata) =>
       pipe.transform(value, { ...metadata, metatype: inputClass }),
   };
+}
+
+/**
+ * class-validator's message in the domain's words ("must be at most 200 characters (201 given)"):
+ * its own ("search must be shorter than or equal to 500 characters") repeats the field's name, which a
+ * form shows beside the field anyway, and reads unlike every other finding listed with it.
+ */
+function worded(constraint: string, message: string, value: unknown): string {
+  const limit = /(\d+)/.exec(message)?.[1];
+  if (limit === undefined) return message;
+  if (constraint === 'maxLength') {
+    if (Array.isArray(value)) return `each item must be at most ${limit} characters`;
+    const given = typeof value === 'string' ? ` (${value.length} given)` : '';
+    return `must be at most ${limit} characters${given}`;
+  }
+  if (constraint === 'arrayMaxSize') {
+    return `must hold at most ${limit} items${Array.isArray(value) ? ` (${value.length} given)` : ''}`;
+  }
+  if (constraint === 'min') return `must be at least ${limit}`;
+  return message;
 }
