@@ -164,7 +164,13 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(error?.message).toMatch(
         /^Variable "\$s" got invalid value "Q{97}…" at "s\[0\]"; Value "Q{97}…" does not exist in "TicketStatus" enum\.$/,
       );
-      expect(error?.extensions?.fields).toEqual([{ path: 's[0]', message: error?.message }]);
+      // The field's message is graphql-js's reason alone, without the variable it came in.
+      expect(error?.extensions?.fields).toEqual([
+        {
+          path: 's[0]',
+          message: expect.stringMatching(/^Value "Q{97}…" does not exist in "TicketStatus" enum\.$/),
+        },
+      ]);
     });
 
     it('refuses a query text of more than 10,000 tokens before validating it', async () => {

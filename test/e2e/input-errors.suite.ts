@@ -192,9 +192,13 @@ export function describeInputErrors(bootEnv: BootEnv): void {
     });
 
     it('names each missing required field of a variable, not the variable', async () => {
-      const response = await agent.send(CREATE_TICKET, { input: { description: 'x' } });
+      const response = await agent.send(CREATE_TICKET, { input: { description: 'x', colour: 'red' } });
       expect(response.errors).toHaveLength(1);
-      expect(fieldPaths(response.errors?.[0])).toEqual(['module', 'subject']);
+      expect(fieldPaths(response.errors?.[0])).toEqual(['colour', 'module', 'subject']);
+      // In a form's words, as the domain's own findings are.
+      const byPath = new Map(response.errors?.[0].extensions?.fields?.map((f) => [f.path, f.message]));
+      expect(byPath.get('module')).toBe('is required');
+      expect(byPath.get('colour')).toBe('is not a field of CreateTicketInput');
     });
 
     it('names each missing or unknown field of a value in the query text, as for a variable', async () => {

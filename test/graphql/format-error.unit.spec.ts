@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../src/application/errors';
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
-import { formatError } from '../../src/infrastructure/graphql/errors/format-error';
+import { formatError, reasonWording } from '../../src/infrastructure/graphql/errors/format-error';
 
 /** As Apollo calls formatError for an error thrown in a resolver: wrapped in a GraphQLError with a path. */
 function fromResolver(error: Error): [GraphQLFormattedError, unknown] {
@@ -104,5 +104,18 @@ describe('formatError', () => {
       code: 'BAD_USER_INPUT',
       fields: [{ path: 'nearestDepartureAt', message }],
     });
+  });
+
+  it("words graphql-js's reasons for a form: required, unknown (with its suggestion), others as given", () => {
+    expect(reasonWording('Field "module" of required type "String!" was not provided.')).toBe('is required');
+    expect(reasonWording('Field "colour" is not defined by type "CreateTicketInput".')).toBe(
+      'is not a field of CreateTicketInput',
+    );
+    expect(
+      reasonWording('Field "subjet" is not defined by type "CreateTicketInput". Did you mean "subject"?'),
+    ).toBe('is not a field of CreateTicketInput. Did you mean "subject"?');
+    expect(reasonWording('Value "FAX" does not exist in "Channel" enum.')).toBe(
+      'Value "FAX" does not exist in "Channel" enum.',
+    );
   });
 });

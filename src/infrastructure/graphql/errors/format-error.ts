@@ -188,13 +188,35 @@ function fieldsOf(message: string, cause: unknown): FieldError[] {
     const missing = /^Field "(?:[^".]+\.)?([^".]+)" of required type .* was not provided/.exec(message)?.[1];
     return [{ path: (error && literalPath(error, missing)) ?? '', message }];
   }
-  return [variableErrorField(message, variable)];
+  // graphql-js keeps its reason apart (the value's own error): a form shows that beside the field.
+  const reason =
+    cause instanceof GraphQLError && cause.originalError instanceof GraphQLError
+      ? cause.originalError.message
+      : undefined;
+  return [variableErrorField(message, variable, reason)];
 }
 
-/** The field a graphql-js variable error (`Variable "$i" got invalid value …`) is about (see fieldsOf). */
+/**
+ * graphql-js's reason for refusing a value, in a form's words where it has a plainer one: a missing
+ * field "is required" (as the domain says it), an unknown one "is not a field of T"; any other reason
+ * (an unknown enum value, a DateTime that is no date) as graphql-js gives it, without the
+ * `Variable "$i" got invalid value … at "i.channel"` before it, which names the client's variable.
+ */
+export function reasonWording(reason: string): string {
+  if (/^Field "[^"]+" of required type "[^"]+" was not provided\.$/.test(reason)) return 'is required';
+  const unknown = /^Field "[^"]+" is not defined by type "([^"]+)"\.(.*)$/s.exec(reason);
+  // Its suggestions, if any, follow ("Did you mean …?").
+  return unknown ? `is not a field of ${unknown[1]}${unknown[2] ? `.${unknown[2]}` : ''}` : reason;
+}
+
+/**
+ * The field a graphql-js variable error (`Variable "$i" got invalid value …`) is about (see fieldsOf),
+ * with graphql-js's `reason` (its inner error's message) as the field's message when it is known.
+ */
 export function variableErrorField(
   message: string,
   variable = /^Variable "\$([^"]+)"/.exec(message)?.[1] ?? '',
+  reason?: string,
 ): FieldError {
   const at = /at "([^"]+)"/.exec(message)?.[1];
   let path = at === undefined || at === variable ? variable : at.replace(`${variable}.`, '');
@@ -202,5 +224,5 @@ export function variableErrorField(
     message,
   )?.[1];
   if (field !== undefined) path = path === variable ? field : `${path}.${field}`;
-  return { path, message };
+  return { path, message: reason === undefined ? message : reasonWording(reason) };
 }

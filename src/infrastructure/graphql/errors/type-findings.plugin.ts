@@ -35,7 +35,7 @@ import {
 } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect';
 import { type FieldError, InvalidInput } from '../../../domain/domain.errors';
-import { formatError } from './format-error';
+import { formatError, reasonWording } from './format-error';
 import { mergeInputErrors } from './merge-input-errors.plugin';
 
 /** The mutation argument whose variable is read here (every mutation of the contract takes its form as `input`). */
@@ -72,14 +72,12 @@ function repairForm(
   let repairable = true;
   coerceInputValue(value, type, (path, invalid, error) => {
     if (path.length === 0) repairable = false;
-    const at = path.length > 0 ? ` at "${name}${printPath(path)}"` : '';
-    const message = `Variable "$${name}" got invalid value ${inspect(invalid)}${at}; ${error.message}`;
     // The place comes from the path graphql-js gives, never from the message (which quotes the
     // client's own keys and values, so a key could name another field).
     const field = namedField(type, value, path, error.message);
     const place = field === null ? path : [...path, field.key];
     if (place.length === 0) repairable = false;
-    findings.push({ path: formPath(place), message });
+    findings.push({ path: formPath(place), message: reasonWording(error.message) });
     if (field !== null) repairs.push({ container: path, key: field.key, remove: field.remove });
     else repairs.push({ container: path.slice(0, -1), key: path[path.length - 1], remove: false });
   });
@@ -130,10 +128,6 @@ function namedField(
 /** A place in the form as the domain names it: `agent.lastName`, `couponNumbers[1]`. */
 function formPath(path: Path): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
-}
-
-function printPath(path: Path): string {
-  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
 }
 
 function valueAt(value: unknown, path: Path): unknown {

@@ -90,7 +90,9 @@ export function wellFormedVariablesPlugin(): ApolloServerPlugin {
               request.variables ?? {},
               { maxErrors: MAX_LISTED },
             );
-            for (const error of typed.errors ?? []) fields.push(variableErrorField(error.message));
+            for (const error of typed.errors ?? []) {
+              fields.push(variableErrorField(error.message, undefined, error.originalError?.message));
+            }
             // As many as graphql-js itself lists: 100,000 bad items (400 KB) took 20 s and answered 30 MB.
             if (fields.length > MAX_LISTED) {
               fields.splice(MAX_LISTED, Infinity, {
