@@ -224,15 +224,25 @@ function refuseImpossibleChange(form: CouponRequestForm): void {
 
 function couponNumbers(errors: FieldErrors, value: number[] | null | undefined): number[] | null {
   if (!value || value.length === 0) return errors.reject('couponNumbers', 'is required: one to four coupons');
-  // Every problem of the list in one message, so the agent fixes it in one go.
-  const problems: string[] = [];
-  if (value.length > 4) problems.push('must list at most four coupons');
-  if (!value.every((n) => Number.isInteger(n) && n >= 1 && n <= 4)) {
-    problems.push('must be coupon numbers from 1 to 4');
+  // Every problem of the list at once, each coupon by its place (`couponNumbers[1]`, as GraphQL names a
+  // value of the wrong type there), so a form can mark the very entry.
+  let bad = false;
+  if (value.length > 4) {
+    bad = true;
+    errors.add('couponNumbers', `must list at most four coupons (${value.length} given)`);
   }
-  if (new Set(value).size !== value.length) problems.push('must not repeat a coupon');
-  if (problems.length > 0) return errors.reject('couponNumbers', problems.join('; '));
-  return [...value];
+  const seen = new Set<number>();
+  value.forEach((n, i) => {
+    if (!Number.isInteger(n) || n < 1 || n > 4) {
+      bad = true;
+      errors.add(`couponNumbers[${i}]`, 'must be a coupon number from 1 to 4');
+    } else if (seen.has(n)) {
+      bad = true;
+      errors.add(`couponNumbers[${i}]`, `repeats coupon ${n}`);
+    }
+    seen.add(n);
+  });
+  return bad ? null : [...value];
 }
 
 function description(errors: FieldErrors, value: string | null | undefined): string | null {

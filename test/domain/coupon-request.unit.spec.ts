@@ -253,21 +253,21 @@ describe('§3 required fields, every one reported at once', () => {
   });
 
   it.each([
-    { couponNumbers: [0], why: 'below 1' },
-    { couponNumbers: [5], why: 'above 4' },
-    { couponNumbers: [1, 1], why: 'repeated' },
-    { couponNumbers: [1, 2, 3, 4, 2], why: 'more than four' },
-    { couponNumbers: [1.5], why: 'not whole' },
+    { couponNumbers: [0], why: 'below 1', paths: ['couponNumbers[0]'] },
+    { couponNumbers: [5], why: 'above 4', paths: ['couponNumbers[0]'] },
+    { couponNumbers: [1, 1], why: 'repeated', paths: ['couponNumbers[1]'] },
+    { couponNumbers: [1, 2, 3, 4, 2], why: 'more than four', paths: ['couponNumbers', 'couponNumbers[4]'] },
+    { couponNumbers: [1.5], why: 'not whole', paths: ['couponNumbers[0]'] },
   ])(
     '§3 couponNumbers are one to four distinct numbers 1–4: $couponNumbers ($why) is refused',
-    ({ couponNumbers }) => {
+    ({ couponNumbers, paths }) => {
       given(created)
         .when(requestCoupon(couponForm({ couponNumbers })), asRequester)
-        .thenInvalidInput(['couponNumbers']);
+        .thenInvalidInput(paths);
     },
   );
 
-  it('§3 couponNumbers: every problem of the list is named at once ([0, 5, 1, 1, 2])', () => {
+  it('§3 couponNumbers: every problem of the list is named at once, each coupon by its place ([0, 5, 1, 1, 2])', () => {
     let thrown: unknown;
     try {
       acceptCouponRequest(couponForm({ couponNumbers: [0, 5, 1, 1, 2] }), 1, now);
@@ -276,11 +276,10 @@ describe('§3 required fields, every one reported at once', () => {
     }
     expect(thrown).toBeInstanceOf(InvalidInput);
     expect((thrown as InvalidInput).fields).toEqual([
-      {
-        path: 'couponNumbers',
-        message:
-          'must list at most four coupons; must be coupon numbers from 1 to 4; must not repeat a coupon',
-      },
+      { path: 'couponNumbers', message: 'must list at most four coupons (5 given)' },
+      { path: 'couponNumbers[0]', message: 'must be a coupon number from 1 to 4' },
+      { path: 'couponNumbers[1]', message: 'must be a coupon number from 1 to 4' },
+      { path: 'couponNumbers[3]', message: 'repeats coupon 1' },
     ]);
   });
 

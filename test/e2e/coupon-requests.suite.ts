@@ -110,7 +110,9 @@ export function describeCouponRequests(bootEnv: BootEnv): void {
       });
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
       const paths = error.extensions?.fields?.map((f) => f.path) ?? [];
-      expect(paths).toEqual(expect.arrayContaining(['description', 'eTicketNumber', 'couponNumbers']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['description', 'eTicketNumber', 'couponNumbers[1]', 'couponNumbers[2]']),
+      );
     });
 
     it.each([
