@@ -7,8 +7,11 @@ export class ConcurrencyConflict extends Error {
     readonly expectedVersion: number | null,
     readonly actualVersion: number | null,
   ) {
+    // In the client's words (the stream's name is the engine's own): what it sent, what is there, what to do.
     super(
-      `Conflict on ${streamId}: expected version ${expectedVersion ?? 'none'}, actual ${actualVersion ?? 'none'}`,
+      expectedVersion === null
+        ? `The ticket kept changing while this command was retried (it is at version ${actualVersion ?? 'none'}); send it again`
+        : `The ticket has changed since version ${expectedVersion} (it is at version ${actualVersion ?? 'none'}): read it again and decide anew`,
     );
     this.name = 'ConcurrencyConflict';
   }

@@ -231,6 +231,10 @@ export function describeTicketLifecycle(bootEnv: BootEnv): void {
         input: { ticketId: ticket.id, body: 'Second', expectedVersion: 0 },
       });
       expect(conflict.extensions).toMatchObject({ code: 'CONFLICT', expectedVersion: 0, actualVersion: 1 });
+      // In the client's words, not the engine's stream name.
+      expect(conflict.message).toBe(
+        'The ticket has changed since version 0 (it is at version 1): read it again and decide anew',
+      );
       const after = await agent.ok(GET_TICKET, { id: ticket.id });
       expect(after.ticket.version).toBe(1);
       expect(after.ticket.comments.map((c: { body: string }) => c.body)).toEqual(['First']);

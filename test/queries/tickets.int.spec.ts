@@ -244,6 +244,10 @@ describe('ticket lookups and lists', () => {
       expect(await searchIds('ЙЦУ12Е')).toEqual([ids.tech]);
       expect(await searchIds('и\u0306цу12е')).toEqual([ids.tech]); // й typed as и + combining breve
       expect(await searchIds('555 9876543210')).toEqual([ids.tech]);
+      // pasted with the punctuation around it, as a word is found without its comma
+      expect(await searchIds('ЙЦУ12Е,')).toEqual([ids.tech]);
+      expect(await searchIds('"a1b2c3".')).toEqual([ids.refund]);
+      expect(await searchIds('(555-9876543210)')).toEqual([ids.tech]);
       const tech = (await q.get(AGENT, { id: ids.tech }))!;
       expect(await searchIds(String(tech.number))).toEqual([ids.tech]);
       expect(await searchIds(`#${tech.number}`)).toEqual([ids.tech]);

@@ -34,22 +34,19 @@ export function couponRequestFilter(principal: Principal, input: CouponRequestFi
   const f = input ?? {};
   const check = new InputChecks();
   const clauses: Filter[] = [visibleRequests(principal)];
-  if (present(f.ticketId)) clauses.push({ ticketId: check.text(f.ticketId, 'filter.ticketId') });
+  if (present(f.ticketId)) clauses.push({ ticketId: check.text(f.ticketId, 'ticketId') });
   if (present(f.eTicketNumber)) {
-    clauses.push({ eTicketNumber: documentNumber(check.text(f.eTicketNumber, 'filter.eTicketNumber')) });
+    clauses.push({ eTicketNumber: documentNumber(check.text(f.eTicketNumber, 'eTicketNumber')) });
   }
-  if (present(f.pnr)) clauses.push({ pnr: storedPnr(check.text(f.pnr, 'filter.pnr')) });
+  if (present(f.pnr)) clauses.push({ pnr: storedPnr(check.text(f.pnr, 'pnr')) });
   if (present(f.scenario))
-    clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'filter.scenario') } });
+    clauses.push({ scenario: { $in: check.oneOf(f.scenario, COUPON_SCENARIOS, 'scenario') } });
   clauses.push(
-    check.timeRange('registeredAt', f.registeredFrom, f.registeredTo, [
-      'filter.registeredFrom',
-      'filter.registeredTo',
-    ]),
+    check.timeRange('registeredAt', f.registeredFrom, f.registeredTo, ['registeredFrom', 'registeredTo']),
   );
   if (present(f.salesControlViolation)) {
     clauses.push({
-      salesControlViolation: check.flag(f.salesControlViolation, 'filter.salesControlViolation'),
+      salesControlViolation: check.flag(f.salesControlViolation, 'salesControlViolation'),
     });
   }
   check.done();

@@ -16,13 +16,13 @@ export class InputChecks {
   }
 
   texts(values: readonly unknown[], path: string): string[] {
-    return values.map((value, i) => this.text(value, `${path}.${i}`));
+    return values.map((value, i) => this.text(value, `${path}[${i}]`));
   }
 
   oneOf<T extends string>(values: readonly unknown[], allowed: readonly T[], path: string): T[] {
     values.forEach((value, i) => {
       if (!allowed.includes(value as T))
-        this.errors.push({ path: `${path}.${i}`, message: 'is not a known value' });
+        this.errors.push({ path: `${path}[${i}]`, message: 'is not a known value' });
     });
     return values as T[];
   }

@@ -33,11 +33,14 @@ export function searchFilter(text: string): Filter {
   const branches: Filter[] = [];
   const words = searchTerms(trimmed);
   if (words.length > 0) branches.push({ searchWords: { $all: words } });
-  if (/^\d{1,15}$/.test(trimmed)) branches.push({ number: Number(trimmed) });
+  // A number, PNR or e-ticket number pasted with the punctuation around it ("AB12C," or "(5)") is
+  // still that, as a word is found without its comma.
+  const bare = trimmed.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  if (/^\d{1,15}$/.test(bare)) branches.push({ number: Number(bare) });
   // A PNR or an e-ticket number, the ticket's own or one of its coupon requests' (lookupKeys).
-  const pnrText = storedPnr(trimmed);
+  const pnrText = storedPnr(bare);
   if (/^[\p{L}\p{N}]{5,6}$/u.test(pnrText)) branches.push({ lookupKeys: pnrText });
-  const digits = documentNumber(trimmed);
+  const digits = documentNumber(bare);
   if (/^\d{13}$/.test(digits)) branches.push({ lookupKeys: digits });
   if (branches.length === 0) return { _id: { $in: [] } };
   return branches.length === 1 ? branches[0] : { $or: branches };
@@ -51,34 +54,29 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
   const anyOf = (field: string, values: unknown[]): void => {
     clauses.push({ [field]: { $in: values } });
   };
-  if (present(f.status)) anyOf('status', check.oneOf(f.status, TICKET_STATUSES, 'filter.status'));
-  if (present(f.priority)) anyOf('priority', check.oneOf(f.priority, PRIORITIES, 'filter.priority'));
-  if (present(f.channel)) anyOf('channel', check.oneOf(f.channel, CHANNELS, 'filter.channel'));
-  if (present(f.line)) anyOf('assignee.line', check.oneOf(f.line, SUPPORT_LINES, 'filter.line'));
-  if (present(f.module)) anyOf('module', check.texts(f.module, 'filter.module'));
-  if (present(f.category)) anyOf('category', check.texts(f.category, 'filter.category'));
-  if (present(f.type)) anyOf('type', check.texts(f.type, 'filter.type'));
-  if (present(f.requesterId))
-    clauses.push({ 'requester.id': check.text(f.requesterId, 'filter.requesterId') });
+  if (present(f.status)) anyOf('status', check.oneOf(f.status, TICKET_STATUSES, 'status'));
+  if (present(f.priority)) anyOf('priority', check.oneOf(f.priority, PRIORITIES, 'priority'));
+  if (present(f.channel)) anyOf('channel', check.oneOf(f.channel, CHANNELS, 'channel'));
+  if (present(f.line)) anyOf('assignee.line', check.oneOf(f.line, SUPPORT_LINES, 'line'));
+  if (present(f.module)) anyOf('module', check.texts(f.module, 'module'));
+  if (present(f.category)) anyOf('category', check.texts(f.category, 'category'));
+  if (present(f.type)) anyOf('type', check.texts(f.type, 'type'));
+  if (present(f.requesterId)) clauses.push({ 'requester.id': check.text(f.requesterId, 'requesterId') });
   if (present(f.validatorNumber)) {
-    clauses.push({ 'requester.validatorNumber': check.text(f.validatorNumber, 'filter.validatorNumber') });
+    clauses.push({ 'requester.validatorNumber': check.text(f.validatorNumber, 'validatorNumber') });
   }
-  if (present(f.assigneeId)) clauses.push({ 'assignee.id': check.text(f.assigneeId, 'filter.assigneeId') });
-  clauses.push(
-    check.timeRange('createdAt', f.createdFrom, f.createdTo, ['filter.createdFrom', 'filter.createdTo']),
-  );
-  clauses.push(
-    check.timeRange('updatedAt', f.updatedFrom, f.updatedTo, ['filter.updatedFrom', 'filter.updatedTo']),
-  );
+  if (present(f.assigneeId)) clauses.push({ 'assignee.id': check.text(f.assigneeId, 'assigneeId') });
+  clauses.push(check.timeRange('createdAt', f.createdFrom, f.createdTo, ['createdFrom', 'createdTo']));
+  clauses.push(check.timeRange('updatedAt', f.updatedFrom, f.updatedTo, ['updatedFrom', 'updatedTo']));
   if (present(f.hasCouponRequests)) {
-    clauses.push({ hasCouponRequests: check.flag(f.hasCouponRequests, 'filter.hasCouponRequests') });
+    clauses.push({ hasCouponRequests: check.flag(f.hasCouponRequests, 'hasCouponRequests') });
   }
   if (present(f.overdue)) {
-    const overdue = check.flag(f.overdue, 'filter.overdue');
+    const overdue = check.flag(f.overdue, 'overdue');
     clauses.push(overdue ? overdueAt(now) : { $nor: [overdueAt(now)] });
   }
   if (present(f.search) && String(f.search).trim() !== '') {
-    clauses.push(searchFilter(check.text(f.search, 'filter.search')));
+    clauses.push(searchFilter(check.text(f.search, 'search')));
   }
   check.done();
   return and(clauses);
