@@ -90,6 +90,8 @@ describe('coupon requests and their retention', () => {
     expect(await count({ eTicketNumber: '555-0000000001' })).toBe(2);
     expect(await count({ scenario: ['ERRONEOUS_REFUND'] })).toBe(1);
     expect(await count({ salesControlViolation: true })).toBe(1);
+    // A blank box is no filter (it matched nothing).
+    expect(await count({ pnr: '', eTicketNumber: ' ', scenario: [] })).toBe(4);
     expect(
       await count({ registeredFrom: new Date(registered[1]), registeredTo: new Date(registered[3]) }),
     ).toBe(2);

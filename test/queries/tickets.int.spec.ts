@@ -268,6 +268,13 @@ describe('ticket lookups and lists', () => {
       expect(await searchIds('航空')).toEqual([]);
     });
 
+    it('takes a blank text or an empty list in a filter as no filter on that field (a form left empty)', async () => {
+      const all = (await q.list(AGENT, null, null, 100)).totalCount;
+      for (const filter of [{ search: '' }, { search: '   ' }, { requesterId: '' }, { status: [] }]) {
+        expect((await q.list(AGENT, filter, null, 100)).totalCount).toBe(all);
+      }
+    });
+
     it('treats operator-looking search text as text', async () => {
       const searchCount = async (text: string) =>
         (await q.list(AGENT, { search: text }, null, 100)).totalCount;

@@ -97,6 +97,13 @@ export class InputChecks {
   }
 }
 
-/** Drops absent and empty-list entries, so `{ status: [] }` filters nothing rather than everything. */
+/**
+ * Drops absent entries, empty lists and blank texts, so `{ status: [] }` or `{ search: "" }` (a form's
+ * empty box) filters nothing rather than everything: a desk sending its empty search box got no
+ * tickets at all, and `pnr: ""` no coupon requests.
+ */
 export const present = <T>(value: T | null | undefined): value is T =>
-  value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
+  value !== null &&
+  value !== undefined &&
+  !(Array.isArray(value) && value.length === 0) &&
+  !(typeof value === 'string' && value.trim() === '');
