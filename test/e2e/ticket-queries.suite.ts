@@ -258,6 +258,15 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
         { body: 'Note 60' },
       ]);
       expect((await agent.ok(aliases('history(limit: 2) { revision }'), { id })).a99.history).toHaveLength(2);
+      // A mutation's payload counts too: a hundred aliases of one comment (one commandId: one write)
+      // each answered the whole ticket, all its comments read for each.
+      const mutations = (field: string) =>
+        `mutation($i: AddCommentInput!) { ${Array.from({ length: 100 }, (_, i) => `m${i}: addComment(input: $i) { ticket { ${field} } }`).join(' ')} }`;
+      const input = { i: { ticketId: id, body: 'Once', commandId: `once-${id}` } };
+      const latest = await agent.ok(mutations('comments(last: 1) { body }'), input);
+      expect(latest.m99.ticket.comments).toEqual([{ body: 'Once' }]);
+      const whole = await agent.send(mutations('comments { body }'), input);
+      expect(whole.errors?.[0].extensions?.fields?.[0].message).toMatch(/more than 5000 comments/);
     });
 
     it('pages a long history by revision, and serves only the latest comments when asked', async () => {

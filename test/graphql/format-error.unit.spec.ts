@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, Forbidden, NotFound, Unauthenticated } from '../../src/application/errors';
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
-import { formatError, reasonWording } from '../../src/infrastructure/graphql/errors/format-error';
+import { formatError, reasonWording, shortened } from '../../src/infrastructure/graphql/errors/format-error';
 
 /** As Apollo calls formatError for an error thrown in a resolver: wrapped in a GraphQLError with a path. */
 function fromResolver(error: Error): [GraphQLFormattedError, unknown] {
@@ -117,5 +117,18 @@ describe('formatError', () => {
     expect(reasonWording('Value "FAX" does not exist in "Channel" enum.')).toBe(
       'Value "FAX" does not exist in "Channel" enum.',
     );
+  });
+
+  it('cuts long quoted values of a message in one pass, also a quote that never closes', () => {
+    expect(shortened('Value "' + 'x'.repeat(5_000) + '" does not exist.')).toBe(
+      `Value "${'x'.repeat(97)}…" does not exist.`,
+    );
+    // A key of `"\` pairs as graphql-js prints it: its quotes never close. A regular expression took
+    // seconds on this (every later quote scanned again to the end); the message stays within bounds.
+    const key = '"\\'.repeat(100_000);
+    const message = `Variable "$f" got invalid value { ${key}: 1 }; Field "${key}" is not defined by type "TicketFilter".`;
+    const cut = shortened(message);
+    expect(cut.length).toBeLessThanOrEqual(1_000);
+    expect(cut.startsWith('Variable "$f" got invalid value { ')).toBe(true);
   });
 });

@@ -249,6 +249,35 @@ describe('coupon requests and their retention', () => {
     await tampered.close();
   });
 
+  it('lists a request missing from both its row and its ticket once (an event not projected yet)', async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const newest = rows.at(-1) as ReadDocument & { ticketId: string; registrationNumber: string };
+    const lagging = await withTickets((doc) =>
+      doc.id === newest.ticketId
+        ? {
+            ...doc,
+            couponRequests: (doc.couponRequests as { registrationNumber: string }[]).filter(
+              (c) => c.registrationNumber !== newest.registrationNumber,
+            ),
+          }
+        : doc,
+    );
+    for (const row of rows.slice(0, -1))
+      await lagging.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    const audit = await new RetentionAuditHandler(lagging, side.events, side.clock).execute(
+      new RetentionAuditQuery(AUDITOR, null, true),
+    );
+    expect(audit.discrepancies).toEqual([
+      {
+        kind: 'MISSING_IN_READ_MODEL',
+        ticketId: newest.ticketId,
+        registrationNumber: newest.registrationNumber,
+        detail: expect.stringMatching(/has no read-model row, and ticket \S+ does not list it$/),
+      },
+    ]);
+    await lagging.close();
+  });
+
   it("verifies after the read models have taken in the event store's head: a request a moment old is lag, not loss", async () => {
     const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
     const newest = rows[rows.length - 1];

@@ -1,4 +1,8 @@
 import { Forbidden } from '../../src/application/errors';
+import { ReadBudget } from '../../src/application/queries/read-budget';
+import { TicketAsOfHandler } from '../../src/application/queries/ticket-as-of.handler';
+import { type CommentsNeeded, TicketAsOfQuery } from '../../src/application/queries/ticket-queries';
+import { InvalidInput } from '../../src/domain/domain.errors';
 import type { StatsBucketView } from '../../src/application/views';
 import { queriesOf } from './query-handlers';
 import { AGENT, ANNA, AUDITOR, OLEG, REPORTER, ReadSide, SUPERVISOR } from './read-side.fixture';
@@ -83,6 +87,23 @@ describe('history, as-of states and statistics', () => {
           },
         ],
       });
+    });
+
+    it("counts the comments it shows, and only those, against the request's budget", async () => {
+      const asOf = (needs: CommentsNeeded) =>
+        new TicketAsOfHandler(side.events, side.clock).execute(
+          new TicketAsOfQuery(AUDITOR, ticketId, side.clock.now(), needs),
+        );
+      const budget = () => new ReadBudget(1, 1_000);
+      // Its two comments: not selected, or only the latest, fit a budget of one; both do not.
+      expect(await asOf({ comments: false, commentCount: true, budget: budget() })).toMatchObject({
+        commentCount: 2,
+      });
+      const latest = await asOf({ comments: true, commentCount: false, last: 1, budget: budget() });
+      expect(latest?.comments.map((c) => c.body)).toEqual(['Работаем']);
+      await expect(asOf({ comments: true, commentCount: false, budget: budget() })).rejects.toBeInstanceOf(
+        InvalidInput,
+      );
     });
 
     it('is for agents, supervisors and auditors only', async () => {

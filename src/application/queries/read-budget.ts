@@ -31,26 +31,27 @@ export class ReadBudget {
     return new ReadBudget(Infinity, Infinity);
   }
 
-  /** Before reading `count` comments or events for the field at `path` (`comments`, `history`). */
-  reserve(count: number, path: string): void {
-    this.items += count;
-    if (this.items > this.maxItems) {
+  /** Before reading `count` comments or events for `field` (`comments`, `history`). */
+  reserve(count: number, field: string): void {
+    // A refused read takes nothing: a smaller field after it may still be served.
+    if (this.items + count > this.maxItems) {
       throw refusal(
-        path,
+        field,
         `the request asks for more than ${this.maxItems} comments and history events in all`,
       );
     }
+    this.items += count;
   }
 
-  /** After reading: `characters` of their text. */
-  spendText(characters: number, path: string): void {
-    this.text += characters;
-    if (this.text > this.maxText) {
+  /** After reading: `characters` of their text, for `field`. */
+  spendText(characters: number, field: string): void {
+    if (this.text + characters > this.maxText) {
       throw refusal(
-        path,
+        field,
         `the request asks for more than ${this.maxText} characters of comments and history`,
       );
     }
+    this.text += characters;
   }
 }
 

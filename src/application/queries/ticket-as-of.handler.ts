@@ -10,7 +10,7 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
 import { toTicketEntry } from '../recorded-events';
 import type { TicketView } from '../views';
 import { TicketAsOfQuery } from './ticket-queries';
-import { ticketView } from './ticket-views';
+import { shownComments, ticketView } from './ticket-views';
 
 /** How far ahead of the server's clock `at` may be (clients' clocks differ a little). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -27,7 +27,7 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ principal, id, at, budget }: TicketAsOfQuery): Promise<TicketView | null> {
+  async execute({ principal, id, at, needs }: TicketAsOfQuery): Promise<TicketView | null> {
     if (!canUseAsOf(principal)) throw new Forbidden('Only agents, supervisors and auditors read past states');
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
       throw new InvalidInput([{ path: 'at', message: 'must be a valid date and time' }]);
@@ -54,12 +54,9 @@ export class TicketAsOfHandler implements IQueryHandler<TicketAsOfQuery, TicketV
       state = evolveFold(state, typed, meta);
     }
     if (state === null) return null;
-    // Counted after the fold (the stream's length is not known before it is read): its comments.
-    budget.reserve(state.comments.length, 'comments');
-    budget.spendText(
-      state.comments.reduce((sum, comment) => sum + comment.body.length, 0),
-      'comments',
-    );
-    return { ...ticketView(state, state.comments, principal, at), asOfRevision: state.version };
+    // Counted after the fold (the stream's length is not known before it is read; only staff read
+    // past states).
+    const { shown, visibleCount } = shownComments(state.comments, principal, needs);
+    return { ...ticketView(state, shown, principal, at, visibleCount), asOfRevision: state.version };
   }
 }

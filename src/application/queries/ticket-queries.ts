@@ -4,7 +4,7 @@
  */
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '../principal';
-import { ReadBudget } from './read-budget';
+import type { ReadBudget } from './read-budget';
 import type {
   Connection,
   CouponRequestFilterInput,
@@ -80,7 +80,8 @@ export class TicketAsOfQuery extends Query<TicketView | null> {
     readonly principal: Principal,
     readonly id: string,
     readonly at: Date,
-    readonly budget: ReadBudget = ReadBudget.unlimited(),
+    /** What of its correspondence is shown, and the request's budget it is counted against. */
+    readonly needs: CommentsNeeded = ALL_OF_THE_COMMENTS,
   ) {
     super();
   }

@@ -67,6 +67,33 @@ export function ticketView(
   };
 }
 
+/**
+ * Of a folded ticket's comments (all in memory: a past state, a mutation's payload), those the caller may
+ * see and the selection shows (`needs`: none, the latest `last`, or all), counted against the request's
+ * budget, and how many the caller may see (a requester's `commentCount`).
+ */
+export function shownComments(
+  comments: readonly TicketComment[],
+  principal: Principal,
+  needs: CommentsNeeded,
+): { shown: readonly TicketComment[]; visibleCount: number } {
+  const visible = canSeeInternalComments(principal) ? comments : comments.filter((c) => !c.internal);
+  const shown = !needs.comments
+    ? []
+    : needs.last === null || needs.last === undefined
+      ? visible
+      : visible.slice(Math.max(0, visible.length - needs.last));
+  needs.budget?.reserve(shown.length, 'comments');
+  needs.budget?.spendText(
+    shown.reduce((sum, comment) => sum + comment.body.length, 0),
+    'comments',
+  );
+  return { shown, visibleCount: visible.length };
+}
+
+/** How many comments past those shown a ticket may hold and still be read with the others. */
+const PART_READ_MARGIN = 20;
+
 /** The comments read of each ticket, and (when only its latest were read) how many the caller may see. */
 export interface CommentsRead {
   byTicket: Map<string, CommentDocument[]>;
@@ -76,8 +103,8 @@ export interface CommentsRead {
 /**
  * The comments of these tickets the caller may see, by ticket id, oldest first, as far as the caller's
  * selection needs them (`needs`): none when it shows none; only the latest `needs.last` of a ticket
- * holding more (a desk's list showing each ticket's last comment read every comment of every ticket on
- * the page); all of the others in one read. A requester's count of what they may see is then counted
+ * holding many more (a desk's list showing each ticket's last comment read every comment of every
+ * ticket on the page); all of the others in one read (the resolver shows the latest of them). A requester's count of what they may see is then counted
  * apart for the tickets read in part. Tickets whose document counts no comment are not looked up (a new
  * ticket, most of a list page); a comment projected before its ticket's document is left out, as the
  * count shown does not include it yet. What is read is reserved from the request's budget first.
@@ -98,8 +125,13 @@ export async function commentsOf(
   if (!needs.comments && !countsVisible) return read;
   const last = needs.comments ? (needs.last ?? null) : 0;
   const holding = tickets.filter((ticket) => ticket.commentCount > 0);
-  const inPart = last === null ? [] : holding.filter((ticket) => ticket.commentCount > last);
-  const whole = last === null ? holding : holding.filter((ticket) => ticket.commentCount <= last);
+  if (holding.length === 0) return read;
+  // A read of its own costs more than a few comments too many in the shared read (a page of 100
+  // tickets of 20 comments, each read in part: 0.88 ms against 0.50 ms), so only a ticket holding many
+  // more than shown is read in part.
+  const inPart =
+    last === null ? [] : holding.filter((ticket) => ticket.commentCount > last + PART_READ_MARGIN);
+  const whole = inPart.length === 0 ? holding : holding.filter((ticket) => !inPart.includes(ticket));
   // Reserved from the documents' counts (a requester's include internal ones: a little more than shown).
   needs.budget?.reserve(
     whole.reduce((sum, ticket) => sum + ticket.commentCount, inPart.length * (last ?? 0)),

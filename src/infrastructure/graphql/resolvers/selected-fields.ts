@@ -3,7 +3,11 @@
  * lets a query skip reading what nobody selected. Over-approximates (a field of that name at any depth
  * counts), which only ever costs a read.
  */
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import type { ReadBudget } from '../../../application/queries/read-budget';
+import type { CommentsNeeded } from '../../../application/queries/ticket-queries';
 
 export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
   const seen = new Set<string>();
@@ -64,3 +68,30 @@ function valueOf(info: GraphQLResolveInfo, field: FieldNode, argument: string): 
         : null;
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
 }
+
+/**
+ * What of a ticket's correspondence the selection shows: its comments are read only when `comments` is
+ * selected (only the latest when every selection of it says `last`), or a requester's `commentCount` is
+ * (counted from what they may see); with the request's budget to count them against. A ticket with
+ * thousands of comments was read whole for `ticket(id) { status }`, and a list page read every page
+ * ticket's.
+ */
+export function commentsNeeded(info: GraphQLResolveInfo, budget: ReadBudget | undefined): CommentsNeeded {
+  return {
+    comments: selectsField(info, 'comments'),
+    commentCount: selectsField(info, 'commentCount'),
+    last: largestArgument(info, 'comments', 'last'),
+    budget,
+  };
+}
+
+/** The resolver's `commentsNeeded` (a parameter decorator): from its selection and the request's budget. */
+export const CommentsSelected = createParamDecorator(
+  (_: unknown, context: ExecutionContext): CommentsNeeded => {
+    const gql = GqlExecutionContext.create(context);
+    return commentsNeeded(
+      gql.getInfo<GraphQLResolveInfo>(),
+      gql.getContext<{ budget?: ReadBudget }>().budget,
+    );
+  },
+);

@@ -22,8 +22,8 @@ import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { CLOCK, type Clock } from '../../../application/ports/clock.port';
 import { PROJECTION_STATUS, type ProjectionStatus } from '../../../application/ports/projection-status.port';
 import type { Principal } from '../../../application/principal';
-import { GetTicketQuery } from '../../../application/queries/ticket-queries';
-import { ticketView } from '../../../application/queries/ticket-views';
+import { type CommentsNeeded, GetTicketQuery } from '../../../application/queries/ticket-queries';
+import { shownComments, ticketView } from '../../../application/queries/ticket-views';
 import type { CommandResult, CouponRequestView, TicketView } from '../../../application/views';
 import { API_OPTIONS, type ApiOptions } from '../api-options';
 import { RequestCouponStatusChangeInputType } from '../inputs/coupon-request.inputs';
@@ -36,6 +36,7 @@ import {
   ReopenTicketInputType,
 } from '../inputs/ticket-command.inputs';
 import { CouponRequestPayloadType, TicketPayloadType } from '../types/payload.types';
+import { CommentsSelected } from './selected-fields';
 
 interface TicketPayload {
   ticket: TicketView;
@@ -66,59 +67,67 @@ export class TicketMutationResolver {
   @Mutation(() => TicketPayloadType)
   createTicket(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => CreateTicketInputType }) input: CreateTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new CreateTicketCommand(principal, input));
+    return this.run(principal, needs, input, () => new CreateTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   assignTicket(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => AssignTicketInputType }) input: AssignTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new AssignTicketCommand(principal, input));
+    return this.run(principal, needs, input, () => new AssignTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   addComment(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => AddCommentInputType }) input: AddCommentInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new AddCommentCommand(principal, input));
+    return this.run(principal, needs, input, () => new AddCommentCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   proposeSolution(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => ProposeSolutionInputType }) input: ProposeSolutionInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new ProposeSolutionCommand(principal, input));
+    return this.run(principal, needs, input, () => new ProposeSolutionCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   reopenTicket(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => ReopenTicketInputType }) input: ReopenTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new ReopenTicketCommand(principal, input));
+    return this.run(principal, needs, input, () => new ReopenTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   closeTicket(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => CloseTicketInputType }) input: CloseTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, input, () => new CloseTicketCommand(principal, input));
+    return this.run(principal, needs, input, () => new CloseTicketCommand(principal, input));
   }
 
   @Mutation(() => CouponRequestPayloadType)
   async requestCouponStatusChange(
     @Context('principal') principal: Principal,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('input', { type: () => RequestCouponStatusChangeInputType })
     input: RequestCouponStatusChangeInputType,
   ): Promise<{ ticket: TicketView; request: CouponRequestView }> {
     const { ticket, result } = await this.execute(
       principal,
+      needs,
       () => new RequestCouponStatusChangeCommand(principal, input),
     );
     const request = ticket.couponRequests.find((r) => r.registrationNumber === result.registrationNumber);
@@ -133,15 +142,22 @@ export class TicketMutationResolver {
   /** Runs a command answering a TicketPayload; `commandId` echoes the client's own. */
   private async run(
     principal: Principal,
+    needs: CommentsNeeded,
     input: { commandId?: string | null },
     build: () => AnyTicketCommand,
   ): Promise<TicketPayload> {
-    const { ticket } = await this.execute(principal, build);
+    const { ticket } = await this.execute(principal, needs, build);
     return { ticket, commandId: input.commandId ?? null };
   }
 
+  /**
+   * Runs the command and answers the ticket after it, with the comments the selection shows (`needs`),
+   * counted against the request's budget: an aliased mutation selecting a long ticket's comments was
+   * a read of all of them per alias, budgeted nowhere (a repeated commandId made it free to repeat).
+   */
   private async execute(
     principal: Principal,
+    needs: CommentsNeeded,
     build: () => AnyTicketCommand,
   ): Promise<{ ticket: TicketView; result: CommandResult }> {
     // Auditors, reporters and callers without a role change nothing: refused before any command runs.
@@ -154,25 +170,31 @@ export class TicketMutationResolver {
     // A repeated commandId answers what its first run answered: the ticket as that run left it (the
     // wait above still lets a query sent after this answer see it, also when the first run was another
     // process's).
-    if (result.repeated) return { ticket: this.viewOf(result, principal), result };
-    const ticket: TicketView | null = caughtUp ? await this.readBack(principal, result) : null;
+    if (result.repeated) return { ticket: this.viewOf(result, principal, needs), result };
+    const ticket: TicketView | null = caughtUp ? await this.readBack(principal, needs, result) : null;
     if (ticket && ticket.version === result.version) return { ticket, result };
     // The read models already show a later change as well (another writer came right after): the
     // payload is the ticket after this command, folded from its events.
-    if (ticket) return { ticket: this.viewOf(result, principal), result };
+    if (ticket) return { ticket: this.viewOf(result, principal, needs), result };
     // The change is stored; the read models do not show it yet. Health reports why (lagging, failed or
     // the read store away).
     this.logger.warn(
       `Read models could not show position ${result.position} of ticket ${result.ticketId} in time ` +
         '(lagging, stopped or unreachable); answered from its events',
     );
-    return { ticket: this.viewOf(result, principal), result };
+    return { ticket: this.viewOf(result, principal, needs), result };
   }
 
   /** The ticket from the read models; null when they cannot answer (the read store is away). */
-  private async readBack(principal: Principal, result: CommandResult): Promise<TicketView | null> {
+  private async readBack(
+    principal: Principal,
+    needs: CommentsNeeded,
+    result: CommandResult,
+  ): Promise<TicketView | null> {
     try {
-      return await this.queries.execute(new GetTicketQuery(principal, { id: result.ticketId, number: null }));
+      return await this.queries.execute(
+        new GetTicketQuery(principal, { id: result.ticketId, number: null }, needs),
+      );
     } catch (error) {
       if (!(error instanceof StoreUnavailable)) throw error;
       return null;
@@ -180,8 +202,9 @@ export class TicketMutationResolver {
   }
 
   /** The ticket as the command left it, folded from its events (not read from the read models). */
-  private viewOf(result: CommandResult, principal: Principal): TicketView {
+  private viewOf(result: CommandResult, principal: Principal, needs: CommentsNeeded): TicketView {
     const { state } = result;
-    return ticketView(state, state.comments, principal, this.clock.now());
+    const { shown, visibleCount } = shownComments(state.comments, principal, needs);
+    return ticketView(state, shown, principal, this.clock.now(), visibleCount);
   }
 }

@@ -1,11 +1,8 @@
 /** Queries on tickets: each runs the matching query through the QueryBus as the caller. */
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Context, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '../../../application/principal';
-import type { ReadBudget } from '../../../application/queries/read-budget';
 import {
-  ALL_OF_THE_COMMENTS,
   type CommentsNeeded,
   GetTicketQuery,
   ListTicketsQuery,
@@ -26,7 +23,7 @@ import { StatsBucketType } from '../types/stats.types';
 import { TicketConnectionType, TicketType } from '../types/ticket.types';
 import { validatedAs } from '../inputs/input-validation.pipe';
 import { ReadModelsGate } from './read-models-gate';
-import { largestArgument, selectsField } from './selected-fields';
+import { CommentsSelected } from './selected-fields';
 
 const DEFAULT_SORT: TicketSortInput = { field: 'CREATED_AT', direction: 'DESC' };
 
@@ -43,38 +40,29 @@ export class TicketQueryResolver {
   })
   async ticket(
     @Context('principal') principal: Principal,
-    @Context('budget') budget: ReadBudget | undefined,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('id', { type: () => ID, nullable: true }) id?: string | null,
     @Args('number', { type: () => Int, nullable: true }) number?: number | null,
-    @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketView | null> {
     await this.readModels.ready();
     return this.queries.execute(
-      new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }, commentsNeeded(info, budget)),
+      new GetTicketQuery(principal, { id: id ?? null, number: number ?? null }, needs),
     );
   }
 
   @Query(() => TicketConnectionType, { description: 'At most 100 a page.' })
   async tickets(
     @Context('principal') principal: Principal,
-    @Context('budget') budget: ReadBudget | undefined,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('filter', { type: () => TicketFilterInputType, nullable: true }, validatedAs(TicketFilterInputType))
     filter?: TicketFilterInputType | null,
     @Args('sort', { type: () => TicketSortInputType, nullable: true }) sort?: TicketSortInputType | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
-    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<TicketView>> {
     await this.readModels.ready();
     return this.queries.execute(
-      new ListTicketsQuery(
-        principal,
-        filter ?? {},
-        sort ?? DEFAULT_SORT,
-        first ?? 20,
-        after ?? null,
-        commentsNeeded(info, budget),
-      ),
+      new ListTicketsQuery(principal, filter ?? {}, sort ?? DEFAULT_SORT, first ?? 20, after ?? null, needs),
     );
   }
 
@@ -85,11 +73,11 @@ export class TicketQueryResolver {
   })
   ticketAsOf(
     @Context('principal') principal: Principal,
-    @Context('budget') budget: ReadBudget | undefined,
+    @CommentsSelected() needs: CommentsNeeded,
     @Args('id', { type: () => ID }) id: string,
     @Args('at', { type: () => DateTimeScalar }) at: Date,
   ): Promise<TicketView | null> {
-    return this.queries.execute(new TicketAsOfQuery(principal, id, at, budget));
+    return this.queries.execute(new TicketAsOfQuery(principal, id, at, needs));
   }
 
   @Query(() => [StatsBucketType])
@@ -102,23 +90,4 @@ export class TicketQueryResolver {
     await this.readModels.ready();
     return this.queries.execute(new TicketStatsQuery(principal, filter ?? {}, groupBy));
   }
-}
-
-/**
- * What of the correspondence the selection shows: a ticket's comments are read only when `comments` is
- * selected (only the latest when every selection of it says `last`), or a requester's `commentCount` is
- * (counted from what they may see). A ticket with thousands of
- * comments was read whole for `ticket(id) { status }`, and a list page read every page ticket's.
- */
-function commentsNeeded(
-  info: GraphQLResolveInfo | undefined,
-  budget: ReadBudget | undefined,
-): CommentsNeeded {
-  if (info === undefined) return { ...ALL_OF_THE_COMMENTS, budget };
-  return {
-    comments: selectsField(info, 'comments'),
-    commentCount: selectsField(info, 'commentCount'),
-    last: largestArgument(info, 'comments', 'last'),
-    budget,
-  };
 }
