@@ -9,7 +9,8 @@ export interface FieldError {
 /** Input that is missing or malformed: every bad field, at once (→ BAD_USER_INPUT). */
 export class InvalidInput extends Error {
   constructor(readonly fields: FieldError[]) {
-    super(`Invalid input: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`);
+    // A finding about the request as a whole (the empty path) reads as its message alone.
+    super(`Invalid input: ${fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; ')}`);
     this.name = 'InvalidInput';
   }
 }

@@ -184,6 +184,55 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       expect(Object.keys(await agent.ok(`{ ${aliases} }`))).toHaveLength(500);
     });
 
+    it('refuses, as a whole, a query whose answer would pass 32 million characters, however it repeats', async () => {
+      const created = await agent.ok(CREATE_TICKET, {
+        input: { ...milesTicket('Long description'), description: 'Ω'.repeat(10_000) },
+      });
+      const id = created.createTicket.ticket.id as string;
+      // 4 × 1,000 aliases of a 10,000-character field: 40 million characters from a 20 KB request (such
+      // answers took seconds and gigabytes to serialise, and failed past ~570 MB).
+      const many = Array.from({ length: 1_000 }, (_, i) => `d${i}: description`).join(' ');
+      const query = (tickets: number) =>
+        `query($id: ID) { ${Array.from({ length: tickets }, (_, i) => `t${i}: ticket(id: $id) { ...D }`).join(' ')} } fragment D on Ticket { ${many} }`;
+      const refused = await agent.send(query(4), { id });
+      expect(refused.status).toBe(400);
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Invalid input: the answer would be larger than 32000000 characters; ask for less at once/,
+          ),
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            fields: [{ path: '', message: expect.stringMatching(/^the answer would be larger/) }],
+          },
+        },
+      ]);
+      // Three of them, 30 million characters, are answered.
+      const served = await agent.ok(query(3), { id });
+      expect(served.t2.d999).toHaveLength(10_000);
+    });
+
+    it('refuses more than a few costly root fields in one request (past states, statistics, audits)', async () => {
+      const aliased = (count: number, field: string) =>
+        `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+      const asOf =
+        'ticketAsOf(id: "00000000-0000-4000-8000-000000000000", at: "2026-01-01T00:00:00Z") { id }';
+      for (const [field, limit] of [
+        [asOf, 10],
+        ['ticketStats(groupBy: [STATUS]) { count }', 5],
+        ['couponRequestRetentionAudit { retainedCount }', 2],
+      ] as const) {
+        const caller = field.startsWith('coupon') ? agent.as(tokenFor(who.supervisor)) : agent;
+        await caller.ok(aliased(limit, field));
+        const refused = await caller.error(aliased(limit + 1, field));
+        expect(refused.status).toBe(400);
+        expect(refused.message).toMatch(
+          new RegExp(`^A request may hold at most ${limit} \\w+ fields \\(this one holds ${limit + 1}\\)`),
+        );
+      }
+    });
+
     it('answers 400 to malformed JSON', async () => {
       const response = await post('{"query": "{ me { id } }"');
       expect(response.status).toBe(400);

@@ -17,6 +17,8 @@ import { BoundedDocumentStore } from './bounded-document-store';
 import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
 import { typeFindingsPlugin } from './errors/type-findings.plugin';
 import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
+import { responseSizePlugin } from './limits/response-size.plugin';
+import { rootFieldLimitRule } from './limits/root-field-limit.rule';
 import { noSubscriptionsRule } from './limits/no-subscriptions.rule';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
 import { InputValidationPipe } from './inputs/input-validation.pipe';
@@ -72,6 +74,7 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
       wellFormedVariablesPlugin(),
       typeFindingsPlugin(),
       mergeInputErrorsPlugin(),
+      responseSizePlugin(),
     ],
     // Parsed queries kept for reuse, bounded by count (bounded-document-store.ts); and no automatic
     // persisted queries: no client here uses them, and Apollo's cache of them grew with every hash sent
@@ -82,7 +85,7 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
     context: requestContextFactory(options.jwtSecret),
     formatError,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-    validationRules: [noSubscriptionsRule(), depthLimitRule(), complexityLimitRule()],
+    validationRules: [noSubscriptionsRule(), depthLimitRule(), complexityLimitRule(), rootFieldLimitRule()],
   };
 }
 

@@ -1,11 +1,21 @@
 /**
- * Whether an operation asks for a field anywhere below the field being resolved (fragments included):
- * lets a query skip reading what nobody selected. Over-approximates (a field of that name at any depth
- * counts), which only ever costs a read.
+ * Whether an operation asks for a field anywhere below the field being resolved (fragments included,
+ * what `@skip`/`@include` leave out not): lets a query skip reading what nobody selected.
+ * Over-approximates (a field of that name at any depth counts), which only ever costs a read.
  */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  type FragmentSpreadNode,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  type GraphQLResolveInfo,
+  type InlineFragmentNode,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
 import type { ReadBudget } from '../../../application/queries/read-budget';
 import type { CommentsNeeded } from '../../../application/queries/ticket-queries';
 
@@ -13,6 +23,7 @@ export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
   const seen = new Set<string>();
   const search = (set: SelectionSetNode | undefined): boolean => {
     for (const selection of set?.selections ?? []) {
+      if (!included(info, selection)) continue;
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value === name || search(selection.selectionSet)) return true;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -28,6 +39,20 @@ export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
 }
 
 /**
+ * False for a selection `@skip(if: true)` or `@include(if: false)` leaves out (literal or variable): a
+ * desk's toggle `comments @include(if: $show)` read every comment with `$show` false, and a long ticket
+ * was refused past the request's budget for comments it would not show.
+ */
+function included(
+  info: GraphQLResolveInfo,
+  node: FieldNode | InlineFragmentNode | FragmentSpreadNode,
+): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
+
+/**
  * The largest `argument` every selection of the field `name` below the field being resolved gives (a
  * literal or a variable's value), or null when one of them gives none (or one a resolver will refuse):
  * what of that list the whole selection shows, at most.
@@ -38,6 +63,7 @@ export function largestArgument(info: GraphQLResolveInfo, name: string, argument
   const search = (set: SelectionSetNode | undefined): void => {
     for (const selection of set?.selections ?? []) {
       if (largest === null) return;
+      if (!included(info, selection)) continue;
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value === name) largest = larger(largest, valueOf(info, selection, argument));
         else search(selection.selectionSet);
