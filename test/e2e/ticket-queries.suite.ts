@@ -151,6 +151,11 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
         },
       );
       expect(coupons.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'pnr' }] });
+      // An item of a list past its bound is named by its place, as GraphQL and the domain name items.
+      const longItem = await agent.error(LIST, { filter: { ...mine, category: ['MILES', 'M'.repeat(501)] } });
+      expect(longItem.extensions?.fields).toEqual([
+        { path: 'category[1]', message: 'must be at most 500 characters (501 given)' },
+      ]);
       const neither = await agent.error('{ ticket { id } }');
       expect(neither.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',

@@ -152,4 +152,24 @@ describe('data directory lock', () => {
       await store.close();
     }
   });
+
+  it('keeps the lock when its file cannot be read for a moment (only a missing file is gone)', async () => {
+    const warnings: string[] = [];
+    const store = await EmbeddedEventStore.open(dir, { lockLiveness: FAST, warn: (m) => warnings.push(m) });
+    try {
+      const text = fs.readFileSync(lockFile, 'utf8');
+      // Unreadable for a few heartbeats (here: a directory in its place, EISDIR), then as it was.
+      fs.rmSync(lockFile);
+      fs.mkdirSync(lockFile);
+      await new Promise((resolve) => setTimeout(resolve, FAST.heartbeatMs * 3));
+      fs.rmdirSync(lockFile);
+      fs.writeFileSync(lockFile, text);
+      await new Promise((resolve) => setTimeout(resolve, FAST.heartbeatMs * 2));
+      await store.appendToStream('ticket-1', [{ id: randomUUID(), type: 'Opened', data: {} }], 'no_stream');
+      expect(warnings).toEqual([]);
+      expect(store.health()).toEqual({ connected: true });
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -226,7 +226,14 @@ export class DataDirLock {
 
   /** Shows starters of other namespaces that the owner runs (see LockLiveness). */
   private touch(): void {
-    const found = readLock(this.lockPath);
+    let found: string | undefined;
+    try {
+      found = fs.readFileSync(this.lockPath, 'utf8');
+    } catch (error) {
+      // Only a lock that is not there is gone; one that could not be read now (too many open files, a
+      // hiccup of the disk) is looked at again at the next touch, well within the lease.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    }
     if (found !== this.text) {
       clearInterval(this.heartbeat);
       const owner = ownerOf(found);

@@ -39,6 +39,8 @@ export class GroupCommitLog {
   private idleWaiters: Array<() => void> = [];
   private durableWaiters: Array<{ end: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private failure: Error | undefined;
+  /** Whether the file had a link when opened: only then does losing its last one mean it was deleted. */
+  private readonly watchesLinks: boolean;
   /** Where the next appended record goes (queued records included). */
   private end: number;
   /** The latest committed appends, for live readers. */
@@ -54,6 +56,8 @@ export class GroupCommitLog {
   ) {
     this.end = durable;
     this.preallocation = new LogPreallocation(fd, durable);
+    // A file system that reports no links for a live file (some FUSE or network ones) is not watched.
+    this.watchesLinks = fs.fstatSync(fd).nlink > 0;
   }
 
   get durableEnd(): number {
@@ -236,6 +240,7 @@ export class GroupCommitLog {
    * One fstat per synced batch.
    */
   private unlinked(): Error | null {
+    if (!this.watchesLinks) return null;
     try {
       return fs.fstatSync(this.fd).nlink === 0
         ? new Error('the log file was deleted; was the data directory removed?')

@@ -65,7 +65,7 @@ function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   for (const error of errors) {
     const path = `${prefix}${error.property}`;
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-      fields.push({ path, message: worded(constraint, message, error.value) });
+      fields.push(...findings(path, constraint, message, error.value));
     }
     if (error.children?.length) fields.push(...flatten(error.children, `${path}.`));
   }
@@ -86,21 +86,45 @@ export function validatedAs(inputClass: new () => object): PipeTransform {
 }
 
 /**
+ * One constraint's findings: the field's, or, for a bound on each item of a list (class-validator names
+ * the list), each item past it by its place (`module[2]`), as GraphQL and the domain name list items.
+ */
+function findings(path: string, constraint: string, message: string, value: unknown): FieldError[] {
+  const limit = /than or equal to (\d+) characters$/.exec(message)?.[1];
+  if (constraint === 'maxLength' && Array.isArray(value) && limit !== undefined) {
+    const items = value.flatMap((item: unknown, i) =>
+      typeof item === 'string' && item.length > Number(limit)
+        ? [{ path: `${path}[${i}]`, message: `must be at most ${limit} characters (${item.length} given)` }]
+        : [],
+    );
+    if (items.length > 0) return items;
+  }
+  return [{ path, message: worded(constraint, message, value) }];
+}
+
+/**
  * class-validator's message in the domain's words ("must be at most 200 characters (201 given)"):
  * its own ("search must be shorter than or equal to 500 characters") repeats the field's name, which a
- * form shows beside the field anyway, and reads unlike every other finding listed with it.
+ * form shows beside the field anyway, and reads unlike every other finding listed with it. The bound is
+ * read from class-validator's own wording of each constraint; any other message stays as it is.
  */
 function worded(constraint: string, message: string, value: unknown): string {
-  const limit = /(\d+)/.exec(message)?.[1];
-  if (limit === undefined) return message;
+  const bound = (pattern: RegExp): string | undefined => pattern.exec(message)?.[1];
   if (constraint === 'maxLength') {
+    const limit = bound(/than or equal to (\d+) characters$/);
+    if (limit === undefined) return message;
     if (Array.isArray(value)) return `each item must be at most ${limit} characters`;
     const given = typeof value === 'string' ? ` (${value.length} given)` : '';
     return `must be at most ${limit} characters${given}`;
   }
   if (constraint === 'arrayMaxSize') {
+    const limit = bound(/no more than (\d+) elements$/);
+    if (limit === undefined) return message;
     return `must hold at most ${limit} items${Array.isArray(value) ? ` (${value.length} given)` : ''}`;
   }
-  if (constraint === 'min') return `must be at least ${limit}`;
+  if (constraint === 'min') {
+    const limit = bound(/not be less than (-?\d+)$/);
+    return limit === undefined ? message : `must be at least ${limit}`;
+  }
   return message;
 }
