@@ -12,22 +12,30 @@ import { InvalidInput } from '../../../domain/domain.errors';
 
 /** The largest answer, in characters of its texts plus a little per value (~ its JSON's size). */
 export const MAX_RESPONSE_CHARACTERS = 32_000_000;
-/** What each value adds beyond its text: its key, quotes and punctuation, roughly. */
+/** What each value adds beyond its text: its key's quotes and punctuation, a number or a boolean. */
 const PER_VALUE = 8;
 
-/** The answer's size, counted until it passes `limit` (then more than `limit`). */
+/**
+ * The answer's size, counted until it passes `limit` (then more than `limit`). Texts and other values
+ * are counted where they are met; only objects and lists are stacked (a page of 20 tickets: ~10 µs).
+ */
 export function answerSize(data: unknown, limit: number): number {
   let size = 0;
-  const pending: unknown[] = [data];
-  while (pending.length > 0 && size <= limit) {
-    const value = pending.pop();
+  const pending: object[] = [];
+  const count = (value: unknown): void => {
     size += PER_VALUE;
     if (typeof value === 'string') size += value.length;
-    else if (Array.isArray(value)) for (const item of value) pending.push(item);
-    else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
+    else if (value !== null && typeof value === 'object') pending.push(value);
+  };
+  count(data);
+  for (let next = pending.pop(); next !== undefined && size <= limit; next = pending.pop()) {
+    if (Array.isArray(next)) {
+      for (let i = 0; i < next.length && size <= limit; i++) count(next[i]);
+    } else {
+      const record = next as Record<string, unknown>;
+      for (const key in record) {
         size += key.length;
-        pending.push(item);
+        count(record[key]);
       }
     }
   }
