@@ -282,6 +282,24 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       );
     });
 
+    it("reserves a mutation payload's comments before the change, so a refused one changes nothing", async () => {
+      const id = (await agent.ok(CREATE_TICKET, { input: milesTicket('Long conversation') })).createTicket
+        .ticket.id as string;
+      const batch = (count: number, field: string) =>
+        `mutation($i: AddCommentInput!) { ${Array.from({ length: count }, (_, i) => `m${i}: addComment(input: $i) { ticket { ${field} } }`).join(' ')} }`;
+      for (let i = 0; i < 50; i++)
+        await agent.ok(batch(10, 'version'), { i: { ticketId: id, body: `Note ${i}` } });
+      // Ten more, each answering the whole conversation: 501 + … + 510 comments passes 5,000 at the tenth,
+      // which is refused before it changes anything (it used to be made, then answered "invalid input").
+      const response = await agent.send(batch(10, 'comments { body }'), {
+        i: { ticketId: id, body: 'More' },
+      });
+      expect(response.errors?.[0].extensions?.fields?.[0].message).toMatch(/more than 5000 comments/);
+      expect(response.errors?.[0].path).toEqual(['m9']);
+      const after = await agent.ok('query($id: ID) { ticket(id: $id) { commentCount } }', { id });
+      expect(after.ticket.commentCount).toBe(509);
+    });
+
     it('pages a long history by revision, and serves only the latest comments when asked', async () => {
       // A requester of its own, so the other tests' counts of the usual requester's tickets stay as they are.
       const owner = agent.as(tokenFor({ ...who.requester, sub: `${who.requester.sub}-long` }));

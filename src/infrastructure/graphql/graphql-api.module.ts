@@ -19,6 +19,7 @@ import { typeFindingsPlugin } from './errors/type-findings.plugin';
 import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
 import { responseSizePlugin } from './limits/response-size.plugin';
 import { rootFieldLimitRule } from './limits/root-field-limit.rule';
+import { repeatedFieldRule } from './limits/repeated-field.rule';
 import { noSubscriptionsRule } from './limits/no-subscriptions.rule';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter';
 import { InputValidationPipe } from './inputs/input-validation.pipe';
@@ -85,7 +86,13 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
     context: requestContextFactory(options.jwtSecret),
     formatError,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-    validationRules: [noSubscriptionsRule(), depthLimitRule(), complexityLimitRule(), rootFieldLimitRule()],
+    validationRules: [
+      noSubscriptionsRule(),
+      depthLimitRule(),
+      complexityLimitRule(),
+      rootFieldLimitRule(),
+      repeatedFieldRule(),
+    ],
   };
 }
 

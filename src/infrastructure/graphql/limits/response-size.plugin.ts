@@ -4,8 +4,10 @@
  * (`comments { b0: body … b99: body }` answered 301 MB), a list page with a long field aliased 300
  * times (300 MB), mutations returning a long ticket. Serialising such an answer took seconds and
  * gigabytes, and past ~570 MB failed with a stack trace. The result's values are shared, not copied, until
- * it is serialised, so counting them first is cheap (a walk that stops at the bound); an answer over it
- * is replaced by one error saying what to do, without `data` (HTTP 400).
+ * it is serialised, so counting them first is cheap (a walk that stops at the bound, counting what JSON
+ * adds to escape a text: control characters made answers six times their count); a query's answer over
+ * it is replaced by one error saying what to do, without `data` (HTTP 400); a mutation's, whose changes
+ * were made, by one saying so, with what each did.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { InvalidInput } from '../../../domain/domain.errors';
@@ -24,7 +26,7 @@ export function answerSize(data: unknown, limit: number): number {
   const pending: object[] = [];
   const count = (value: unknown): void => {
     size += PER_VALUE;
-    if (typeof value === 'string') size += value.length;
+    if (typeof value === 'string') size += value.length + escapes(value);
     else if (value !== null && typeof value === 'object') pending.push(value);
   };
   count(data);
@@ -42,17 +44,46 @@ export function answerSize(data: unknown, limit: number): number {
   return size;
 }
 
+/** Characters JSON adds to escape a text: six for a control character (U+0001 → \\u0001), two for `"`, `\\`. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const ESCAPED = /[\u0000-\u001f"\\]/;
+function escapes(text: string): number {
+  if (!ESCAPED.test(text)) return 0;
+  let extra = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x20) extra += 5;
+    else if (unit === 0x22 || unit === 0x5c) extra += 1;
+  }
+  return extra;
+}
+
 export function responseSizePlugin(limit: number = MAX_RESPONSE_CHARACTERS): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, operation }) {
           const body = response.body;
-          // A mutation's answer is its acknowledgment: it is never replaced (the change was made). Its
-          // size is bounded otherwise: at most MAX_MUTATIONS a request, comments within the budget.
-          if (operation?.operation === 'mutation') return;
           if (body.kind !== 'single' || !body.singleResult.data) return;
           if (answerSize(body.singleResult.data, limit) <= limit) return;
+          if (operation?.operation === 'mutation') {
+            // The changes were made: the answer says so, and what each mutation did, rather than
+            // "invalid input" (HTTP 200; with the same commandIds a retry changes nothing again).
+            const message = `The changes were made, but their answer would be larger than ${limit} characters: select less of the ticket in the payload (extensions.done lists what each mutation did)`;
+            body.singleResult = {
+              errors: [
+                {
+                  message,
+                  extensions: {
+                    code: 'BAD_USER_INPUT',
+                    fields: [{ path: '', message }],
+                    done: acknowledgments(body.singleResult.data),
+                  },
+                },
+              ],
+            };
+            return;
+          }
           const message = `the answer would be larger than ${limit} characters; ask for less at once: fewer aliases or repeated fields, smaller pages, comments(last:), history(fromRevision:, limit:)`;
           const refusal = new InvalidInput([{ path: '', message }]);
           // Without `data` at all, as a request refused before it ran (Nest's driver answers 200 to any
@@ -67,4 +98,23 @@ export function responseSizePlugin(limit: number = MAX_RESPONSE_CHARACTERS): Apo
       };
     },
   };
+}
+
+/** What each mutation of an answer did, as far as its selection shows: its ticket, version, request, commandId. */
+function acknowledgments(data: Record<string, unknown>): Record<string, unknown>[] {
+  return Object.entries(data).map(([field, payload]) => {
+    const p = (payload ?? {}) as {
+      ticket?: { id?: unknown; number?: unknown; version?: unknown };
+      request?: { registrationNumber?: unknown };
+      commandId?: unknown;
+    };
+    const shown = {
+      ticketId: p.ticket?.id,
+      number: p.ticket?.number,
+      version: p.ticket?.version,
+      registrationNumber: p.request?.registrationNumber,
+      commandId: p.commandId,
+    };
+    return { field, ...Object.fromEntries(Object.entries(shown).filter(([, value]) => value !== undefined)) };
+  });
 }

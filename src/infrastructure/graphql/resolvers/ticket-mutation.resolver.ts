@@ -38,6 +38,9 @@ import {
 import { CouponRequestPayloadType, TicketPayloadType } from '../types/payload.types';
 import { CommentsSelected } from './selected-fields';
 
+/** A ticket's comment count as the caller may see it, without its comments. */
+const COUNT_ONLY: CommentsNeeded = { comments: false, commentCount: true };
+
 interface TicketPayload {
   ticket: TicketView;
   commandId: string | null;
@@ -129,6 +132,7 @@ export class TicketMutationResolver {
       principal,
       needs,
       () => new RequestCouponStatusChangeCommand(principal, input),
+      input.ticketId ?? null,
     );
     const request = ticket.couponRequests.find((r) => r.registrationNumber === result.registrationNumber);
     if (!request) {
@@ -143,10 +147,10 @@ export class TicketMutationResolver {
   private async run(
     principal: Principal,
     needs: CommentsNeeded,
-    input: { commandId?: string | null },
+    input: { commandId?: string | null; ticketId?: string | null },
     build: () => AnyTicketCommand,
   ): Promise<TicketPayload> {
-    const { ticket } = await this.execute(principal, needs, build);
+    const { ticket } = await this.execute(principal, needs, build, input.ticketId ?? null);
     return { ticket, commandId: input.commandId ?? null };
   }
 
@@ -157,11 +161,13 @@ export class TicketMutationResolver {
    */
   private async execute(
     principal: Principal,
-    needs: CommentsNeeded,
+    selected: CommentsNeeded,
     build: () => AnyTicketCommand,
+    ticketId: string | null,
   ): Promise<{ ticket: TicketView; result: CommandResult }> {
     // Auditors, reporters and callers without a role change nothing: refused before any command runs.
     actingRole(principal);
+    const needs = await this.reserveBeforeChange(principal, selected, ticketId);
     const result: CommandResult = await this.commands.execute(build());
     const caughtUp = await this.projections.waitForPosition(
       result.position,
@@ -183,6 +189,27 @@ export class TicketMutationResolver {
         '(lagging, stopped or unreachable); answered from its events',
     );
     return { ticket: this.viewOf(result, principal, needs), result };
+  }
+
+  /**
+   * The payload's comments reserved from the request's budget before anything changes, from the
+   * ticket's count (and one more, the comment this command may add): a refusal after the change
+   * answered "invalid input" for a change that was made. What is read back is then not counted again.
+   */
+  private async reserveBeforeChange(
+    principal: Principal,
+    needs: CommentsNeeded,
+    ticketId: string | null,
+  ): Promise<CommentsNeeded> {
+    if (!needs.comments || !needs.budget) return needs;
+    if (ticketId !== null) {
+      const now: TicketView | null = await this.queries
+        .execute(new GetTicketQuery(principal, { id: ticketId, number: null }, COUNT_ONLY))
+        .catch(() => null);
+      const count = (now?.commentCount ?? 0) + 1;
+      needs.budget.reserve(Math.min(count, needs.last ?? count), 'comments');
+    }
+    return { ...needs, budget: undefined };
   }
 
   /** The ticket from the read models; null when they cannot answer (the read store is away). */
