@@ -69,6 +69,11 @@ export function requiredText(
     return null;
   }
   const text = (value as string).trim();
+  const control = controlCharacterIn(text);
+  if (control !== null) {
+    errors.add(path, `must not contain control characters (${control} found); tabs and line breaks are fine`);
+    return null;
+  }
   const length = characters(text);
   if (length < min) {
     errors.add(path, `must be at least ${min} characters (${length} given)`);
@@ -79,6 +84,21 @@ export function requiredText(
     return null;
   }
   return text;
+}
+
+/**
+ * The first control character of a text other than a tab or a line break (`U+0001`), or null. No one
+ * types them into a help-desk message; pasted binary junk made a ticket six times its size in every
+ * answer (JSON writes each as six characters) and in the event log.
+ */
+export function controlCharacterIn(text: string): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if ((unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) || unit === 0x7f) {
+      return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+  }
+  return null;
 }
 
 /**

@@ -53,6 +53,12 @@ describe('§2 CommentAdded', () => {
       .thenEvents();
   });
 
+  it('§2 CommentAdded: body holds no control characters, but tabs and line breaks are fine', () => {
+    given(created).when(comment('a\u0001b'), { now, actor: AGENT }).thenInvalidInput(['body']);
+    given(created).when(comment('a\u007fb'), { now, actor: AGENT }).thenInvalidInput(['body']);
+    given(created).when(comment('Строка 1\r\n\tСтрока 2'), { now, actor: AGENT }).thenEvents();
+  });
+
   it('§2 CommentAdded is refused on a CLOSED ticket (ticket.closed)', () => {
     given(created, ticketClosed(1, 'WITHDRAWN'))
       .when(comment(), { now, actor: REQUESTER })
