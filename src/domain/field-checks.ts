@@ -68,7 +68,9 @@ export function requiredText(
     errors.add(path, 'is required');
     return null;
   }
-  const text = (value as string).trim();
+  // A vertical tab or a form feed is a line break to whoever pasted it (Word's manual line break, a
+  // PDF's page break): kept as one.
+  const text = (value as string).trim().replaceAll('\v', '\n').replaceAll('\f', '\n');
   const control = controlCharacterIn(text);
   if (control !== null) {
     errors.add(path, `must not contain control characters (${control} found); tabs and line breaks are fine`);
@@ -87,14 +89,15 @@ export function requiredText(
 }
 
 /**
- * The first control character of a text other than a tab or a line break (`U+0001`), or null. No one
+ * The first control character of a text (C0, DEL or C1) other than a tab or a line break (`U+0001`),
+ * or null. No one
  * types them into a help-desk message; pasted binary junk made a ticket six times its size in every
  * answer (JSON writes each as six characters) and in the event log.
  */
 export function controlCharacterIn(text: string): string | null {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if ((unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) || unit === 0x7f) {
+    if ((unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) || (unit >= 0x7f && unit <= 0x9f)) {
       return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
     }
   }

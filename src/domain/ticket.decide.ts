@@ -134,6 +134,14 @@ function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): 
   ];
 }
 
+/**
+ * The most comments one ticket holds (domain.md sets none). Every command on a ticket folds its whole
+ * stream, and a ticket of 2,500 long comments, which its requester built alone, made each command take
+ * 80 ms and ten in one request a second of the server's time; a conversation that long is several
+ * matters, which a desk would split into tickets anyway.
+ */
+export const MAX_COMMENTS_PER_TICKET = 1_000;
+
 function addComment(command: AddComment, state: TicketState, ctx: DecideContext): TicketEvent[] {
   const { actor } = ctx;
   if (actor.role !== 'REQUESTER' && !isStaff(actor)) {
@@ -141,6 +149,13 @@ function addComment(command: AddComment, state: TicketState, ctx: DecideContext)
   }
   requireOwnTicket(state, ctx);
   refuseIfClosed(state);
+  if (state.commentCount >= MAX_COMMENTS_PER_TICKET) {
+    throw violated(
+      'comment.too-many-on-ticket',
+      `This ticket holds ${MAX_COMMENTS_PER_TICKET} comments already.`,
+      `open a new ticket that refers to this one (number ${state.number}) to go on`,
+    );
+  }
   const internal = command.internal ?? false;
   const requestsReply = command.requestsReply ?? false;
   if (actor.role === 'REQUESTER' && internal) {

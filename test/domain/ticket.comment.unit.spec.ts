@@ -56,7 +56,26 @@ describe('§2 CommentAdded', () => {
   it('§2 CommentAdded: body holds no control characters, but tabs and line breaks are fine', () => {
     given(created).when(comment('a\u0001b'), { now, actor: AGENT }).thenInvalidInput(['body']);
     given(created).when(comment('a\u007fb'), { now, actor: AGENT }).thenInvalidInput(['body']);
+    given(created).when(comment('a\u0085b'), { now, actor: AGENT }).thenInvalidInput(['body']);
     given(created).when(comment('Строка 1\r\n\tСтрока 2'), { now, actor: AGENT }).thenEvents();
+    // A vertical tab or a form feed (Word's manual line break, a PDF's page break) is kept as a line break.
+    const [pasted] = given(created)
+      .when(comment('Строка 1\vСтрока 2\fСтрока 3'), { now, actor: AGENT })
+      .thenEvents();
+    expect((pasted.data as { body: string }).body).toBe('Строка 1\nСтрока 2\nСтрока 3');
+  });
+
+  it('§2 CommentAdded: a ticket holds at most 1,000 comments (comment.too-many-on-ticket), with guidance', () => {
+    const thousand = Array.from({ length: 1_000 }, (_, i) =>
+      commentAdded(1 + i / 10_000, AGENT, { id: `c-${i}` }),
+    );
+    given(created, ...thousand.slice(1))
+      .when(comment('Ещё один'), { now, actor: AGENT })
+      .thenEvents();
+    const refused = given(created, ...thousand)
+      .when(comment('Ещё один'), { now, actor: REQUESTER })
+      .thenRuleViolated('comment.too-many-on-ticket');
+    expect(refused.guidance).toMatch(/^open a new ticket that refers to this one \(number \d+\) to go on$/);
   });
 
   it('§2 CommentAdded is refused on a CLOSED ticket (ticket.closed)', () => {

@@ -296,6 +296,16 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       });
       expect(response.errors?.[0].extensions?.fields?.[0].message).toMatch(/more than 5000 comments/);
       expect(response.errors?.[0].path).toEqual(['m9']);
+      // The nine made before it are named (the refusal emptied the whole answer: payloads are non-null).
+      expect(response.data).toBeNull();
+      const done = response.errors?.[0].extensions?.done as {
+        field: string;
+        ticketId: string;
+        version: number;
+      }[];
+      expect(done.map((d) => d.field)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+      expect(done.every((d) => d.ticketId === id)).toBe(true);
+      expect(done.map((d) => d.version)).toEqual([501, 502, 503, 504, 505, 506, 507, 508, 509]);
       const after = await agent.ok('query($id: ID) { ticket(id: $id) { commentCount } }', { id });
       expect(after.ticket.commentCount).toBe(509);
     });

@@ -4,21 +4,37 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { responseSizePlugin } from '../../src/infrastructure/graphql/limits/response-size.plugin';
+import type { WithMutationsDone } from '../../src/infrastructure/graphql/resolvers/mutations-done';
 
 const typeDefs = `
   type Ticket { id: ID!, version: Int!, body: String! }
   type Payload { ticket: Ticket!, commandId: String }
   type Query { ticket(size: Int!): Ticket! }
-  type Mutation { touch(size: Int!): Payload! }
+  type Mutation { touch(size: Int!): Payload!, fail: Payload! }
 `;
 let writes = 0;
 const ticketOf = (size: number, text = 'x') => ({ id: 't1', version: 3, body: text.repeat(size) });
 const resolvers = {
   Query: { ticket: (_: unknown, { size }: { size: number }) => ticketOf(size) },
   Mutation: {
-    touch: (_: unknown, { size }: { size: number }) => {
+    // As the mutation resolvers do (mutations-done.ts): each change made is recorded in the context.
+    touch: (
+      _: unknown,
+      { size }: { size: number },
+      context: WithMutationsDone,
+      info: { path: { key: string | number } },
+    ) => {
       writes++;
+      (context.mutationsDone ??= []).push({
+        field: String(info.path.key),
+        ticketId: 't1',
+        version: writes,
+        commandId: 'c-1',
+      });
       return { ticket: ticketOf(size), commandId: 'c-1' };
+    },
+    fail: () => {
+      throw new Error('refused');
     },
   },
 };
@@ -49,10 +65,13 @@ describe('the answer-size bound', () => {
 
   it('says a mutation past the bound was made, with what each did', async () => {
     writes = 0;
-    const large = await server.executeOperation({
-      query:
-        'mutation { a: touch(size: 600) { commandId ticket { id version body } } b: touch(size: 600) { ticket { id body } } }',
-    });
+    const large = await server.executeOperation(
+      {
+        query:
+          'mutation { a: touch(size: 600) { commandId ticket { id version body } } b: touch(size: 600) { ticket { id body } } }',
+      },
+      { contextValue: {} },
+    );
     expect(writes).toBe(2);
     expect(large.http.status).toBeUndefined(); // 200
     const result = large.body.kind === 'single' ? large.body.singleResult : null;
@@ -61,8 +80,25 @@ describe('the answer-size bound', () => {
       /^The changes were made, but their answer would be larger than 1000 characters/,
     );
     expect(result?.errors?.[0].extensions?.done).toEqual([
-      { field: 'a', ticketId: 't1', version: 3, commandId: 'c-1' },
-      { field: 'b', ticketId: 't1' },
+      { field: 'a', ticketId: 't1', version: 1, commandId: 'c-1' },
+      { field: 'b', ticketId: 't1', version: 2, commandId: 'c-1' },
+    ]);
+  });
+
+  it('says which mutations were made when a later one failed and emptied the answer', async () => {
+    writes = 0;
+    const stopped = await server.executeOperation(
+      {
+        query:
+          'mutation { a: touch(size: 1) { commandId } b: fail { commandId } c: touch(size: 1) { commandId } }',
+      },
+      { contextValue: {} },
+    );
+    const result = stopped.body.kind === 'single' ? stopped.body.singleResult : null;
+    expect(result?.data).toBeNull();
+    expect(writes).toBe(1); // GraphQL stops at the failure: c never ran
+    expect(result?.errors?.map((error) => [error.path, error.extensions?.done])).toEqual([
+      [['b'], [{ field: 'a', ticketId: 't1', version: 1, commandId: 'c-1' }]],
     ]);
   });
 

@@ -67,13 +67,16 @@ describe('reading comments only when they are selected', () => {
     expect(commentReads).toBe(0);
   });
 
-  it("a requester's count is counted from the comments they may see", async () => {
+  it("a requester's count is counted by the store from the comments they may see, none read", async () => {
     commentReads = 0;
     commentCounts = 0;
     expect((await get(ANNA, false, true))?.commentCount).toBe(1);
-    expect([commentReads, commentCounts]).toEqual([1, 0]);
+    expect([commentReads, commentCounts]).toEqual([0, 1]);
     expect((await get(ANNA, false, false))?.id).toBe(ticketId);
-    expect([commentReads, commentCounts]).toEqual([1, 0]);
+    expect([commentReads, commentCounts]).toEqual([0, 1]);
+    // Nothing read, nothing taken from the request's budget.
+    const budget = new ReadBudget(0, 0);
+    expect((await get(ANNA, false, true, { budget }))?.commentCount).toBe(1);
   });
 
   it('reads only the latest comments of a ticket holding many more than the selection shows (comments(last:))', async () => {
@@ -107,6 +110,9 @@ describe('reading comments only when they are selected', () => {
     expect((await get(AGENT, true, false, { budget }))?.comments).toHaveLength(2);
     await expect(get(AGENT, true, false, { budget })).rejects.toThrow(InvalidInput);
     expect(commentReads).toBe(1);
+    // The text counted is the text shown: the latest of a ticket read whole counts alone.
+    const latestOnly = await get(AGENT, true, false, { last: 1, budget: new ReadBudget(100, 12) });
+    expect(latestOnly?.comments.map((c) => c.body).at(-1)).toBe('Пришлите PNR');
     // The text is counted too, after reading.
     const short = new ReadBudget(100, 10);
     await expect(get(AGENT, true, false, { budget: short })).rejects.toMatchObject({

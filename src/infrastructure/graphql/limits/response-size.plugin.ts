@@ -7,10 +7,12 @@
  * it is serialised, so counting them first is cheap (a walk that stops at the bound, counting what JSON
  * adds to escape a text: control characters made answers six times their count); a query's answer over
  * it is replaced by one error saying what to do, without `data` (HTTP 400); a mutation's, whose changes
- * were made, by one saying so, with what each did.
+ * were made, by one saying so, with what each did (mutations-done.ts). The errors of a mutation answer
+ * that a failure emptied say the same.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { InvalidInput } from '../../../domain/domain.errors';
+import type { WithMutationsDone } from '../resolvers/mutations-done';
 
 /** The largest answer, in characters of its texts plus a little per value (~ its JSON's size). */
 export const MAX_RESPONSE_CHARACTERS = 32_000_000;
@@ -62,28 +64,32 @@ export function responseSizePlugin(limit: number = MAX_RESPONSE_CHARACTERS): Apo
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, operation }) {
+        async willSendResponse({ response, operation, contextValue }) {
           const body = response.body;
-          if (body.kind !== 'single' || !body.singleResult.data) return;
-          if (answerSize(body.singleResult.data, limit) <= limit) return;
+          if (body.kind !== 'single') return;
+          const done = (contextValue as WithMutationsDone).mutationsDone ?? [];
+          const data = body.singleResult.data;
           if (operation?.operation === 'mutation') {
-            // The changes were made: the answer says so, and what each mutation did, rather than
-            // "invalid input" (HTTP 200; with the same commandIds a retry changes nothing again).
-            const message = `The changes were made, but their answer would be larger than ${limit} characters: select less of the ticket in the payload (extensions.done lists what each mutation did)`;
-            body.singleResult = {
-              errors: [
-                {
-                  message,
-                  extensions: {
-                    code: 'BAD_USER_INPUT',
-                    fields: [{ path: '', message }],
-                    done: acknowledgments(body.singleResult.data),
-                  },
-                },
-              ],
-            };
+            if (data && answerSize(data, limit) > limit) {
+              // The changes were made: the answer says so, and what each mutation did, rather than
+              // "invalid input" (HTTP 200; with the same commandIds a retry changes nothing again).
+              const message = `The changes were made, but their answer would be larger than ${limit} characters: select less of the ticket in the payload (extensions.done lists what each mutation did)`;
+              body.singleResult = {
+                errors: [
+                  { message, extensions: { code: 'BAD_USER_INPUT', fields: [{ path: '', message }], done } },
+                ],
+              };
+            } else if (!data && done.length > 0 && body.singleResult.errors) {
+              // A mutation failed after others were made: its error nulls the whole answer (each
+              // payload is non-null), so every error says which were made.
+              body.singleResult.errors = body.singleResult.errors.map((error) => ({
+                ...error,
+                extensions: { ...error.extensions, done },
+              }));
+            }
             return;
           }
+          if (!data || answerSize(data, limit) <= limit) return;
           const message = `the answer would be larger than ${limit} characters; ask for less at once: fewer aliases or repeated fields, smaller pages, comments(last:), history(fromRevision:, limit:)`;
           const refusal = new InvalidInput([{ path: '', message }]);
           // Without `data` at all, as a request refused before it ran (Nest's driver answers 200 to any
@@ -98,23 +104,4 @@ export function responseSizePlugin(limit: number = MAX_RESPONSE_CHARACTERS): Apo
       };
     },
   };
-}
-
-/** What each mutation of an answer did, as far as its selection shows: its ticket, version, request, commandId. */
-function acknowledgments(data: Record<string, unknown>): Record<string, unknown>[] {
-  return Object.entries(data).map(([field, payload]) => {
-    const p = (payload ?? {}) as {
-      ticket?: { id?: unknown; number?: unknown; version?: unknown };
-      request?: { registrationNumber?: unknown };
-      commandId?: unknown;
-    };
-    const shown = {
-      ticketId: p.ticket?.id,
-      number: p.ticket?.number,
-      version: p.ticket?.version,
-      registrationNumber: p.request?.registrationNumber,
-      commandId: p.commandId,
-    };
-    return { field, ...Object.fromEntries(Object.entries(shown).filter(([, value]) => value !== undefined)) };
-  });
 }

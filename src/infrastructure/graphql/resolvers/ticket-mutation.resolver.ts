@@ -36,6 +36,7 @@ import {
   ReopenTicketInputType,
 } from '../inputs/ticket-command.inputs';
 import { CouponRequestPayloadType, TicketPayloadType } from '../types/payload.types';
+import { MutationRecord, type RecordDone } from './mutations-done';
 import { CommentsSelected } from './selected-fields';
 
 /** A ticket's comment count as the caller may see it, without its comments. */
@@ -71,66 +72,74 @@ export class TicketMutationResolver {
   createTicket(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => CreateTicketInputType }) input: CreateTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new CreateTicketCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new CreateTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   assignTicket(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => AssignTicketInputType }) input: AssignTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new AssignTicketCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new AssignTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   addComment(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => AddCommentInputType }) input: AddCommentInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new AddCommentCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new AddCommentCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   proposeSolution(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => ProposeSolutionInputType }) input: ProposeSolutionInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new ProposeSolutionCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new ProposeSolutionCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   reopenTicket(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => ReopenTicketInputType }) input: ReopenTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new ReopenTicketCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new ReopenTicketCommand(principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   closeTicket(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => CloseTicketInputType }) input: CloseTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, input, () => new CloseTicketCommand(principal, input));
+    return this.run(principal, needs, record, input, () => new CloseTicketCommand(principal, input));
   }
 
   @Mutation(() => CouponRequestPayloadType)
   async requestCouponStatusChange(
     @Context('principal') principal: Principal,
     @CommentsSelected() needs: CommentsNeeded,
+    @MutationRecord() record: RecordDone,
     @Args('input', { type: () => RequestCouponStatusChangeInputType })
     input: RequestCouponStatusChangeInputType,
   ): Promise<{ ticket: TicketView; request: CouponRequestView }> {
     const { ticket, result } = await this.execute(
       principal,
       needs,
+      record,
       () => new RequestCouponStatusChangeCommand(principal, input),
       input.ticketId ?? null,
     );
@@ -147,10 +156,11 @@ export class TicketMutationResolver {
   private async run(
     principal: Principal,
     needs: CommentsNeeded,
+    record: RecordDone,
     input: { commandId?: string | null; ticketId?: string | null },
     build: () => AnyTicketCommand,
   ): Promise<TicketPayload> {
-    const { ticket } = await this.execute(principal, needs, build, input.ticketId ?? null);
+    const { ticket } = await this.execute(principal, needs, record, build, input.ticketId ?? null);
     return { ticket, commandId: input.commandId ?? null };
   }
 
@@ -162,6 +172,7 @@ export class TicketMutationResolver {
   private async execute(
     principal: Principal,
     selected: CommentsNeeded,
+    record: RecordDone,
     build: () => AnyTicketCommand,
     ticketId: string | null,
   ): Promise<{ ticket: TicketView; result: CommandResult }> {
@@ -169,6 +180,8 @@ export class TicketMutationResolver {
     actingRole(principal);
     const needs = await this.reserveBeforeChange(principal, selected, ticketId);
     const result: CommandResult = await this.commands.execute(build());
+    // Made: an answer that cannot show it (a later mutation failed, the answer too large) still says so.
+    record(result);
     const caughtUp = await this.projections.waitForPosition(
       result.position,
       this.options.readYourWritesTimeoutMs,
