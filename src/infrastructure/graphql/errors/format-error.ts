@@ -134,9 +134,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const message = formatted.message.startsWith(CSRF_REFUSAL)
       ? `Send GraphQL requests as POST with content-type: application/json. (${formatted.message})`
       : formatted.message;
-    return shaped(formatted, message, {
+    const fields = shortenedFields(fieldsOf(message, cause));
+    // A value GraphQL refused reads as every other refusal of input ("Invalid input: channel: Value "FAX"
+    // does not exist…", as when several are merged), not with the client's own variable before it.
+    const reworded =
+      message.startsWith('Variable "$') && fields.length === 1 && fields[0].path !== ''
+        ? new InvalidInput(fields).message
+        : message;
+    return shaped(formatted, reworded, {
       code: 'BAD_USER_INPUT',
-      fields: shortenedFields(fieldsOf(message, cause)),
+      fields,
       ...(code === 'BAD_USER_INPUT' ? {} : { graphqlCode: code }),
     });
   }
