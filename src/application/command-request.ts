@@ -2,6 +2,7 @@
  * The parts of running a command that concern the request rather than the ticket's stream
  * (command-runner.ts): its shape, its own fields, when it is decided, who acts, and its fingerprint.
  */
+import { controlCharacterIn } from '../domain/field-checks';
 import { createHash } from 'node:crypto';
 import { type FieldError, InvalidInput } from '../domain/domain.errors';
 import type { TicketState } from '../domain/ticket';
@@ -47,6 +48,12 @@ export function requestFieldErrors({
   }
   if (typeof commandId === 'string' && commandId.length > MAX_COMMAND_ID_LENGTH) {
     errors.push({ path: 'commandId', message: `must be at most ${MAX_COMMAND_ID_LENGTH} characters` });
+  } else if (typeof commandId === 'string' && controlCharacterIn(commandId) !== null) {
+    // A key is compared exactly: no character of it is rewritten, so a control character is refused.
+    errors.push({
+      path: 'commandId',
+      message: `must not contain control characters (${controlCharacterIn(commandId)} found)`,
+    });
   } else if (typeof commandId === 'string' && commandId.trim() === '') {
     // A client sending "" for "no key" would otherwise share one key across all its commands.
     errors.push({ path: 'commandId', message: 'must not be blank (leave it out to send no key)' });

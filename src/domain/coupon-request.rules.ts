@@ -10,6 +10,7 @@
  */
 import { couponRemark, registrationNumber, retainUntil } from './coupon-registration';
 import {
+  lines,
   characters,
   FieldErrors,
   isBlank,
@@ -166,8 +167,8 @@ export function acceptCouponRequest(
     agency: {
       name: requiredText(errors, 'agency.name', agency.name, SHORT_TEXT),
       validatorNumber: requiredText(errors, 'agency.validatorNumber', agency.validatorNumber, SHORT_TEXT),
-      address: requiredText(errors, 'agency.address', agency.address, LONG_TEXT),
-      contacts: requiredText(errors, 'agency.contacts', agency.contacts, LONG_TEXT),
+      address: requiredText(errors, 'agency.address', lines(agency.address), LONG_TEXT),
+      contacts: requiredText(errors, 'agency.contacts', lines(agency.contacts), LONG_TEXT),
     },
   };
   // MCO, fare classes and boarding pass belong to one scenario each; for the others they are ignored.
@@ -251,7 +252,7 @@ function description(errors: FieldErrors, value: string | null | undefined): str
     errors.add('description', 'must describe what happened: "system failure" alone does not say what to fix');
     return null;
   }
-  const text = requiredText(errors, 'description', value, LONG_TEXT, MIN_DESCRIPTION);
+  const text = requiredText(errors, 'description', lines(value), LONG_TEXT, MIN_DESCRIPTION);
   // Invisible format characters (zero-width spaces and the like) do not make a description longer.
   const visible = text === null ? MIN_DESCRIPTION : characters(text.replace(/\p{Cf}+/gu, ''));
   if (visible < MIN_DESCRIPTION) {
@@ -282,7 +283,7 @@ function boardingPassOf(errors: FieldErrors, value: CouponRequestForm['boardingP
   const pass = {
     checkInNumber: optionalText(errors, 'boardingPass.checkInNumber', value?.checkInNumber, SHORT_TEXT),
     seat: optionalText(errors, 'boardingPass.seat', value?.seat, SHORT_TEXT),
-    other: optionalText(errors, 'boardingPass.other', value?.other, LONG_TEXT),
+    other: optionalText(errors, 'boardingPass.other', lines(value?.other), LONG_TEXT),
   };
   if (isBlank(value?.checkInNumber) && isBlank(value?.seat) && isBlank(value?.other)) {
     return errors.reject(

@@ -68,9 +68,7 @@ export function requiredText(
     errors.add(path, 'is required');
     return null;
   }
-  // A vertical tab or a form feed is a line break to whoever pasted it (Word's manual line break, a
-  // PDF's page break): kept as one.
-  const text = (value as string).trim().replaceAll('\v', '\n').replaceAll('\f', '\n');
+  const text = (value as string).trim();
   const control = controlCharacterIn(text);
   if (control !== null) {
     errors.add(path, `must not contain control characters (${control} found); tabs and line breaks are fine`);
@@ -86,6 +84,15 @@ export function requiredText(
     return null;
   }
   return text;
+}
+
+/**
+ * A text of several lines as its writer meant it: a vertical tab or a form feed is a line break to
+ * whoever pasted it (Word's manual line break, a PDF's page break), kept as one. Only for texts of
+ * lines (descriptions, comments, reasons): in a name or an id it stays a control character, refused.
+ */
+export function lines<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' ? value.replaceAll('\v', '\n').replaceAll('\f', '\n') : value) as T;
 }
 
 /**

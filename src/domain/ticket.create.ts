@@ -11,6 +11,7 @@ import {
   type CatalogType,
 } from './catalog';
 import {
+  lines,
   FieldErrors,
   isBlank,
   isoInstant,
@@ -64,7 +65,7 @@ export function validateNewTicket(
   const channel = oneOf<Channel>(errors, 'channel', command.channel ?? 'WEB', CHANNELS);
   const priority = oneOf<Priority>(errors, 'priority', command.priority ?? 'NORMAL', PRIORITIES);
   const subject = requiredText(errors, 'subject', command.subject, SUBJECT_MAX);
-  const description = requiredText(errors, 'description', command.description, DESCRIPTION_MAX);
+  const description = requiredText(errors, 'description', lines(command.description), DESCRIPTION_MAX);
   const placed = placeInCatalog(errors, catalog, command);
   const requires = new Set<string>(placed.type?.requires ?? []);
   /** A field the catalog's type may require: checked when given, reported when required and missing. */

@@ -8,7 +8,7 @@
 import { isDueForAutoClose } from './auto-close';
 import { DEFAULT_CATALOG } from './catalog';
 import { acceptCouponRequest } from './coupon-request.rules';
-import { FieldErrors, oneOf, optionalText, requiredText, utf8Length } from './field-checks';
+import { FieldErrors, lines, oneOf, optionalText, requiredText, utf8Length } from './field-checks';
 import { violated } from './rules';
 import { isStaff, type TicketState } from './ticket';
 import type {
@@ -105,7 +105,7 @@ function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): 
   const assigneeId = requiredText(errors, 'assigneeId', command.assigneeId, 200);
   const assigneeName = optionalText(errors, 'assigneeName', command.assigneeName, 200);
   const line = oneOf<SupportLine>(errors, 'line', command.line ?? 'FIRST', SUPPORT_LINES);
-  const reason = optionalText(errors, 'reason', command.reason, TEXT_MAX);
+  const reason = optionalText(errors, 'reason', lines(command.reason), TEXT_MAX);
   errors.throwIfAny();
   const id = assigneeId as string;
   const newLine = line as SupportLine;
@@ -172,7 +172,7 @@ function addComment(command: AddComment, state: TicketState, ctx: DecideContext)
   }
   const errors = new FieldErrors();
   const commentId = requiredText(errors, 'commentId', command.commentId, 200);
-  const body = requiredText(errors, 'body', command.body, TEXT_MAX);
+  const body = requiredText(errors, 'body', lines(command.body), TEXT_MAX);
   errors.throwIfAny();
   return [
     {
@@ -198,7 +198,7 @@ function proposeSolution(command: ProposeSolution, state: TicketState, ctx: Deci
     );
   }
   const errors = new FieldErrors();
-  const solution = requiredText(errors, 'solution', command.solution, TEXT_MAX);
+  const solution = requiredText(errors, 'solution', lines(command.solution), TEXT_MAX);
   errors.throwIfAny();
   return [{ type: 'SolutionProposed', data: { ...eventBase(ctx), solution: solution as string } }];
 }
@@ -231,7 +231,7 @@ function reopen(command: ReopenTicket, state: TicketState, ctx: DecideContext): 
     );
   }
   const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, TEXT_MAX);
+  const reason = requiredText(errors, 'reason', lines(command.reason), TEXT_MAX);
   errors.throwIfAny();
   return [{ type: 'TicketReopened', data: { ...eventBase(ctx), reason: reason as string } }];
 }
@@ -239,7 +239,7 @@ function reopen(command: ReopenTicket, state: TicketState, ctx: DecideContext): 
 function close(command: CloseTicket, state: TicketState, ctx: DecideContext): TicketEvent[] {
   const errors = new FieldErrors();
   const resolution = oneOf<Resolution>(errors, 'resolution', command.resolution, RESOLUTIONS);
-  const reason = optionalText(errors, 'reason', command.reason, TEXT_MAX);
+  const reason = optionalText(errors, 'reason', lines(command.reason), TEXT_MAX);
   errors.throwIfAny();
   const role = ctx.actor.role;
 

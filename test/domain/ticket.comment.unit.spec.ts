@@ -63,6 +63,10 @@ describe('§2 CommentAdded', () => {
       .when(comment('Строка 1\vСтрока 2\fСтрока 3'), { now, actor: AGENT })
       .thenEvents();
     expect((pasted.data as { body: string }).body).toBe('Строка 1\nСтрока 2\nСтрока 3');
+    // Not in an id, which is taken exactly or refused.
+    given(created)
+      .when({ ...comment('Текст'), commentId: 'c\v1' }, { now, actor: AGENT })
+      .thenInvalidInput(['commentId']);
   });
 
   it('§2 CommentAdded: a ticket holds at most 1,000 comments (comment.too-many-on-ticket), with guidance', () => {

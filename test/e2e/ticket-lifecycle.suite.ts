@@ -276,6 +276,13 @@ export function describeTicketLifecycle(bootEnv: BootEnv): void {
       expect(error.extensions?.fields).toEqual([
         { path: 'commandId', message: expect.stringMatching(/blank/) },
       ]);
+      // A key is compared exactly: a control character in it is refused, not kept or rewritten.
+      const control = await requester.error(CREATE_TICKET, {
+        input: { ...milesTicket(), commandId: 'id\u0085' },
+      });
+      expect(control.extensions?.fields).toEqual([
+        { path: 'commandId', message: 'must not contain control characters (U+0085 found)' },
+      ]);
     });
 
     it('answers NOT_FOUND for a command on a ticket that does not exist', async () => {

@@ -308,6 +308,17 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(done.map((d) => d.version)).toEqual([501, 502, 503, 504, 505, 506, 507, 508, 509]);
       const after = await agent.ok('query($id: ID) { ticket(id: $id) { commentCount } }', { id });
       expect(after.ticket.commentCount).toBe(509);
+      // History in the payload too: 512 + 513 + … passes 5,000 at the tenth, refused before its change.
+      const history = await agent.send(batch(10, 'history { revision }'), {
+        i: { ticketId: id, body: 'Again' },
+      });
+      expect(history.errors?.[0].path).toEqual(['m9']);
+      expect(history.errors?.[0].extensions?.done).toHaveLength(9);
+      const again = await agent.ok('query($id: ID) { ticket(id: $id) { commentCount number } }', { id });
+      expect(again.ticket.commentCount).toBe(518);
+      expect((history.errors?.[0].extensions?.done as { number: number }[])[0].number).toBe(
+        again.ticket.number,
+      );
     });
 
     it('pages a long history by revision, and serves only the latest comments when asked', async () => {

@@ -28,6 +28,7 @@ const resolvers = {
       (context.mutationsDone ??= []).push({
         field: String(info.path.key),
         ticketId: 't1',
+        number: 7,
         version: writes,
         commandId: 'c-1',
       });
@@ -80,8 +81,8 @@ describe('the answer-size bound', () => {
       /^The changes were made, but their answer would be larger than 1000 characters/,
     );
     expect(result?.errors?.[0].extensions?.done).toEqual([
-      { field: 'a', ticketId: 't1', version: 1, commandId: 'c-1' },
-      { field: 'b', ticketId: 't1', version: 2, commandId: 'c-1' },
+      { field: 'a', ticketId: 't1', number: 7, version: 1, commandId: 'c-1' },
+      { field: 'b', ticketId: 't1', number: 7, version: 2, commandId: 'c-1' },
     ]);
   });
 
@@ -98,7 +99,7 @@ describe('the answer-size bound', () => {
     expect(result?.data).toBeNull();
     expect(writes).toBe(1); // GraphQL stops at the failure: c never ran
     expect(result?.errors?.map((error) => [error.path, error.extensions?.done])).toEqual([
-      [['b'], [{ field: 'a', ticketId: 't1', version: 1, commandId: 'c-1' }]],
+      [['b'], [{ field: 'a', ticketId: 't1', number: 7, version: 1, commandId: 'c-1' }]],
     ]);
   });
 

@@ -110,6 +110,10 @@ describe('reading comments only when they are selected', () => {
     expect((await get(AGENT, true, false, { budget }))?.comments).toHaveLength(2);
     await expect(get(AGENT, true, false, { budget })).rejects.toThrow(InvalidInput);
     expect(commentReads).toBe(1);
+    // No body shown, no text counted.
+    expect(
+      (await get(AGENT, true, false, { bodies: false, budget: new ReadBudget(100, 0) }))?.comments,
+    ).toHaveLength(2);
     // The text counted is the text shown: the latest of a ticket read whole counts alone.
     const latestOnly = await get(AGENT, true, false, { last: 1, budget: new ReadBudget(100, 12) });
     expect(latestOnly?.comments.map((c) => c.body).at(-1)).toBe('Пришлите PNR');

@@ -28,6 +28,10 @@ export interface CommentsNeeded {
   commentCount: boolean;
   /** Only the latest this many comments of each ticket are shown (`comments(last:)`); all when absent. */
   last?: number | null;
+  /** Whether their bodies are shown: the text counted against the budget is the text shown (default yes). */
+  bodies?: boolean;
+  /** Whether the ticket's history is shown too (a mutation reserves it before its change). */
+  history?: boolean;
   /** The request's budget for correspondence (read-budget.ts); none: unbounded. */
   budget?: ReadBudget;
 }

@@ -84,10 +84,12 @@ export function shownComments(
       ? visible
       : visible.slice(Math.max(0, visible.length - needs.last));
   needs.budget?.reserve(shown.length, 'comments');
-  needs.budget?.spendText(
-    shown.reduce((sum, comment) => sum + comment.body.length, 0),
-    'comments',
-  );
+  if (needs.bodies !== false) {
+    needs.budget?.spendText(
+      shown.reduce((sum, comment) => sum + comment.body.length, 0),
+      'comments',
+    );
+  }
   return { shown, visibleCount: visible.length };
 }
 
@@ -173,7 +175,7 @@ export async function commentsOf(
     read.byTicket.get(doc.ticketId)?.push(doc);
   // The text counted is what is shown: a ticket read whole for its latest few counts those few.
   let text = 0;
-  for (const comments of read.byTicket.values()) {
+  for (const comments of needs.bodies === false ? [] : read.byTicket.values()) {
     const shown = last === null ? 0 : Math.max(0, comments.length - last);
     for (let i = shown; i < comments.length; i++) text += comments[i].body.length;
   }

@@ -15,6 +15,8 @@ import type { CommandResult } from '../../../application/views';
 export interface MutationDone {
   field: string;
   ticketId: string;
+  /** The ticket's number (what a portal tells its user). */
+  number: number;
   version: number;
   commandId: string | null;
   registrationNumber?: string;
@@ -39,6 +41,7 @@ export const MutationRecord = createParamDecorator((_: unknown, context: Executi
     const done: MutationDone = {
       field: String(info.path.key),
       ticketId: result.ticketId,
+      number: result.state.number,
       version: result.version,
       commandId: result.commandId,
       ...(result.registrationNumber ? { registrationNumber: result.registrationNumber } : {}),

@@ -107,6 +107,8 @@ export function commentsNeeded(info: GraphQLResolveInfo, budget: ReadBudget | un
     comments: selectsField(info, 'comments'),
     commentCount: selectsField(info, 'commentCount'),
     last: largestArgument(info, 'comments', 'last'),
+    bodies: selectsField(info, 'body'),
+    history: selectsField(info, 'history'),
     budget,
   };
 }

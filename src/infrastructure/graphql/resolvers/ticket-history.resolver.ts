@@ -1,5 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { InvalidInput } from '../../../domain/domain.errors';
 import type { Principal } from '../../../application/principal';
 import type { ReadBudget } from '../../../application/queries/read-budget';
@@ -36,6 +37,7 @@ export class TicketHistoryResolver {
       description: `At most this many events of the stream (1–${MAX_HISTORY_PAGE}; default all). Internal comments in it are not shown to requesters.`,
     })
     limit?: number | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<HistoryEventModel[]> {
     const events: HistoryEventView[] = await this.queries.execute(
       new TicketHistoryQuery(
@@ -43,7 +45,10 @@ export class TicketHistoryResolver {
         ticket.id,
         ticket.asOfRevision,
         { fromRevision, limit },
-        budget ? { of: budget, version: ticket.asOfRevision ?? ticket.version } : null,
+        // A mutation's payload reserved its history before the change (ticket-mutation.resolver.ts).
+        budget && info?.operation.operation !== 'mutation'
+          ? { of: budget, version: ticket.asOfRevision ?? ticket.version }
+          : null,
       ),
     );
     return events.map((event) => toHistoryEventModel(event, ticket));

@@ -214,13 +214,18 @@ export class TicketMutationResolver {
     needs: CommentsNeeded,
     ticketId: string | null,
   ): Promise<CommentsNeeded> {
-    if (!needs.comments || !needs.budget) return needs;
+    if ((!needs.comments && !needs.history) || !needs.budget) return needs;
     if (ticketId !== null) {
       const now: TicketView | null = await this.queries
         .execute(new GetTicketQuery(principal, { id: ticketId, number: null }, COUNT_ONLY))
         .catch(() => null);
-      const count = (now?.commentCount ?? 0) + 1;
-      needs.budget.reserve(Math.min(count, needs.last ?? count), 'comments');
+      if (needs.comments) {
+        const count = (now?.commentCount ?? 0) + 1;
+        needs.budget.reserve(Math.min(count, needs.last ?? count), 'comments');
+      }
+      // Its events now, and the one or two this command may add (history in a mutation's payload is
+      // not counted again).
+      if (needs.history) needs.budget.reserve((now?.version ?? 0) + 3, 'history');
     }
     return { ...needs, budget: undefined };
   }
