@@ -82,6 +82,8 @@ describe('embedded event store when the disk reports an error', () => {
     try {
       await store.appendToStream('ticket-1', [event('Opened', 'kept')], 'no_stream');
       realFs.rmSync(path.join(dir, 'events.log'));
+      // The log looks at most every 20 ms (an fstat per batch cost each create ~5 µs under load).
+      await new Promise((resolve) => setTimeout(resolve, 25));
       // The write and the sync succeed on the unlinked file; no one would ever read it again.
       await expect(store.appendToStream('ticket-1', [event('Noted', 'lost')], 0)).rejects.toThrow(
         /the log file was deleted; was the data directory removed\?/,

@@ -14,7 +14,6 @@ import { API_OPTIONS, type ApiOptions } from './api-options';
 import { requestContextFactory } from './auth/request-context';
 import { formatError } from './errors/format-error';
 import { BoundedDocumentStore } from './bounded-document-store';
-import { mergeInputErrorsPlugin } from './errors/merge-input-errors.plugin';
 import { typeFindingsPlugin } from './errors/type-findings.plugin';
 import { wellFormedVariablesPlugin } from './errors/well-formed-variables.plugin';
 import { responseSizePlugin } from './limits/response-size.plugin';
@@ -74,7 +73,6 @@ export function apolloConfig(options: ApiOptions): ApolloDriverConfig {
         : ApolloServerPluginLandingPageDisabled(),
       wellFormedVariablesPlugin(),
       typeFindingsPlugin(),
-      mergeInputErrorsPlugin(),
       responseSizePlugin(),
     ],
     // Parsed queries kept for reuse, bounded by count (bounded-document-store.ts); and no automatic

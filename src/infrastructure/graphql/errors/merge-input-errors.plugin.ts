@@ -1,11 +1,10 @@
 /**
  * GraphQL refuses values of the wrong type (a DateTime that is no date, an unknown enum value) before
  * any resolver runs, one error per value. The contract promises ONE BAD_USER_INPUT error whose
- * `extensions.fields` lists every bad field, so this plugin merges such errors into one before the
- * response leaves. (Content rules — lengths, formats, required fields — are checked by the edge and the
+ * `extensions.fields` lists every bad field, so such errors are merged into one before the response
+ * leaves (by the answer plugin, response-size.plugin.ts). (Content rules — lengths, formats, required fields — are checked by the edge and the
  * domain together once the values have the right types; they cannot run on values GraphQL refused.)
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { FieldError } from '../../../domain/domain.errors';
 
@@ -27,19 +26,4 @@ export function mergeInputErrors(errors: readonly GraphQLFormattedError[]): Grap
   };
   const others = errors.filter((error) => !isBadInput(error));
   return [merged, ...others];
-}
-
-export function mergeInputErrorsPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          const body = response.body;
-          if (body.kind === 'single' && body.singleResult.errors && body.singleResult.errors.length > 1) {
-            body.singleResult.errors = mergeInputErrors(body.singleResult.errors);
-          }
-        },
-      };
-    },
-  };
 }

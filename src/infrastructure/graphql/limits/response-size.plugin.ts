@@ -12,6 +12,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { InvalidInput } from '../../../domain/domain.errors';
+import { mergeInputErrors } from '../errors/merge-input-errors.plugin';
 import type { WithMutationsDone } from '../resolvers/mutations-done';
 
 /** The largest answer, in characters of its texts plus a little per value (~ its JSON's size). */
@@ -67,6 +68,10 @@ export function responseSizePlugin(limit: number = MAX_RESPONSE_CHARACTERS): Apo
         async willSendResponse({ response, operation, contextValue }) {
           const body = response.body;
           if (body.kind !== 'single') return;
+          // First every BAD_USER_INPUT error merged into one (merge-input-errors.ts), in this one hook: a
+          // plugin of its own cost every request its own hooks.
+          const errors = body.singleResult.errors;
+          if (errors && errors.length > 1) body.singleResult.errors = mergeInputErrors(errors);
           const done = (contextValue as WithMutationsDone).mutationsDone ?? [];
           const data = body.singleResult.data;
           if (operation?.operation === 'mutation') {

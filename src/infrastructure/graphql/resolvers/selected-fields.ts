@@ -1,8 +1,3 @@
-/**
- * Whether an operation asks for a field anywhere below the field being resolved (fragments included,
- * what `@skip`/`@include` leave out not): lets a query skip reading what nobody selected.
- * Over-approximates (a field of that name at any depth counts), which only ever costs a read.
- */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import {
@@ -19,23 +14,35 @@ import {
 import type { ReadBudget } from '../../../application/queries/read-budget';
 import type { CommentsNeeded } from '../../../application/queries/ticket-queries';
 
-export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+/**
+ * What the selection below the field being resolved asks for, in one walk (fragments included, what
+ * `@skip`/`@include` leave out not): the names of the fields it selects at any depth, which lets a query
+ * skip reading what nobody selected (over-approximating: a field of that name at any depth counts,
+ * which only ever costs a read), and the largest `last` every selection of `comments` gives (a literal
+ * or a variable's value), or null when one gives none (or one the resolver will refuse): what of that
+ * list the whole selection shows, at most. One walk: four, one per name, cost each mutation ~4 µs.
+ */
+function selectionOf(info: GraphQLResolveInfo): { names: Set<string>; last: number | null } {
+  const names = new Set<string>();
+  let largest: number | null = -1;
   const seen = new Set<string>();
-  const search = (set: SelectionSetNode | undefined): boolean => {
+  const search = (set: SelectionSetNode | undefined): void => {
     for (const selection of set?.selections ?? []) {
       if (!included(info, selection)) continue;
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name || search(selection.selectionSet)) return true;
+        names.add(selection.name.value);
+        if (selection.name.value === 'comments') largest = larger(largest, valueOf(info, selection, 'last'));
+        search(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (search(selection.selectionSet)) return true;
+        search(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
-        if (search(info.fragments[selection.name.value]?.selectionSet)) return true;
+        search(info.fragments[selection.name.value]?.selectionSet);
       }
     }
-    return false;
   };
-  return info.fieldNodes.some((node: FieldNode) => search(node.selectionSet));
+  for (const node of info.fieldNodes) search(node.selectionSet);
+  return { names, last: largest === -1 ? null : largest };
 }
 
 /**
@@ -50,33 +57,6 @@ function included(
   if (!node.directives?.length) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
-}
-
-/**
- * The largest `argument` every selection of the field `name` below the field being resolved gives (a
- * literal or a variable's value), or null when one of them gives none (or one a resolver will refuse):
- * what of that list the whole selection shows, at most.
- */
-export function largestArgument(info: GraphQLResolveInfo, name: string, argument: string): number | null {
-  let largest: number | null = -1;
-  const seen = new Set<string>();
-  const search = (set: SelectionSetNode | undefined): void => {
-    for (const selection of set?.selections ?? []) {
-      if (largest === null) return;
-      if (!included(info, selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name) largest = larger(largest, valueOf(info, selection, argument));
-        else search(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        search(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        search(info.fragments[selection.name.value]?.selectionSet);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) search(node.selectionSet);
-  return largest === -1 ? null : largest;
 }
 
 function larger(largest: number | null, value: number | null): number | null {
@@ -103,12 +83,13 @@ function valueOf(info: GraphQLResolveInfo, field: FieldNode, argument: string): 
  * ticket's.
  */
 export function commentsNeeded(info: GraphQLResolveInfo, budget: ReadBudget | undefined): CommentsNeeded {
+  const { names, last } = selectionOf(info);
   return {
-    comments: selectsField(info, 'comments'),
-    commentCount: selectsField(info, 'commentCount'),
-    last: largestArgument(info, 'comments', 'last'),
-    bodies: selectsField(info, 'body'),
-    history: selectsField(info, 'history'),
+    comments: names.has('comments'),
+    commentCount: names.has('commentCount'),
+    last,
+    bodies: names.has('body'),
+    history: names.has('history'),
     budget,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import {
   AddCommentCommand,
   AssignTicketCommand,
@@ -36,8 +36,7 @@ import {
   ReopenTicketInputType,
 } from '../inputs/ticket-command.inputs';
 import { CouponRequestPayloadType, TicketPayloadType } from '../types/payload.types';
-import { MutationRecord, type RecordDone } from './mutations-done';
-import { CommentsSelected } from './selected-fields';
+import { type MutationCall, MutationCaller } from './mutations-done';
 
 /** A ticket's comment count as the caller may see it, without its comments. */
 const COUNT_ONLY: CommentsNeeded = { comments: false, commentCount: true };
@@ -70,77 +69,61 @@ export class TicketMutationResolver {
 
   @Mutation(() => TicketPayloadType)
   createTicket(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => CreateTicketInputType }) input: CreateTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new CreateTicketCommand(principal, input));
+    return this.run(caller, input, () => new CreateTicketCommand(caller.principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   assignTicket(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => AssignTicketInputType }) input: AssignTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new AssignTicketCommand(principal, input));
+    return this.run(caller, input, () => new AssignTicketCommand(caller.principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   addComment(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => AddCommentInputType }) input: AddCommentInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new AddCommentCommand(principal, input));
+    return this.run(caller, input, () => new AddCommentCommand(caller.principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   proposeSolution(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => ProposeSolutionInputType }) input: ProposeSolutionInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new ProposeSolutionCommand(principal, input));
+    return this.run(caller, input, () => new ProposeSolutionCommand(caller.principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   reopenTicket(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => ReopenTicketInputType }) input: ReopenTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new ReopenTicketCommand(principal, input));
+    return this.run(caller, input, () => new ReopenTicketCommand(caller.principal, input));
   }
 
   @Mutation(() => TicketPayloadType)
   closeTicket(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => CloseTicketInputType }) input: CloseTicketInputType,
   ): Promise<TicketPayload> {
-    return this.run(principal, needs, record, input, () => new CloseTicketCommand(principal, input));
+    return this.run(caller, input, () => new CloseTicketCommand(caller.principal, input));
   }
 
   @Mutation(() => CouponRequestPayloadType)
   async requestCouponStatusChange(
-    @Context('principal') principal: Principal,
-    @CommentsSelected() needs: CommentsNeeded,
-    @MutationRecord() record: RecordDone,
+    @MutationCaller() caller: MutationCall,
     @Args('input', { type: () => RequestCouponStatusChangeInputType })
     input: RequestCouponStatusChangeInputType,
   ): Promise<{ ticket: TicketView; request: CouponRequestView }> {
     const { ticket, result } = await this.execute(
-      principal,
-      needs,
-      record,
-      () => new RequestCouponStatusChangeCommand(principal, input),
+      caller,
+      () => new RequestCouponStatusChangeCommand(caller.principal, input),
       input.ticketId ?? null,
     );
     const request = ticket.couponRequests.find((r) => r.registrationNumber === result.registrationNumber);
@@ -154,13 +137,11 @@ export class TicketMutationResolver {
 
   /** Runs a command answering a TicketPayload; `commandId` echoes the client's own. */
   private async run(
-    principal: Principal,
-    needs: CommentsNeeded,
-    record: RecordDone,
+    caller: MutationCall,
     input: { commandId?: string | null; ticketId?: string | null },
     build: () => AnyTicketCommand,
   ): Promise<TicketPayload> {
-    const { ticket } = await this.execute(principal, needs, record, build, input.ticketId ?? null);
+    const { ticket } = await this.execute(caller, build, input.ticketId ?? null);
     return { ticket, commandId: input.commandId ?? null };
   }
 
@@ -170,9 +151,7 @@ export class TicketMutationResolver {
    * a read of all of them per alias, budgeted nowhere (a repeated commandId made it free to repeat).
    */
   private async execute(
-    principal: Principal,
-    selected: CommentsNeeded,
-    record: RecordDone,
+    { principal, needs: selected, record }: MutationCall,
     build: () => AnyTicketCommand,
     ticketId: string | null,
   ): Promise<{ ticket: TicketView; result: CommandResult }> {
