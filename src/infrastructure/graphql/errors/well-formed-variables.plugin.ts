@@ -53,11 +53,17 @@ export function findingsIn(value: unknown, prefix: string): { found: FieldError[
     }
     // Items as graphql-js and the rest of the API name them (`coupons[1].number`), pushed in reverse so
     // the findings come out in the value's own order.
-    const entries: [string, unknown][] = Array.isArray(item)
-      ? item.map((inner, i) => [`${path}[${i}]`, inner])
-      : Object.entries(item).map(([key, inner]) => [path === '' ? key : `${path}.${key}`, inner]);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      pending.push({ value: entries[i][1], path: entries[i][0], depth: depth + 1 });
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) {
+        pending.push({ value: item[i] as unknown, path: `${path}[${i}]`, depth: depth + 1 });
+      }
+    } else {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i];
+        pending.push({ value: record[key], path: path === '' ? key : `${path}.${key}`, depth: depth + 1 });
+      }
     }
   }
   return { found, tooLarge: false };
