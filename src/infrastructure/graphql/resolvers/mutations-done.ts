@@ -4,7 +4,7 @@
  * that fails; as each payload is non-null, the failure makes the whole `data` null, hiding the ones made
  * before it: a desk's batch of ten assignments answered "invalid input" with no data after eight were
  * made, and a retry failed at the same place every time. The errors of such an answer carry
- * `extensions.done` (mutations-done.plugin.ts), as does an answer too large to send.
+ * `extensions.done` (the answer plugin, response-size.plugin.ts), as does an answer too large to send.
  */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
