@@ -41,7 +41,7 @@ export const RULES = {
   'coupon.scenario-not-allowed': 'The scenario does not allow this change of coupon status.',
   'coupon.too-many-on-ticket':
     'A ticket holds at most 100 coupon status change requests, and at most 8 MB of them.',
-  'comment.too-many-on-ticket': 'A ticket holds at most 1,000 comments.',
+  'comment.too-many-on-ticket': 'A requester writes at most 1,000 comments on one ticket.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

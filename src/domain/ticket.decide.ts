@@ -135,10 +135,11 @@ function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): 
 }
 
 /**
- * The most comments one ticket holds (domain.md sets none). Every command on a ticket folds its whole
- * stream, and a ticket of 2,500 long comments, which its requester built alone, made each command take
- * 80 ms and ten in one request a second of the server's time; a conversation that long is several
- * matters, which a desk would split into tickets anyway.
+ * The most comments a requester writes on one ticket (domain.md sets none). Every command on a ticket
+ * folds its whole stream, and a ticket of 2,500 long comments, which its requester built alone, made
+ * each command take 80 ms and ten in one request a second of the server's time; a conversation that long
+ * is several matters, which a desk would split into tickets anyway. Staff's comments are not counted:
+ * a ticket its requester filled still takes the desk's replies and internal notes.
  */
 export const MAX_COMMENTS_PER_TICKET = 1_000;
 
@@ -149,10 +150,13 @@ function addComment(command: AddComment, state: TicketState, ctx: DecideContext)
   }
   requireOwnTicket(state, ctx);
   refuseIfClosed(state);
-  if (state.commentCount >= MAX_COMMENTS_PER_TICKET) {
+  if (
+    actor.role === 'REQUESTER' &&
+    state.comments.filter((held) => held.author.role === 'REQUESTER').length >= MAX_COMMENTS_PER_TICKET
+  ) {
     throw violated(
       'comment.too-many-on-ticket',
-      `This ticket holds ${MAX_COMMENTS_PER_TICKET} comments already.`,
+      `The requester has written ${MAX_COMMENTS_PER_TICKET} comments on this ticket already.`,
       `open a new ticket that refers to this one (number ${state.number}) to go on`,
     );
   }

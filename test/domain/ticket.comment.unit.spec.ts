@@ -69,17 +69,24 @@ describe('§2 CommentAdded', () => {
       .thenInvalidInput(['commentId']);
   });
 
-  it('§2 CommentAdded: a ticket holds at most 1,000 comments (comment.too-many-on-ticket), with guidance', () => {
+  it('§2 CommentAdded: a requester writes at most 1,000 comments on one ticket (comment.too-many-on-ticket), staff go on', () => {
     const thousand = Array.from({ length: 1_000 }, (_, i) =>
-      commentAdded(1 + i / 10_000, AGENT, { id: `c-${i}` }),
+      commentAdded(1 + i / 10_000, REQUESTER, { id: `c-${i}` }),
     );
     given(created, ...thousand.slice(1))
-      .when(comment('Ещё один'), { now, actor: AGENT })
+      .when(comment('Ещё один'), { now, actor: REQUESTER })
       .thenEvents();
     const refused = given(created, ...thousand)
       .when(comment('Ещё один'), { now, actor: REQUESTER })
       .thenRuleViolated('comment.too-many-on-ticket');
     expect(refused.guidance).toMatch(/^open a new ticket that refers to this one \(number \d+\) to go on$/);
+    // The desk still replies and notes on such a ticket.
+    given(created, ...thousand)
+      .when(comment('Отвечаем'), { now, actor: AGENT })
+      .thenEvents();
+    given(created, ...thousand)
+      .when({ ...comment('Заметка'), internal: true }, { now, actor: AGENT })
+      .thenEvents();
   });
 
   it('§2 CommentAdded is refused on a CLOSED ticket (ticket.closed)', () => {
