@@ -26,11 +26,6 @@ export class ReadBudget {
     private readonly maxText: number = MAX_CORRESPONDENCE_TEXT,
   ) {}
 
-  /** A budget no read can pass: for callers inside the engine, which read what they need. */
-  static unlimited(): ReadBudget {
-    return new ReadBudget(Infinity, Infinity);
-  }
-
   /** Before reading `count` comments or events for `field` (`comments`, `history`). */
   reserve(count: number, field: string): void {
     // A refused read takes nothing: a smaller field after it may still be served.
