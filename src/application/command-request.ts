@@ -46,14 +46,12 @@ export function requestFieldErrors({
   ) {
     errors.push({ path: 'expectedVersion', message: 'must be a version: an integer from 0' });
   }
+  // A key is compared exactly: no character of it is rewritten, so a control character is refused.
+  const control = typeof commandId === 'string' ? controlCharacterIn(commandId) : null;
   if (typeof commandId === 'string' && commandId.length > MAX_COMMAND_ID_LENGTH) {
     errors.push({ path: 'commandId', message: `must be at most ${MAX_COMMAND_ID_LENGTH} characters` });
-  } else if (typeof commandId === 'string' && controlCharacterIn(commandId) !== null) {
-    // A key is compared exactly: no character of it is rewritten, so a control character is refused.
-    errors.push({
-      path: 'commandId',
-      message: `must not contain control characters (${controlCharacterIn(commandId)} found)`,
-    });
+  } else if (control !== null) {
+    errors.push({ path: 'commandId', message: `must not contain control characters (${control} found)` });
   } else if (typeof commandId === 'string' && commandId.trim() === '') {
     // A client sending "" for "no key" would otherwise share one key across all its commands.
     errors.push({ path: 'commandId', message: 'must not be blank (leave it out to send no key)' });

@@ -75,7 +75,7 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
     const overdue = check.flag(f.overdue, 'overdue');
     clauses.push(overdue ? overdueAt(now) : { $nor: [overdueAt(now)] });
   }
-  if (present(f.search) && String(f.search).trim() !== '') {
+  if (present(f.search)) {
     clauses.push(searchFilter(check.text(f.search, 'search')));
   }
   check.done();

@@ -1,10 +1,11 @@
 /**
  * A request's variables must be of a sane shape (MAX_VARIABLE_DEPTH, MAX_VARIABLE_VALUES), checked
- * before graphql-js coerces them, and their text must be well-formed Unicode. A lone surrogate (`"\ud800"` in JSON) is
- * refused by graphql-js in the query text, but arrives unchecked through variables; stored as UTF-8 it
- * becomes U+FFFD, so two different `commandId`s were one (the second create answered "already exists")
- * and two comments got the same id. Every such string is refused at once, each named by its path
- * relative to its variable (as the domain names the fields of `input`), before anything runs.
+ * before graphql-js coerces them, and their text must be well-formed Unicode. A lone surrogate
+ * (`"\ud800"` in JSON) is refused by graphql-js in the query text, but arrives unchecked through
+ * variables; stored as UTF-8 it becomes U+FFFD, so two different `commandId`s were one (the second create
+ * answered "already exists") and two comments got the same id. Every such string is refused at once,
+ * each named by its path relative to its variable (as the domain names the fields of `input`), before
+ * anything runs.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, GraphQLError } from 'graphql';

@@ -85,12 +85,15 @@ export function validatedAs(inputClass: new () => object): PipeTransform {
   };
 }
 
+/** The bound in class-validator's wording of a `maxLength` refusal ("… shorter than or equal to 500 characters"). */
+const MAX_LENGTH_BOUND = /than or equal to (\d+) characters$/;
+
 /**
  * One constraint's findings: the field's, or, for a bound on each item of a list (class-validator names
  * the list), each item past it by its place (`module[2]`), as GraphQL and the domain name list items.
  */
 function findings(path: string, constraint: string, message: string, value: unknown): FieldError[] {
-  const limit = /than or equal to (\d+) characters$/.exec(message)?.[1];
+  const limit = MAX_LENGTH_BOUND.exec(message)?.[1];
   if (constraint === 'maxLength' && Array.isArray(value) && limit !== undefined) {
     const items = value.flatMap((item: unknown, i) =>
       typeof item === 'string' && item.length > Number(limit)
@@ -111,9 +114,8 @@ function findings(path: string, constraint: string, message: string, value: unkn
 function worded(constraint: string, message: string, value: unknown): string {
   const bound = (pattern: RegExp): string | undefined => pattern.exec(message)?.[1];
   if (constraint === 'maxLength') {
-    const limit = bound(/than or equal to (\d+) characters$/);
+    const limit = bound(MAX_LENGTH_BOUND);
     if (limit === undefined) return message;
-    if (Array.isArray(value)) return `each item must be at most ${limit} characters`;
     const given = typeof value === 'string' ? ` (${value.length} given)` : '';
     return `must be at most ${limit} characters${given}`;
   }
