@@ -6,6 +6,7 @@ const BENCHMARKS: Array<{ name: string; load: () => Promise<Benchmark> }> = [
   { name: 'event-store', load: async () => (await import('./event-store.bench')).eventStoreBenchmark },
   { name: 'http', load: async () => (await import('./http.bench')).httpBenchmark },
   { name: 'read-side', load: async () => (await import('./read-side.bench')).readSideBenchmark },
+  { name: 'commands', load: async () => (await import('./commands.bench')).commandsBenchmark },
 ];
 
 function formatCell(value: string | number): string {

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from './access';
 import { TicketCommandRunner, type TicketCommandRequest } from './command-runner';
 import { AUTO_CLOSE_CANDIDATES, type AutoCloseCandidates } from './ports/auto-close-candidates.port';
 import { CLOCK, type Clock } from './ports/clock.port';
-import type { RecordedEvent } from './ports/event-store.port';
+import type { FoldedStream } from './folded-streams';
 import { TICKET_POLICY } from './ports/ticket-policy.port';
 
 const DAY_MS = 86_400_000;
@@ -17,9 +17,8 @@ const BATCH_SIZE = 100;
  * SolutionProposed). Every instance computes the same id, so two instances racing on one ticket close
  * it once; after a reopen and a new proposal the id is new, so the policy can fire again.
  */
-export function autoCloseCommandId(ticketId: string, stream: readonly RecordedEvent[]): string {
-  const proposal = stream.findLast((e) => e.type === 'SolutionProposed');
-  return `auto-close:${ticketId}:${proposal?.revision ?? 'none'}`;
+export function autoCloseCommandId(ticketId: string, stream: Pick<FoldedStream, 'lastRevisionOf'>): string {
+  return `auto-close:${ticketId}:${stream.lastRevisionOf.get('SolutionProposed') ?? 'none'}`;
 }
 
 /** Closing one ticket as AUTO_CLOSED, by the system, recording the policy that fired. */

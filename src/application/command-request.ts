@@ -9,7 +9,7 @@ import type { TicketState } from '../domain/ticket';
 import type { DecideContext, TicketCommand } from '../domain/ticket.commands';
 import { decide } from '../domain/ticket.decide';
 import type { Actor } from '../domain/ticket.types';
-import type { RecordedEvent } from './ports/event-store.port';
+import type { FoldedStream } from './folded-streams';
 import type { SequenceAllocator } from './sequences';
 
 /** The longest `commandId` taken (clients use UUIDs or similar keys). */
@@ -90,7 +90,7 @@ export interface TicketCommandRequest {
    */
   typeFindings?: readonly FieldError[];
   /** For commands whose id depends on the stream (auto-close: one per proposed solution). Wins over commandId. */
-  commandIdFor?: (stream: readonly RecordedEvent[]) => string;
+  commandIdFor?: (stream: Pick<FoldedStream, 'lastRevisionOf'>) => string;
   /** For system actions: the policy that fired. */
   policy?: string | null;
   /** Checked on the existing ticket before deciding as `actor`; throws to refuse (a requester's foreign ticket → NotFound). */

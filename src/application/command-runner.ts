@@ -33,6 +33,7 @@ import {
   withoutStandIns,
 } from './command-request';
 import { actingContext, refusalContext } from './acting-role';
+import { afterAppend, emptyStream, foldOn, FoldedStreams, type FoldedStream } from './folded-streams';
 import { KeyedQueue } from './keyed-queue';
 import { metadataOf, toTicketEntry, toTicketEvent } from './recorded-events';
 import { backoffDelay, sleep } from './retry';
@@ -53,7 +54,8 @@ export const DEFAULT_RUNNER_OPTIONS: CommandRunnerOptions = { maxAttempts: 8 };
 
 /**
  * The one road every ticket command takes: read the stream → fold → decide → append with the
- * expected revision (architecture.md "Application").
+ * expected revision (architecture.md "Application"). The fold is kept between commands
+ * (FoldedStreams), so a command reads and folds only the events appended since the last one.
  *
  * - Conflicts: commands on one ticket in this process are queued (KeyedQueue), so they never race each
  *   other. A writer in another process can still append in between: then the runner re-reads and
@@ -76,6 +78,7 @@ export class TicketCommandRunner {
   private readonly queue = new KeyedQueue();
   private options: CommandRunnerOptions = DEFAULT_RUNNER_OPTIONS;
   private readonly unchangedCommands: UnchangedCommands;
+  private readonly folded = new FoldedStreams();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -111,9 +114,8 @@ export class TicketCommandRunner {
         : [...typeFindings, ...ownErrors.filter((field) => !coveredBy(field.path, typeFindings))];
 
     for (let attempt = 1; ; attempt++) {
-      const stream = await this.store.readStream(streamId);
-      const state = foldEntries(stream.map(toTicketEntry));
-      const last = stream.at(-1);
+      const folded = await this.foldedStream(streamId);
+      const { state, last } = folded;
       const version = last?.revision ?? null;
       // A form with values the API could not read as their type is refused as such, ticket or not (as
       // GraphQL refused it before anything ran); a missing ticket and another requester's answer alike.
@@ -140,10 +142,10 @@ export class TicketCommandRunner {
         );
       }
 
-      const commandId = request.commandIdFor ? request.commandIdFor(stream) : (request.commandId ?? null);
+      const commandId = request.commandIdFor ? request.commandIdFor(folded) : (request.commandId ?? null);
       const fingerprint = commandId === null ? null : commandFingerprint(request);
       if (commandId !== null) {
-        const earlier = await this.earlierOutcome(ticketId, stream, commandId, fingerprint, request.command);
+        const earlier = await this.earlierOutcome(ticketId, folded, commandId, fingerprint, request.command);
         if (earlier) return earlier;
       }
       if (expectedVersion !== null && expectedVersion !== version) {
@@ -169,7 +171,7 @@ export class TicketCommandRunner {
         events = decided.events;
       }
       if (events.length === 0) {
-        if (commandId !== null && last !== undefined) {
+        if (commandId !== null && last !== null) {
           await this.unchangedCommands.note(ticketId, { commandId, fingerprint, version: last.revision });
         }
         return unchanged(ticketId, state, last, commandId);
@@ -197,17 +199,18 @@ export class TicketCommandRunner {
         const after = events.reduce<TicketState | null>(
           (s, e) => evolve(s, e, { actorName: actor.name }),
           state,
+        ) as TicketState;
+        const revision = appended.nextExpectedRevision;
+        this.folded.set(
+          streamId,
+          afterAppend(folded, after, events, { revision, position: appended.position }, commandId),
         );
-        return outcome(
-          ticketId,
-          after as TicketState,
-          appended.nextExpectedRevision,
-          appended.position,
-          commandId,
-          events,
-        );
+        return outcome(ticketId, after, revision, appended.position, commandId, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
+        // The stream is not where this process saw it. Usually another writer appended (the next read
+        // folds those on), but it may also have been restored from an older backup: fold it afresh.
+        this.folded.delete(streamId);
         const actual = error.actual === 'no_stream' ? null : error.actual;
         // With a commandId, the write that got in first may be this very command (another process, a
         // client's retry): read again and answer with it. Otherwise a pinned version is a conflict.
@@ -219,6 +222,27 @@ export class TicketCommandRunner {
         await sleep(backoffDelay(attempt));
       }
     }
+  }
+
+  /**
+   * The ticket as its stream stands: the events appended since this process last folded it are read
+   * and folded on (all of them the first time, or when the stream does not continue what was folded).
+   */
+  private async foldedStream(streamId: string): Promise<FoldedStream> {
+    const held = this.folded.get(streamId);
+    if (held?.last) {
+      const next = held.last.revision + 1;
+      const added = await this.store.readStream(streamId, { fromRevision: next });
+      if (added.length === 0 || added[0].revision === next) {
+        const folded = foldOn(held, added);
+        if (folded !== held) this.folded.set(streamId, folded);
+        return folded;
+      }
+      this.folded.delete(streamId);
+    }
+    const folded = foldOn(emptyStream(), await this.store.readStream(streamId));
+    this.folded.set(streamId, folded);
+    return folded;
   }
 
   private contextFor(actor: Actor, now: Date): DecideContext {
@@ -264,21 +288,27 @@ export class TicketCommandRunner {
    */
   private async earlierOutcome(
     ticketId: string,
-    stream: readonly RecordedEvent[],
+    folded: FoldedStream,
     commandId: string,
     fingerprint: string | null,
     command: TicketCommand | NumberedCommand,
   ): Promise<TicketCommandOutcome | null> {
-    const own = stream.filter((e) => metadataOf(e)?.commandId === commandId);
-    const lastOwn = own.at(-1);
-    if (lastOwn !== undefined) {
-      checkSameCommand(metadataOf(lastOwn)?.commandFingerprint, fingerprint, command);
-      return repeatedOutcome(ticketId, stream, lastOwn.revision, commandId, own.map(toTicketEvent));
+    if (folded.last === null) return null;
+    if (folded.commandIds.has(commandId)) {
+      // A repeat (rare): answered from the whole stream, as the first run left the ticket.
+      const stream = await this.store.readStream(ticketStreamName(ticketId));
+      const own = stream.filter((e) => metadataOf(e)?.commandId === commandId);
+      const lastOwn = own.at(-1);
+      if (lastOwn !== undefined) {
+        checkSameCommand(metadataOf(lastOwn)?.commandFingerprint, fingerprint, command);
+        return repeatedOutcome(ticketId, stream, lastOwn.revision, commandId, own.map(toTicketEvent));
+      }
     }
-    if (stream.length === 0 || !mayChangeNothing(dryRunCommand(command).kind)) return null;
+    if (!mayChangeNothing(dryRunCommand(command).kind)) return null;
     const noted = await this.unchangedCommands.find(ticketId, commandId);
     if (noted === null) return null;
     checkSameCommand(noted.fingerprint, fingerprint, command);
+    const stream = await this.store.readStream(ticketStreamName(ticketId), { maxCount: noted.version + 1 });
     return repeatedOutcome(ticketId, stream, noted.version, commandId, []);
   }
 }
@@ -318,9 +348,9 @@ function outcome(
 function unchanged(
   ticketId: string,
   state: TicketState | null,
-  last: RecordedEvent | undefined,
+  last: FoldedStream['last'],
   commandId: string | null,
 ): TicketCommandOutcome {
-  if (state === null || last === undefined) throw new NotFound(`Ticket ${ticketId} not found`);
+  if (state === null || last === null) throw new NotFound(`Ticket ${ticketId} not found`);
   return { ticketId, version: last.revision, position: last.position, commandId, state };
 }
