@@ -206,6 +206,17 @@ export function describeAuthAndEdge(bootEnv: BootEnv): void {
       );
     });
 
+    it('says why when GraphQL gives up checking a query that repeats its fields too often', async () => {
+      const refused = await agent.error(`{ ${'me { id } '.repeat(1_000)} }`);
+      expect(refused.status).toBe(400);
+      expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.message).toBe(
+        'The query asks for the same fields too many times over to be checked (GraphQL compares every pair answered under one name): ask each field once',
+      );
+      // Repeated a few times, the same field is merged and served once.
+      expect(await agent.ok(`{ ${'me { id } '.repeat(5)} }`)).toEqual({ me: { id: expect.any(String) } });
+    });
+
     it('refuses more than a few costly root fields in one request (past states, statistics, audits)', async () => {
       const aliased = (count: number, field: string) =>
         `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;

@@ -133,7 +133,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (code !== null) {
     const message = formatted.message.startsWith(CSRF_REFUSAL)
       ? `Send GraphQL requests as POST with content-type: application/json. (${formatted.message})`
-      : formatted.message;
+      : (REWORDED[formatted.message] ?? formatted.message);
     const fields = shortenedFields(fieldsOf(message, cause));
     // A value GraphQL refused reads as every other refusal of input ("Invalid input: channel: Value "FAX"
     // does not exist…", as when several are merged), not with the client's own variable before it.
@@ -177,6 +177,18 @@ const UNCODED_INPUT_ERRORS = [
   /^Too many errors processing variables/,
   /^Argument "[^"]+" of (?:non-null|required) type "[^"]+" (?:must not be null|was provided the variable)/,
 ];
+
+/**
+ * graphql-js messages that give the client no reason, in words that do. "Validation aborted." is its
+ * overlapping-fields check giving up: it compares every pair of fields answered under one name, and
+ * stops past a budget (the same field some 800 times at one level).
+ */
+const REWORDED: Readonly<Record<string, string>> = {
+  'Validation aborted.':
+    'The query asks for the same fields too many times over to be checked (GraphQL compares every pair answered under one name): ask each field once',
+  'Too many validation errors, error limit reached. Validation aborted.':
+    'Too many errors in the query: the first 100 are listed; correct them and send it again',
+};
 
 /** The client-error code of a GraphQL error, or null when the error is not the client's. */
 function clientCode(formatted: GraphQLFormattedError, cause: unknown): string | null {
