@@ -201,10 +201,8 @@ export class TicketCommandRunner {
           state,
         ) as TicketState;
         const revision = appended.nextExpectedRevision;
-        this.folded.set(
-          streamId,
-          afterAppend(folded, after, events, { revision, position: appended.position }, commandId),
-        );
+        const appendedLast = { revision, position: appended.position, id: toStore[toStore.length - 1].id };
+        this.folded.set(streamId, afterAppend(folded, after, toStore, appendedLast, commandId));
         return outcome(ticketId, after, revision, appended.position, commandId, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
@@ -225,18 +223,23 @@ export class TicketCommandRunner {
   }
 
   /**
-   * The ticket as its stream stands: the events appended since this process last folded it are read
-   * and folded on (all of them the first time, or when the stream does not continue what was folded).
+   * The ticket as its stream stands: read from the last event this process folded, and folded on if
+   * that event is still there; otherwise (nothing kept, the stream deleted, truncated or restored from
+   * an older backup, or events that do not fold on it) read and folded whole.
    */
   private async foldedStream(streamId: string): Promise<FoldedStream> {
     const held = this.folded.get(streamId);
     if (held?.last) {
-      const next = held.last.revision + 1;
-      const added = await this.store.readStream(streamId, { fromRevision: next });
-      if (added.length === 0 || added[0].revision === next) {
-        const folded = foldOn(held, added);
-        if (folded !== held) this.folded.set(streamId, folded);
-        return folded;
+      const { revision, id } = held.last;
+      const read = await this.store.readStream(streamId, { fromRevision: revision });
+      if (read[0]?.revision === revision && read[0].id === id) {
+        try {
+          const folded = foldOn(held, read.slice(1));
+          if (folded !== held) this.folded.set(streamId, folded);
+          return folded;
+        } catch {
+          // Folded whole below: an error that is the stream's own comes again there.
+        }
       }
       this.folded.delete(streamId);
     }

@@ -299,3 +299,18 @@ export function foldEntries(entries: Iterable<TicketEventEntry>): TicketState | 
   for (const entry of entries) state = evolveFold(state, entry.event, entry.meta);
   return state;
 }
+
+/**
+ * `entries` (the stream's next events) folded on a state others may hold, which stays as it was: its
+ * lists are copied once and then grown in place, so folding many events on stays linear (`evolve`
+ * copies the comments at each comment: 30,000 of them took 6.5 s against 0.6 s for a fresh fold).
+ */
+export function foldEntriesOnto(state: TicketState, entries: Iterable<TicketEventEntry>): TicketState {
+  let folded: TicketState = {
+    ...state,
+    comments: [...state.comments],
+    couponRequests: [...state.couponRequests],
+  };
+  for (const entry of entries) folded = evolveFold(folded, entry.event, entry.meta);
+  return folded;
+}

@@ -53,18 +53,18 @@ describe('The command side keeps what it folded (FoldedStreams)', () => {
   });
   afterEach(() => temp.dispose());
 
-  it("reads only the events appended since its last command on the ticket, another process's included", async () => {
+  it("reads the last event it folded (still there?) and those appended since, another process's included", async () => {
     for (let i = 0; i < 30; i++) await runner.run({ ticketId, actor: AGENT, command: comment(`reply ${i}`) });
     observed.eventsRead = 0;
 
     const next = await runner.run({ ticketId, actor: AGENT, command: comment('one more') });
-    expect(observed.eventsRead).toBe(0);
+    expect(observed.eventsRead).toBe(1);
     expect(next.version).toBe(31);
 
     await other.run({ ticketId, actor: AGENT, command: comment('from the other process') });
     await other.run({ ticketId, actor: REQUESTER, command: comment('and the requester there') });
     const after = await runner.run({ ticketId, actor: AGENT, command: comment('here again') });
-    expect(observed.eventsRead).toBe(2);
+    expect(observed.eventsRead).toBe(1 + 3);
     expect(after.version).toBe(34);
     expect(after.state).toEqual(await fromStore());
   });
@@ -114,27 +114,66 @@ describe('The command side keeps what it folded (FoldedStreams)', () => {
     expect((await fromStore())?.commentCount).toBe(6);
   });
 
-  it('folds a stream afresh when the store was restored from an older backup under the running process', async () => {
-    await runner.run({ ticketId, actor: AGENT, command: comment('kept in the backup') });
-    const backup = mkdtempSync(join(tmpdir(), 'ticket-backup-'));
-    try {
+  describe('with the event store restored from an older backup under the running process', () => {
+    let backup: string;
+    beforeEach(async () => {
+      await runner.run({ ticketId, actor: AGENT, command: comment('kept in the backup') });
+      backup = mkdtempSync(join(tmpdir(), 'ticket-backup-'));
       await temp.store.close();
       cpSync(temp.dir, backup, { recursive: true });
       observed.inner = await temp.reopen();
-      for (let i = 0; i < 3; i++) await runner.run({ ticketId, actor: AGENT, command: comment(`lost ${i}`) });
+    });
+    afterEach(() => rmSync(backup, { recursive: true, force: true }));
 
+    const restore = async (): Promise<void> => {
       await temp.store.close();
       rmSync(temp.dir, { recursive: true, force: true });
       cpSync(backup, temp.dir, { recursive: true });
       observed.inner = await temp.reopen();
+      other = newRunner(temp.store);
+    };
+
+    it('decides on the stream as restored', async () => {
+      for (let i = 0; i < 3; i++) await runner.run({ ticketId, actor: AGENT, command: comment(`lost ${i}`) });
+      await restore();
 
       const after = await runner.run({ ticketId, actor: AGENT, command: comment('after the restore') });
       expect(after.version).toBe(2);
       expect(after.state.comments.map((c) => c.body)).toEqual(['kept in the backup', 'after the restore']);
       expect(after.state).toEqual(await fromStore());
-    } finally {
-      rmSync(backup, { recursive: true, force: true });
-    }
+    });
+
+    it('also once the restored stream has grown past what was folded (other events at those revisions)', async () => {
+      for (let i = 0; i < 2; i++) await runner.run({ ticketId, actor: AGENT, command: comment(`lost ${i}`) });
+      await restore();
+      await other.run({ ticketId, actor: AGENT, command: comment('written after the restore') });
+      await other.run({
+        ticketId,
+        actor: REQUESTER,
+        command: { kind: 'CloseTicket', resolution: 'WITHDRAWN' },
+      });
+
+      const late = runner.run({ ticketId, actor: AGENT, command: comment('on a withdrawn ticket') });
+      await expect(late).rejects.toMatchObject({ rule: 'ticket.closed' });
+      expect((await fromStore())?.status).toBe('CLOSED');
+    });
+
+    it('and does not refuse a command for what the restore undid', async () => {
+      await runner.run({
+        ticketId,
+        actor: REQUESTER,
+        command: { kind: 'CloseTicket', resolution: 'WITHDRAWN' },
+      });
+      await restore();
+
+      const after = await runner.run({
+        ticketId,
+        actor: AGENT,
+        command: comment('the ticket is open again'),
+      });
+      expect(after.state.status).not.toBe('CLOSED');
+      expect(after.state).toEqual(await fromStore());
+    });
   });
 });
 
@@ -142,7 +181,7 @@ describe('FoldedStreams bounds', () => {
   const entry = (weight: number): FoldedStream => ({
     ...emptyStream(),
     state: { id: 'a ticket' } as TicketState,
-    last: { revision: 0, position: 0n },
+    last: { revision: 0, position: 0n, id: randomUUID() },
     weight,
   });
 

@@ -1,4 +1,11 @@
-import { evolve, fold, foldEntries, initialState } from '../../src/domain/ticket';
+import {
+  evolve,
+  fold,
+  foldEntries,
+  foldEntriesOnto,
+  initialState,
+  type TicketState,
+} from '../../src/domain/ticket';
 import type { TicketEvent } from '../../src/domain/ticket.events';
 import {
   AGENT,
@@ -131,6 +138,19 @@ describe('§1/§2/§7 the ticket folded from its events', () => {
     const comments = before?.comments.length;
     evolve(before, commentAdded(10, AGENT, { id: 'extra', body: 'Ещё' }));
     expect(before?.comments).toHaveLength(comments as number);
+  });
+
+  it('§7 folding on a state someone holds leaves it as it was and comes out as the whole fold', () => {
+    const held = fold(story.slice(0, 3)) as TicketState;
+    const snapshot = JSON.parse(JSON.stringify(held));
+    const rest = story.slice(3).map((event) => ({ event }));
+
+    const onto = foldEntriesOnto(held, rest);
+    expect(onto).toEqual(fold(story));
+    expect(held).toEqual(snapshot);
+    // Folding on the result again does not reach back into it either.
+    foldEntriesOnto(onto, [{ event: commentAdded(7, AGENT, { id: 'c3', body: 'Ещё' }) }]);
+    expect(onto).toEqual(fold(story));
   });
 
   it('§2 a stream must start with TicketCreated, and only once', () => {
