@@ -201,8 +201,11 @@ export class TicketCommandRunner {
           state,
         ) as TicketState;
         const revision = appended.nextExpectedRevision;
-        const appendedLast = { revision, position: appended.position, id: toStore[toStore.length - 1].id };
-        this.folded.set(streamId, afterAppend(folded, after, toStore, appendedLast, commandId));
+        // A ticket just created is not kept: its next command reads its one event either way.
+        if (folded.last !== null) {
+          const appendedLast = { revision, position: appended.position, id: toStore[toStore.length - 1].id };
+          this.folded.set(streamId, afterAppend(folded, after, toStore, appendedLast, commandId));
+        }
         return outcome(ticketId, after, revision, appended.position, commandId, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
