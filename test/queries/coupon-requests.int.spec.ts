@@ -3,6 +3,7 @@ import { Forbidden } from '../../src/application/errors';
 import type { ProjectionStatus } from '../../src/application/ports/projection-status.port';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import { RetentionAuditHandler } from '../../src/application/queries/retention.handlers';
+import { verifyAgainstEventStore } from '../../src/application/queries/retention-verification';
 import { COUPON_REQUESTS, TICKETS } from '../../src/application/queries/read-models';
 import { RetentionAuditQuery } from '../../src/application/queries/ticket-queries';
 import { EmbeddedReadStore } from '../../src/infrastructure/read-store/embedded/embedded-read-store';
@@ -246,6 +247,50 @@ describe('coupon requests and their retention', () => {
         detail: expect.stringContaining('lists request N998, which has no CouponStatusChangeRequested event'),
       },
     ]);
+    await tampered.close();
+  });
+
+  it('finds the same, in the same order, however many events it checks at a time', async () => {
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const [changedRow, missingRow, ...keptRows] = rows as (ReadDocument & {
+      ticketId: string;
+      registrationNumber: string;
+    })[];
+    type Copy = { registrationNumber: string; passengerName?: string };
+    const tampered = await withTickets((doc) => {
+      let copies = doc.couponRequests as Copy[];
+      if (doc.id === keptRows[0].ticketId) {
+        copies = copies.map((c) => ({ ...c, passengerName: 'DOC TAMPERED' }));
+        copies = [...copies, { ...copies[0], registrationNumber: 'N997' }];
+      }
+      return { ...doc, couponRequests: copies };
+    });
+    await tampered.replace(COUPON_REQUESTS, { ...changedRow, pnr: 'ZZZ999' }, { expectedRevision: -1 });
+    for (const row of keptRows) await tampered.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    await tampered.replace(
+      COUPON_REQUESTS,
+      { ...keptRows[0], _id: 'ghost:1', ticketId: 'ghost', registrationNumber: 'N999' },
+      { expectedRevision: -1 },
+    );
+    const asOf = side.clock.now().toISOString();
+
+    const whole = await verifyAgainstEventStore(side.events, tampered, asOf);
+    expect(whole.eventCount).toBe(4);
+    // Registered in turn on Anna's, Oleg's, Anna's and Oleg's tickets; Anna's copies are tampered.
+    expect(changedRow.ticketId).toBe(keptRows[0].ticketId);
+    expect(whole.discrepancies.map((d) => [d.kind, d.registrationNumber, d.detail.split(' ')[0]])).toEqual([
+      ['MISMATCH', changedRow.registrationNumber, 'Read'],
+      ['MISMATCH', changedRow.registrationNumber, 'The'],
+      ['MISSING_IN_READ_MODEL', missingRow.registrationNumber, 'Event'],
+      ['MISMATCH', keptRows[0].registrationNumber, 'The'],
+      ['MISSING_IN_EVENT_STORE', 'N999', 'Read-model'],
+      ['MISSING_IN_EVENT_STORE', 'N997', 'Ticket'],
+    ]);
+    for (const batchSize of [1, 2, 3]) {
+      expect(await verifyAgainstEventStore(side.events, tampered, asOf, null, null, batchSize)).toEqual(
+        whole,
+      );
+    }
     await tampered.close();
   });
 
