@@ -114,7 +114,7 @@ function differingFields(row: object, expected: object): string[] {
  *
  * Events are checked in batches of `batchSize`, each batch's rows and tickets read by id; what no event
  * claimed is then found from the rows' and tickets' keys alone. Only those keys are kept to the end (all
- * rows and all tickets' copies were held at once: a few hundred MB at 100k requests on MongoDB).
+ * rows and all tickets' copies were held at once, in proportion to every request ever registered).
  */
 export async function verifyAgainstEventStore(
   events: EventStore,
