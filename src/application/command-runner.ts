@@ -209,10 +209,13 @@ export class TicketCommandRunner {
         return outcome(ticketId, after, revision, appended.position, commandId, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
-        // The stream is not where this process saw it. Usually another writer appended (the next read
-        // folds those on), but it may also have been restored from an older backup: fold it afresh.
-        this.folded.delete(streamId);
         const actual = error.actual === 'no_stream' ? null : error.actual;
+        // The stream is not where this process saw it. Usually another writer appended: what is kept
+        // stays, and the retry reads only their events (folding the whole stream afresh made each retry
+        // slower than the other writer's next append on a long, busy ticket, so an instance lost every
+        // try). A stream that is shorter or gone (restored from an older backup, deleted) is dropped;
+        // one restored and grown again is caught by the next read's check of the kept last event.
+        if (actual === null || version === null || actual <= version) this.folded.delete(streamId);
         // With a commandId, the write that got in first may be this very command (another process, a
         // client's retry): read again and answer with it. Otherwise a pinned version is a conflict.
         if (expectedVersion !== null && commandId === null) {

@@ -69,6 +69,28 @@ describe('The command side keeps what it folded (FoldedStreams)', () => {
     expect(after.state).toEqual(await fromStore());
   });
 
+  it('retries a command another process got ahead of on what it kept, reading only their events', async () => {
+    for (let i = 0; i < 30; i++) await runner.run({ ticketId, actor: AGENT, command: comment(`reply ${i}`) });
+    // Just before this runner appends, another process appends first (once): a conflict, then a retry.
+    const append = observed.appendToStream;
+    let getAhead = true;
+    observed.appendToStream = async (...args) => {
+      if (getAhead) {
+        getAhead = false;
+        await other.run({ ticketId, actor: AGENT, command: comment('got ahead') });
+      }
+      return append(...args);
+    };
+    observed.eventsRead = 0;
+
+    const retried = await runner.run({ ticketId, actor: AGENT, command: comment('after a conflict') });
+    expect(retried.version).toBe(32);
+    expect(retried.state.comments.slice(-2).map((c) => c.body)).toEqual(['got ahead', 'after a conflict']);
+    // The first read (the kept last event) and the retry's (it again, and the other's event).
+    expect(observed.eventsRead).toBe(1 + 2);
+    expect(retried.state).toEqual(await fromStore());
+  });
+
   it('decides on what another process appended meanwhile: a ticket withdrawn there takes no comment here', async () => {
     await runner.run({ ticketId, actor: AGENT, command: comment('first') });
     const seen = await other.run({ ticketId, actor: AGENT, command: comment('second, elsewhere') });
