@@ -28,22 +28,23 @@ interface Waiter {
 
 /**
  * Hands out numbers that are unique across concurrent callers, processes and restarts, and increasing in
- * the order this process's callers ask for them.
+ * the order they are asked for (domain.md §1: "unique, increasing").
  *
  * The sequence is a stream whose events record reserved ranges; a reservation is an append with the
  * expected revision of the last one, so two allocators (two processes, or EventStoreDB clients) can
  * never take the same range: the loser re-reads the stream and tries again. Callers waiting in this
- * process are served together by one append, which also reserves a block ahead: as many numbers as were
- * handed out since the previous reservation (at most MAX_RESERVED_AHEAD). While the block lasts, a
- * number costs no append — so a steady stream of creates pays one durable write per ticket, not two.
+ * process are served together by one append. On a store only this process writes (`exclusive`: the
+ * embedded one), that append also reserves a block ahead: as many numbers as were handed out since the
+ * previous reservation (at most MAX_RESERVED_AHEAD). While the block lasts, a number costs no append —
+ * so a steady stream of creates pays one durable write per ticket, not two. On a store other processes
+ * may write (EventStoreDB, where several instances run), nothing is reserved ahead: a block held by one
+ * instance was handed out after larger numbers of another (a ticket created later got a smaller
+ * number), so there each number is reserved when it is asked for.
  *
  * What that means (gaps are allowed, repeats never — domain.md §1):
  * - a restart skips the numbers left in the block (at most MAX_RESERVED_AHEAD);
  * - a number that a refused command took is given back only while no later number was handed out
- *   (`giveBack`); one taken by a command whose append failed is not;
- * - with several processes on one store, each hands out from its own blocks: numbers stay unique, and
- *   increase within each process, but a ticket created later in one process may get a smaller number
- *   than one created earlier in another (numbers then order tickets only roughly by creation time).
+ *   (`giveBack`); one taken by a command whose append failed is not.
  */
 export class SequenceAllocator {
   /** The last number reserved and the stream revision that recorded it; null means "read the stream". */
@@ -102,7 +103,7 @@ export class SequenceAllocator {
         if (this.waiting.length === 0) break;
         const batch = this.waiting.splice(0);
         try {
-          const ahead = Math.min(MAX_RESERVED_AHEAD, this.handedOut);
+          const ahead = this.store.exclusive ? Math.min(MAX_RESERVED_AHEAD, this.handedOut) : 0;
           const first = await this.reserve(batch.length + ahead);
           this.handedOut = batch.length;
           batch.forEach((waiter, i) => waiter.resolve(first + i));

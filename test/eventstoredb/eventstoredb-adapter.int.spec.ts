@@ -151,4 +151,21 @@ describe('EventStoreDB adapter specifics (protocol test server)', () => {
       await other.close();
     }
   });
+
+  it('hands out numbers in the order they are asked for across two processes: none reserved ahead', async () => {
+    const streamId = `sequence-${randomUUID()}`;
+    const other = createEventStoreDbEventStore(server.url);
+    try {
+      const a = new SequenceAllocator(store, streamId);
+      const b = new SequenceAllocator(other, streamId);
+      const handedOut: number[] = [];
+      // A busy process (a steady stream of creates would make it reserve a block ahead), then the other.
+      for (let i = 0; i < 10; i++) handedOut.push(await a.next());
+      handedOut.push(await b.next());
+      for (let i = 0; i < 3; i++) handedOut.push(await a.next(), await b.next());
+      expect(handedOut).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -92,6 +92,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 }
 
 export interface EventStore {
+  /**
+   * True when no other process can write to this store while this one has it open (the embedded
+   * store's data-directory lock). Sequences reserve numbers ahead only then: with several processes
+   * on one store, numbers reserved ahead by one would be handed out after larger numbers of another.
+   */
+  readonly exclusive?: boolean;
   /** Appends atomically; resolves only when the events are durable. Throws WrongExpectedVersion. */
   appendToStream(
     streamId: string,

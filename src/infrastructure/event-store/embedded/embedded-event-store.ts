@@ -65,6 +65,8 @@ export interface EmbeddedSubscribeOptions extends SubscribeToAllOptions {
  * (stream → positions) is rebuilt in memory; events stay on disk and are read by position.
  */
 export class EmbeddedEventStore implements EventStore {
+  /** One process at a time: the data directory's lock (data-dir-lock.ts) refuses a second. */
+  readonly exclusive = true;
   private readonly subscriptions = new Set<AllSubscription>();
   private commitWaiters = new Set<() => void>();
   private readonly all: AllReader;
