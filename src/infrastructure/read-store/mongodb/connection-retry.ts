@@ -60,8 +60,50 @@ const SOCKET_ERROR_CODES = new Set([
   'ERR_STREAM_DESTROYED',
 ]);
 
+/**
+ * An attempt the store gave up waiting for: its client was replaced, or it had no answer within its
+ * bound. It is tried again like a lost connection (every read-store operation is safe to repeat).
+ */
+export class AttemptAbandoned extends Error {
+  override readonly name = 'AttemptAbandoned';
+}
+
+/**
+ * One attempt of `operation`, given a signal that aborts when `gone` does (the attempt's client was
+ * replaced, or the store closed) or after `boundMs` (null: no bound); the attempt then rejects at once
+ * with AttemptAbandoned, whatever the driver makes of the signal. The driver (mongodb 7.9) can leave an
+ * operation pending for good: a command written to a socket already destroyed waits for a `drain` that
+ * never comes, and neither closing the client nor clearing its pool ends that wait (a large write
+ * waits for `drain` too, so a projection batch sent as the client was replaced hung for good). The
+ * driver honours the signal where it can (it then closes the connection), so an abandoned attempt
+ * does not keep holding one.
+ */
+export function abandonable<T>(
+  operation: (signal: AbortSignal) => Promise<T>,
+  gone: AbortSignal,
+  boundMs: number | null,
+): Promise<T> {
+  if (gone.aborted) return Promise.reject(new AttemptAbandoned(describe(gone.reason)));
+  const controller = new AbortController();
+  const onGone = (): void => controller.abort(new AttemptAbandoned(describe(gone.reason)));
+  gone.addEventListener('abort', onGone, { once: true });
+  const timer =
+    boundMs === null
+      ? null
+      : setTimeout(() => controller.abort(new AttemptAbandoned(`no answer within ${boundMs} ms`)), boundMs);
+  timer?.unref();
+  return new Promise<T>((resolve, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    operation(controller.signal).then(resolve, reject);
+  }).finally(() => {
+    gone.removeEventListener('abort', onGone);
+    if (timer !== null) clearTimeout(timer);
+  });
+}
+
 /** True for failures to reach the server (lost socket, no server selectable, cleared pool). */
 export function isConnectionError(error: unknown): boolean {
+  if (error instanceof AttemptAbandoned) return true;
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;

@@ -7,7 +7,15 @@
  * Bulk writes send the same operations as one ordered `bulkWrite`; an `_id` duplicate stops an ordered
  * batch, so the rest of the batch is sent again from just after it.
  */
-import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type BulkWriteOptions,
+  type Collection,
+  type InsertOneOptions,
+  type ReplaceOptions,
+} from 'mongodb';
 import type { ReadDocument, ReplaceOne } from '../../../application/ports/read-store.port';
 
 const DUPLICATE_KEY = 11000;
@@ -34,10 +42,13 @@ export async function replaceGuarded(
   collection: Collection<ReadDocument>,
   doc: ReadDocument,
   expectedRevision: number,
+  signal?: AbortSignal,
 ): Promise<boolean> {
+  // mongodb 7.9 honours `signal` on every operation it executes, though its write options do not say so.
+  const options = (signal ? { signal } : {}) as InsertOneOptions & ReplaceOptions;
   if (expectedRevision === -1) {
     try {
-      await collection.insertOne(doc);
+      await collection.insertOne(doc, options);
       return true;
     } catch (error) {
       if (error instanceof MongoServerError && isIdDuplicate(error.code, error.message, error.keyPattern)) {
@@ -46,7 +57,7 @@ export async function replaceGuarded(
       throw error;
     }
   }
-  const result = await collection.replaceOne({ _id: doc._id, revision: expectedRevision }, doc);
+  const result = await collection.replaceOne({ _id: doc._id, revision: expectedRevision }, doc, options);
   return result.matchedCount === 1;
 }
 
@@ -54,14 +65,16 @@ export async function replaceGuarded(
 export async function replaceManyGuarded(
   collection: Collection<ReadDocument>,
   writes: readonly ReplaceOne[],
+  signal?: AbortSignal,
 ): Promise<number> {
+  const options = { ordered: true, ...(signal ? { signal } : {}) } as BulkWriteOptions;
   const operations = writes.map(guardedOperation);
   let written = 0;
   let from = 0;
   while (from < operations.length) {
     const batch = operations.slice(from);
     try {
-      const result = await collection.bulkWrite(batch, { ordered: true });
+      const result = await collection.bulkWrite(batch, options);
       return written + result.insertedCount + result.matchedCount;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;

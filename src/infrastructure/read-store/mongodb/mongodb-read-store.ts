@@ -7,7 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { MongoClient, MongoServerError, type Collection, type Db, type Filter as MongoFilter } from 'mongodb';
+import {
+  MongoClient,
+  MongoServerError,
+  type UpdateOptions,
+  type Collection,
+  type Db,
+  type Filter as MongoFilter,
+} from 'mongodb';
 import type {
   CheckpointState,
   Filter,
@@ -22,6 +29,7 @@ import type {
 import { READ_MODEL_NAMESPACE } from '../../../application/queries/read-models';
 import { parseDatabaseName, parseMongoUrl } from '../../config/config-parsers';
 import {
+  abandonable,
   ConnectionState,
   DEFAULT_RETRY_POLICY,
   withRetry,
@@ -53,6 +61,13 @@ export interface MongoReadStoreOptions {
   serverSelectionTimeoutMs?: number;
   /** How often the driver checks the server between operations (for health); 5 s. */
   heartbeatFrequencyMs?: number;
+  /**
+   * How long one try of a read or a document write waits for its answer before it is abandoned and
+   * tried again; 30 s (index builds, renames and drops are not bounded). The driver sets no bound of its
+   * own on a command sent (no socket timeout), so a server that stopped answering held a request, or the
+   * projections, for good.
+   */
+  attemptTimeoutMs?: number;
 }
 
 interface CheckpointDocument {
@@ -71,6 +86,14 @@ interface CheckpointDocument {
 const DUPLICATE_KEY = 11000;
 /** How long the driver tries to open a connection (a heartbeat included) before giving up. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** MongoReadStoreOptions.attemptTimeoutMs's default. */
+const ATTEMPT_TIMEOUT_MS = 30_000;
+
+/**
+ * Driver options with an abort signal: mongodb 7.9 honours `signal` on every operation it executes,
+ * though the option types of its writes do not list it.
+ */
+const withSignal = <T extends object>(options: T, signal: AbortSignal): T => ({ ...options, signal }) as T;
 
 /**
  * A new client when the driver's own stops checking the server (see MongoReadStore.watchHeartbeats):
@@ -92,6 +115,8 @@ export class MongoReadStore implements ReadStore {
   private closed = false;
   private lastHeartbeat = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
+  /** Aborted when the current client is replaced or the store closes: its attempts are abandoned. */
+  private clientGone = new AbortController();
 
   constructor(
     private client: MongoClient,
@@ -99,6 +124,7 @@ export class MongoReadStore implements ReadStore {
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
     private readonly namespace: string = READ_MODEL_NAMESPACE,
     private readonly renewal: ClientRenewal | null = null,
+    private readonly attemptTimeoutMs: number = ATTEMPT_TIMEOUT_MS,
   ) {
     this.db = client.db(dbName);
     this.follow(client);
@@ -157,6 +183,11 @@ export class MongoReadStore implements ReadStore {
     this.db = fresh.db(this.dbName);
     this.lastHeartbeat = Date.now();
     this.follow(fresh);
+    // What was in flight on the stale client is tried again on the fresh one: closing the stale client
+    // does not end an operation waiting to write to a socket it destroyed (see abandonable).
+    const gone = this.clientGone;
+    this.clientGone = new AbortController();
+    gone.abort(new Error('the MongoDB client was replaced'));
     void stale.close(true).catch(() => undefined);
     // Operations connect it as they need it; this only starts its monitoring at once.
     void fresh.connect().catch(() => undefined);
@@ -173,12 +204,14 @@ export class MongoReadStore implements ReadStore {
    * versions runs, they can be dropped).
    */
   async start(): Promise<void> {
-    await this.run(() => this.client.connect());
+    await this.run(() => this.client.connect(), null);
     this.watchHeartbeats();
     for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
       await this.createIndexes(collection, specs);
     }
-    const names = await this.run(() => this.db.listCollections({}, { nameOnly: true }).toArray());
+    const names = await this.run((signal) =>
+      this.db.listCollections({}, withSignal({ nameOnly: true as const }, signal)).toArray(),
+    );
     const logical = new Set([...Object.keys(readModelIndexPlan()), CHECKPOINTS]);
     const others = names
       .map(({ name }) => name)
@@ -195,40 +228,45 @@ export class MongoReadStore implements ReadStore {
   }
 
   replace(collection: string, doc: ReadDocument, guard: ReplaceGuard): Promise<boolean> {
-    return this.run(() => replaceGuarded(this.collection(collection), doc, guard.expectedRevision));
+    return this.run((signal) =>
+      replaceGuarded(this.collection(collection), doc, guard.expectedRevision, signal),
+    );
   }
 
   replaceMany(collection: string, writes: readonly ReplaceOne[]): Promise<number> {
     if (writes.length === 0) return Promise.resolve(0);
-    return this.run(() => replaceManyGuarded(this.collection(collection), writes));
+    return this.run((signal) => replaceManyGuarded(this.collection(collection), writes, signal));
   }
 
   get(collection: string, id: string): Promise<ReadDocument | null> {
-    return this.read(() => this.collection(collection).findOne({ _id: id }));
+    return this.read((signal) => this.collection(collection).findOne({ _id: id }, { signal }));
   }
 
   find(collection: string, filter: Filter, options: FindOptions = {}): Promise<ReadDocument[]> {
     if (options.limit !== undefined && options.limit <= 0) return Promise.resolve([]);
     const projection = options.projection ? { ...options.projection, _id: 1, revision: 1 } : undefined;
-    return this.read(() =>
+    return this.read((signal) =>
       this.collection(collection)
         .find(filter as MongoFilter<ReadDocument>, {
           ...(options.sort ? { sort: options.sort } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
           ...(projection ? { projection } : {}),
+          signal,
         })
         .toArray(),
     );
   }
 
   count(collection: string, filter: Filter): Promise<number> {
-    return this.read(() => this.collection(collection).countDocuments(filter as MongoFilter<ReadDocument>));
+    return this.read((signal) =>
+      this.collection(collection).countDocuments(filter as MongoFilter<ReadDocument>, { signal }),
+    );
   }
 
   aggregate(collection: string, pipeline: readonly PipelineStage[]): Promise<Record<string, unknown>[]> {
-    return this.read(() =>
+    return this.read((signal) =>
       this.collection(collection)
-        .aggregate([...pipeline])
+        .aggregate([...pipeline], { signal })
         .toArray(),
     );
   }
@@ -245,7 +283,7 @@ export class MongoReadStore implements ReadStore {
       } catch (error) {
         if (!isNamespaceNotFound(error)) throw error;
       }
-    });
+    }, null);
   }
 
   /**
@@ -268,7 +306,7 @@ export class MongoReadStore implements ReadStore {
           if (tries > 1 && isNamespaceNotFound(error)) return;
           throw error;
         }
-      });
+      }, null);
     } catch (error) {
       if (!isNamespaceNotFound(error)) throw error;
       await this.dropCollection(to);
@@ -277,16 +315,17 @@ export class MongoReadStore implements ReadStore {
   }
 
   async getCheckpoint(name: string): Promise<bigint | null> {
-    let checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    let checkpoint = await this.run((signal) => this.checkpoints().findOne({ _id: name }, { signal }));
     if (checkpoint !== null && checkpoint.epoch === undefined) {
       // Saved before checkpoints had an identity: it gets one now, the same for every instance.
-      await this.run(() =>
+      await this.run((signal) =>
         this.checkpoints().updateOne(
           { _id: name, epoch: { $exists: false } },
           { $set: { epoch: randomUUID() } },
+          withSignal({} as UpdateOptions, signal),
         ),
       );
-      checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+      checkpoint = await this.run((signal) => this.checkpoints().findOne({ _id: name }, { signal }));
     }
     if (checkpoint === null) return null;
     this.epochs.set(name, checkpoint.epoch!);
@@ -305,17 +344,23 @@ export class MongoReadStore implements ReadStore {
     const update = { position: position.toString(), order };
     const own = this.epochs.get(name);
     if (own !== undefined) {
-      const advanced = await this.run(() =>
-        this.checkpoints().updateOne({ _id: name, epoch: own, order: { $lt: order } }, { $set: update }),
+      const advanced = await this.run((signal) =>
+        this.checkpoints().updateOne(
+          { _id: name, epoch: own, order: { $lt: order } },
+          { $set: update },
+          withSignal({} as UpdateOptions, signal),
+        ),
       );
       if (advanced.matchedCount > 0) return 'kept';
     }
-    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    const checkpoint = await this.run((signal) => this.checkpoints().findOne({ _id: name }, { signal }));
     if (checkpoint === null) {
       if (!create) return 'missing';
       const epoch = randomUUID();
       try {
-        await this.run(() => this.checkpoints().insertOne({ _id: name, ...update, epoch }));
+        await this.run((signal) =>
+          this.checkpoints().insertOne({ _id: name, ...update, epoch }, withSignal({}, signal)),
+        );
       } catch (error) {
         // Another instance made it meanwhile: taken as this one's too on the next try.
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
@@ -328,10 +373,11 @@ export class MongoReadStore implements ReadStore {
       // Starting from nothing, beside an instance that made the checkpoint first: it is this one's too.
       if (!create || checkpoint.epoch === undefined) return 'missing';
       this.epochs.set(name, checkpoint.epoch);
-      await this.run(() =>
+      await this.run((signal) =>
         this.checkpoints().updateOne(
           { _id: name, epoch: checkpoint.epoch, order: { $lt: order } },
           { $set: update },
+          withSignal({} as UpdateOptions, signal),
         ),
       );
       return 'kept';
@@ -341,7 +387,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   async checkCheckpoint(name: string): Promise<CheckpointState> {
-    const checkpoint = await this.run(() => this.checkpoints().findOne({ _id: name }));
+    const checkpoint = await this.run((signal) => this.checkpoints().findOne({ _id: name }, { signal }));
     if (checkpoint === null) return 'missing';
     const own = this.epochs.get(name);
     return own !== undefined && checkpoint.epoch !== own ? 'replaced' : 'kept';
@@ -349,8 +395,12 @@ export class MongoReadStore implements ReadStore {
 
   async resetCheckpoint(name: string): Promise<void> {
     const epoch = randomUUID();
-    await this.run(() =>
-      this.checkpoints().replaceOne({ _id: name }, { position: null, order: '', epoch }, { upsert: true }),
+    await this.run((signal) =>
+      this.checkpoints().replaceOne(
+        { _id: name },
+        { position: null, order: '', epoch },
+        withSignal({ upsert: true }, signal),
+      ),
     );
     this.epochs.set(name, epoch);
   }
@@ -358,6 +408,7 @@ export class MongoReadStore implements ReadStore {
   async close(): Promise<void> {
     this.closed = true;
     if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.clientGone.abort(new Error('read store closed'));
     await this.client.close();
   }
 
@@ -374,13 +425,31 @@ export class MongoReadStore implements ReadStore {
     return this.db.collection<CheckpointDocument>(this.physical(CHECKPOINTS));
   }
 
-  private run<T>(operation: () => Promise<T>): Promise<T> {
-    return withRetry(operation, this.retry, this.state, () => this.closed);
+  /**
+   * Runs a write (or any operation but a read) with retries; each try is abandoned when its client is
+   * replaced, or after `boundMs` (null: no bound, for index builds, renames and drops).
+   */
+  private run<T>(
+    operation: (signal: AbortSignal) => Promise<T>,
+    boundMs: number | null = this.attemptTimeoutMs,
+  ): Promise<T> {
+    return withRetry(
+      () => abandonable(operation, this.clientGone.signal, boundMs),
+      this.retry,
+      this.state,
+      () => this.closed,
+    );
   }
 
   /** A read: it gives up after fewer tries (see RetryPolicy.readAttempts). */
-  private read<T>(operation: () => Promise<T>): Promise<T> {
-    return withRetry(operation, this.retry, this.state, () => this.closed, 'read');
+  private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withRetry(
+      () => abandonable(operation, this.clientGone.signal, this.attemptTimeoutMs),
+      this.retry,
+      this.state,
+      () => this.closed,
+      'read',
+    );
   }
 
   /**
@@ -396,7 +465,7 @@ export class MongoReadStore implements ReadStore {
       ...(spec.unique ? { unique: true } : {}),
     }));
     try {
-      await this.run(() => target.createIndexes(definitions));
+      await this.run(() => target.createIndexes(definitions), null);
     } catch (error) {
       const conflict =
         error instanceof MongoServerError &&
@@ -428,10 +497,10 @@ export class MongoReadStore implements ReadStore {
         const name = String(clash.name);
         if (dropped.has(name)) continue;
         dropped.add(name);
-        await this.run(() => target.dropIndex(name));
+        await this.run(() => target.dropIndex(name), null);
       }
     }
-    await this.run(() => target.createIndexes(definitions));
+    await this.run(() => target.createIndexes(definitions), null);
   }
 }
 
@@ -478,6 +547,7 @@ export async function createMongoReadStore(
     options.namespace ?? READ_MODEL_NAMESPACE,
     // A working monitor reports within a heartbeat interval plus a connection timeout; twice that is stuck.
     { newClient, stalledAfterMs: options.stalledAfterMs ?? 2 * (heartbeatMs + CONNECT_TIMEOUT_MS) },
+    options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS,
   );
   try {
     await store.start();
