@@ -39,8 +39,8 @@ const APPLICATION_OPTIONS = Symbol('ApplicationModuleOptions');
 
 export interface ApplicationModuleOptions {
   /**
-   * Modules exporting the ports this module needs: EVENT_STORE, CLOCK, IDS, TICKET_POLICY and
-   * AUTO_CLOSE_CANDIDATES. Not needed for ports a global module provides.
+   * Modules exporting the ports this module needs: EVENT_STORE, CLOCK, IDS, TICKET_POLICY, CATALOG
+   * and AUTO_CLOSE_CANDIDATES. Not needed for ports a global module provides.
    */
   imports?: ModuleMetadata['imports'];
   /** Run the auto-close policy every this many milliseconds once the app has started; 0 or absent: never. */

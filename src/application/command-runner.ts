@@ -16,6 +16,8 @@ import {
 } from './ports/event-store.port';
 import { IDS, type Ids } from './ports/ids.port';
 import { TICKET_POLICY } from './ports/ticket-policy.port';
+import { CATALOG } from './ports/catalog.port';
+import { DEFAULT_CATALOG, type Catalog } from '../domain/catalog';
 import {
   authorizedActors,
   checkSameCommand,
@@ -85,6 +87,7 @@ export class TicketCommandRunner {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: Ids,
     @Inject(TICKET_POLICY) private readonly policy: TicketPolicy,
+    @Inject(CATALOG) private readonly catalog: Catalog = DEFAULT_CATALOG,
   ) {
     this.unchangedCommands = new UnchangedCommands(store, ids);
   }
@@ -255,7 +258,7 @@ export class TicketCommandRunner {
   }
 
   private contextFor(actor: Actor, now: Date): DecideContext {
-    return { now, actor, policy: this.policy };
+    return { now, actor, policy: this.policy, catalog: this.catalog };
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from '../../src/application/commands/ticket-commands';
 import { ConcurrencyConflict, Forbidden, NotFound } from '../../src/application/errors';
 import { AUTO_CLOSE_CANDIDATES } from '../../src/application/ports/auto-close-candidates.port';
+import { CATALOG } from '../../src/application/ports/catalog.port';
 import { CLOCK } from '../../src/application/ports/clock.port';
 import { EVENT_STORE } from '../../src/application/ports/event-store.port';
 import { IDS, uuidIds } from '../../src/application/ports/ids.port';
@@ -21,6 +22,7 @@ import { TICKET_POLICY } from '../../src/application/ports/ticket-policy.port';
 import type { Principal } from '../../src/application/principal';
 import type { CommandResult } from '../../src/application/views';
 import { InvalidInput, RuleViolated } from '../../src/domain/domain.errors';
+import { DEFAULT_CATALOG } from '../../src/domain/catalog';
 import { DEFAULT_POLICY } from '../../src/domain/ticket.commands';
 import { ticketStreamName } from '../../src/domain/ticket.events';
 import {
@@ -62,9 +64,10 @@ describe('ticket commands through the CommandBus (ApplicationModule on the embed
         { provide: CLOCK, useValue: clock },
         { provide: IDS, useValue: uuidIds },
         { provide: TICKET_POLICY, useValue: DEFAULT_POLICY },
+        { provide: CATALOG, useValue: DEFAULT_CATALOG },
         { provide: AUTO_CLOSE_CANDIDATES, useValue: { solutionProposedBy: async () => [] } },
       ],
-      exports: [EVENT_STORE, CLOCK, IDS, TICKET_POLICY, AUTO_CLOSE_CANDIDATES],
+      exports: [EVENT_STORE, CLOCK, IDS, TICKET_POLICY, CATALOG, AUTO_CLOSE_CANDIDATES],
     })
     class TestPortsModule {}
 

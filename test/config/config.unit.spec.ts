@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_CATALOG } from '../../src/domain/catalog';
 import {
   DEVELOPMENT_JWT_SECRET,
   loadConfig,
@@ -289,5 +292,54 @@ describe('loadConfig', () => {
     expect(problems({ NODE_ENV: 'production', AUTH_JWT_SECRET: ' '.repeat(34) })).toEqual([
       expect.stringMatching(/^AUTH_JWT_SECRET: required when NODE_ENV=production/),
     ]);
+  });
+  describe('CATALOG_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-config-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, text: string): string => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const cargo = {
+      modules: [
+        {
+          code: 'CARGO',
+          name: { ru: 'Грузы', en: 'Cargo' },
+          typeRequired: false,
+          categories: [{ code: 'AWB', name: { ru: 'Накладные', en: 'Waybills' }, types: [] }],
+        },
+      ],
+    };
+
+    it("is domain.md's default catalog when unset or blank", () => {
+      expect(ok({}).catalog).toBe(DEFAULT_CATALOG);
+      expect(ok({ CATALOG_FILE: ' ' }).catalog).toBe(DEFAULT_CATALOG);
+    });
+
+    it('reads a catalog of its own (a byte order mark is allowed)', () => {
+      expect(ok({ CATALOG_FILE: file('cargo.json', JSON.stringify(cargo)) }).catalog).toEqual(cargo);
+      expect(ok({ CATALOG_FILE: file('bom.json', `\uFEFF${JSON.stringify(cargo)}`) }).catalog).toEqual(cargo);
+    });
+
+    it('names the file and each place in it that is wrong, beside the other bad variables', () => {
+      const bad = { modules: [{ ...cargo.modules[0], typeRequired: 1, categories: [] }] };
+      const path = file('bad.json', JSON.stringify(bad));
+      expect(problems({ PORT: '0', CATALOG_FILE: path })).toEqual([
+        'PORT: "0" is not a port number (1–65535)',
+        `CATALOG_FILE: ${path}: modules[0].typeRequired: must be true or false`,
+        `CATALOG_FILE: ${path}: modules[0].categories: must not be empty`,
+      ]);
+    });
+
+    it('says so in one line when the file cannot be read or is not JSON', () => {
+      const missing = join(dir, 'missing.json');
+      expect(problems({ CATALOG_FILE: missing })).toEqual([`CATALOG_FILE: cannot read ${missing} (ENOENT)`]);
+      expect(problems({ CATALOG_FILE: dir })).toEqual([`CATALOG_FILE: cannot read ${dir} (EISDIR)`]);
+      const broken = file('broken.json', '{ "modules": [ }');
+      expect(problems({ CATALOG_FILE: broken })).toEqual([
+        expect.stringMatching(new RegExp(`^CATALOG_FILE: ${broken} is not JSON \\(.+\\)$`)),
+      ]);
+    });
   });
 });

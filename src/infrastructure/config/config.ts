@@ -10,8 +10,10 @@
  * | `REOPEN_WINDOW_DAYS` | 30 | a closed ticket may be reopened this long |
  * | `AUTO_CLOSE_INTERVAL_MS` | 60000 | how often the auto-close policy runs; 0 turns it off |
  * | `READ_YOUR_WRITES_TIMEOUT_MS` | 5000 | how long a mutation waits for the read models to include it |
+ * | `CATALOG_FILE` | unset: domain.md §5's default | the catalog of modules, categories and types, as JSON |
  */
 import { resolve } from 'node:path';
+import { DEFAULT_CATALOG, type Catalog } from '../../domain/catalog';
 import { DEFAULT_POLICY, type TicketPolicy } from '../../domain/ticket.commands';
 import { PRIORITIES, type Priority } from '../../domain/ticket.types';
 import {
@@ -25,6 +27,7 @@ import {
   positiveUpTo,
   type Parsed,
 } from './config-parsers';
+import { loadCatalogFile } from './catalog-file';
 
 /** SLA durations stop at ten years: beyond that they are typing mistakes, and far beyond, no dates. */
 const parseHours = positiveUpTo(87_600, 'hours');
@@ -47,6 +50,8 @@ export interface Config {
   /** True when AUTH_JWT_SECRET was unset and the fixed development secret is used. */
   usingDevelopmentSecret: boolean;
   policy: TicketPolicy;
+  /** CATALOG_FILE's catalog, or DEFAULT_CATALOG. */
+  catalog: Catalog;
   autoCloseIntervalMs: number;
   readYourWritesTimeoutMs: number;
 }
@@ -124,6 +129,13 @@ export function loadConfig(env: Env): ConfigResult {
   };
   const autoCloseIntervalMs = optional('AUTO_CLOSE_INTERVAL_MS', parseMilliseconds, 60_000);
   const readYourWritesTimeoutMs = optional('READ_YOUR_WRITES_TIMEOUT_MS', parseMilliseconds, 5000);
+  let catalog = DEFAULT_CATALOG;
+  const catalogFile = value(env, 'CATALOG_FILE');
+  if (catalogFile !== undefined) {
+    const loaded = loadCatalogFile(catalogFile, 'CATALOG_FILE');
+    if ('errors' in loaded) problems.push(...loaded.errors);
+    else catalog = loaded.value;
+  }
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -140,6 +152,7 @@ export function loadConfig(env: Env): ConfigResult {
       jwtSecret: jwt.secret,
       usingDevelopmentSecret: jwt.development,
       policy,
+      catalog,
       autoCloseIntervalMs,
       readYourWritesTimeoutMs,
     },

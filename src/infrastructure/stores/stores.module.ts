@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
+import { CATALOG } from '../../application/ports/catalog.port';
 import { CLOCK, monotonicClock } from '../../application/ports/clock.port';
 import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port';
 import { IDS, uuidIds } from '../../application/ports/ids.port';
@@ -35,12 +36,13 @@ const storeProviders = (config: Config, startUpStop?: AbortSignal): Provider[] =
   },
   { provide: IDS, useValue: uuidIds },
   { provide: TICKET_POLICY, useValue: config.policy },
+  { provide: CATALOG, useValue: config.catalog },
 ];
 
-const EXPORTED_TOKENS = [APP_CONFIG, EVENT_STORE, READ_STORE, CLOCK, IDS, TICKET_POLICY];
+const EXPORTED_TOKENS = [APP_CONFIG, EVENT_STORE, READ_STORE, CLOCK, IDS, TICKET_POLICY, CATALOG];
 
 /**
- * The stores and the other ports with one implementation (clock, ids, policy), global so that the
+ * The stores and the other ports with one implementation (clock, ids, policy, catalog), global so that the
  * command side, the projections and the queries all get the same instances. The stores are opened
  * while the app is built and closed last, after everything that uses them has stopped.
  */

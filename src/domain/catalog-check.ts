@@ -1,0 +1,138 @@
+/**
+ * Checks a catalog given as configuration (domain.md §5: "The catalog is configuration data") before
+ * the engine uses it: every problem is reported with its path (`modules[1].categories[0].code`), all at
+ * once. A catalog that passes can place every ticket it allows: codes are unique where tickets name them
+ * (modules in the catalog; categories, and types, within their module), a module that requires a type
+ * has one in each category, and a type requires only fields a ticket has.
+ */
+import { CATALOG_REQUIRABLE_FIELDS, type Catalog, type CatalogRequirableField } from './catalog';
+
+/**
+ * A code as tickets store and filters name it. Narrow on purpose: codes are kept in events for good,
+ * shown in statistics and typed into filters, where spaces or look-alike characters would be traps.
+ */
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const NAME_MAX = 200;
+
+export type CatalogCheck = { catalog: Catalog } | { problems: string[] };
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+/** The catalog in `raw` (parsed JSON), or every problem with it. */
+export function checkCatalog(raw: unknown): CatalogCheck {
+  const problems: string[] = [];
+  const problem = (path: string, text: string): void => {
+    problems.push(path === '' ? text : `${path}: ${text}`);
+  };
+
+  /** The object at `path` with only `keys` (a misspelt key is reported, not ignored), or null. */
+  const object = (value: unknown, path: string, keys: readonly string[]): Json | null => {
+    if (!isObject(value)) {
+      problem(path, `must be an object with ${keys.join(', ')}`);
+      return null;
+    }
+    for (const key of Object.keys(value)) {
+      if (!keys.includes(key)) problem(path, `unknown key ${show(key)} (expected ${keys.join(', ')})`);
+    }
+    for (const key of keys) {
+      if (!(key in value)) problem(path, `${key} is missing`);
+    }
+    return value;
+  };
+  const list = (value: unknown, path: string, nonEmpty: boolean): unknown[] => {
+    if (!Array.isArray(value)) {
+      if (value !== undefined) problem(path, 'must be a list');
+      return [];
+    }
+    if (nonEmpty && value.length === 0) problem(path, 'must not be empty');
+    return value;
+  };
+  /** A code, checked for form and against the codes already seen in its scope. */
+  const code = (value: unknown, path: string, seen: Map<string, string>): string => {
+    if (value === undefined) return '';
+    if (typeof value !== 'string' || !CODE.test(value)) {
+      problem(
+        path,
+        `${show(value)} is not a code (1–64 letters, digits, "_", "-" or ".", not starting with a sign)`,
+      );
+      return '';
+    }
+    const first = seen.get(value);
+    if (first !== undefined) problem(path, `${show(value)} is already the code at ${first}`);
+    else seen.set(value, path);
+    return value;
+  };
+  const name = (value: unknown, path: string): Catalog['modules'][number]['name'] => {
+    // Missing: already reported by the object that should hold it.
+    const named = value === undefined ? null : object(value, path, ['ru', 'en']);
+    const text = (key: 'ru' | 'en'): string => {
+      const entry = named?.[key];
+      if (entry === undefined) return '';
+      if (typeof entry !== 'string' || entry.trim() === '' || entry.length > NAME_MAX) {
+        problem(`${path}.${key}`, `must be text of 1–${NAME_MAX} characters`);
+        return '';
+      }
+      return entry;
+    };
+    return { ru: text('ru'), en: text('en') };
+  };
+
+  const root = object(raw, '', ['modules']);
+  const moduleCodes = new Map<string, string>();
+  const modules = list(root?.modules, 'modules', true).map((rawModule, m) => {
+    const at = `modules[${m}]`;
+    const module = object(rawModule, at, ['code', 'name', 'typeRequired', 'categories']);
+    const moduleCode = code(module?.code, `${at}.code`, moduleCodes);
+    const moduleName = name(module?.name, `${at}.name`);
+    const typeRequired = module?.typeRequired;
+    if (module !== null && typeRequired !== undefined && typeof typeRequired !== 'boolean') {
+      problem(`${at}.typeRequired`, 'must be true or false');
+    }
+    const categoryCodes = new Map<string, string>();
+    const typeCodes = new Map<string, string>();
+    const categories = list(module?.categories, `${at}.categories`, true).map((rawCategory, c) => {
+      const atCategory = `${at}.categories[${c}]`;
+      const category = object(rawCategory, atCategory, ['code', 'name', 'types']);
+      const categoryCode = code(category?.code, `${atCategory}.code`, categoryCodes);
+      const categoryName = name(category?.name, `${atCategory}.name`);
+      const types = list(category?.types, `${atCategory}.types`, false).map((rawType, t) => {
+        const atType = `${atCategory}.types[${t}]`;
+        const type = object(rawType, atType, ['code', 'name', 'requires']);
+        const typeCode = code(type?.code, `${atType}.code`, typeCodes);
+        const typeName = name(type?.name, `${atType}.name`);
+        const requires = new Set<CatalogRequirableField>();
+        list(type?.requires, `${atType}.requires`, false).forEach((field, f) => {
+          if (!(CATALOG_REQUIRABLE_FIELDS as readonly unknown[]).includes(field)) {
+            problem(
+              `${atType}.requires[${f}]`,
+              `${show(field)} is not a field a type may require (${CATALOG_REQUIRABLE_FIELDS.join(', ')})`,
+            );
+          } else if (requires.has(field as CatalogRequirableField)) {
+            problem(`${atType}.requires[${f}]`, `${show(field)} is listed twice`);
+          } else {
+            requires.add(field as CatalogRequirableField);
+          }
+        });
+        return { code: typeCode, name: typeName, requires: [...requires] };
+      });
+      if (typeRequired === true && Array.isArray(category?.types) && types.length === 0) {
+        problem(
+          `${atCategory}.types`,
+          'must not be empty: the module requires a type, so no ticket could be made here',
+        );
+      }
+      return { code: categoryCode, name: categoryName, types };
+    });
+    return { code: moduleCode, name: moduleName, typeRequired: typeRequired === true, categories };
+  });
+
+  return problems.length > 0 ? { problems } : { catalog: { modules } };
+}
