@@ -414,7 +414,13 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
-    const lost = await this.lossShownBy(error);
+    let lost: Awaited<ReturnType<ProjectionRunner['lossShownBy']>> = null;
+    try {
+      lost = await this.lossShownBy(error);
+    } catch (checkError) {
+      // Nothing awaits the loop while it runs: an error thrown from here ended the process.
+      this.logger.error(`Could not check whether the read models were lost: ${describe(checkError)}`);
+    }
     if (lost !== null) {
       // The read store lost the read models (restored from an old backup, a new empty database behind
       // the same address). Everything is projected afresh, rather than stopping for someone to drop the

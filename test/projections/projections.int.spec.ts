@@ -288,6 +288,47 @@ describe('projections fed by the embedded event store', () => {
     await runner.stop();
   });
 
+  it('stops loudly, and keeps the process up, when checking for lost read models fails too', async () => {
+    side = await ReadSide.open();
+    await someHistory(side);
+    const inner = new EmbeddedReadStore();
+    let broken = false;
+    // A write fails with an error that is no outage, and so does the check that follows it (whether the
+    // read models were lost): that check's error escaped the projection loop, which nothing awaits,
+    // and ended the process (a pool wait timing out on MongoDB, in a review).
+    const faulty = new Proxy(inner, {
+      get(target, name, receiver) {
+        // Without its in-memory road, so every write goes through replaceMany, as on MongoDB.
+        if (name === 'inMemory') return undefined;
+
+        if (broken && (name === 'replace' || name === 'replaceMany')) {
+          return async () => {
+            throw new Error('the write failed (test)');
+          };
+        }
+        if (broken && name === 'checkCheckpoint') {
+          return async () => {
+            throw new Error('the check failed too (test)');
+          };
+        }
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const runner = side.newRunner(faulty);
+    await runner.start();
+    const head = (await ticketEvents(side)).at(-1)!.position;
+    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    broken = true;
+    const later = await side.create(ANNA, { subject: 'Сбой записи' });
+    expect(await runner.waitForPosition(later.position, 10_000)).toBe(false);
+    expect(runner.health()).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('the write failed (test)'),
+    });
+    await runner.stop();
+  });
+
   it('read models of another version (a store that keeps them, after an upgrade) are projected afresh', async () => {
     side = await ReadSide.open();
     const [ticketId] = await someHistory(side);

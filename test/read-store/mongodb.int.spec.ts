@@ -101,6 +101,52 @@ interface DriverInternals {
   };
 }
 
+/**
+ * A proxy in front of the test server that can stop passing on what clients send (a stalled server or
+ * network): while stalled, no request reaches the server, so none is answered.
+ */
+async function pausingProxy(serverPort: number): Promise<{
+  url: string;
+  stall(): void;
+  resume(): void;
+  close(): Promise<void>;
+}> {
+  const fronts = new Set<Socket>();
+  let stalled = false;
+  const proxy = createServer((front) => {
+    const back = connect(serverPort, '127.0.0.1');
+    fronts.add(front);
+    front.pipe(back);
+    back.pipe(front);
+    const end = (): void => {
+      front.destroy();
+      back.destroy();
+      fronts.delete(front);
+    };
+    front.on('error', end).on('close', end);
+    back.on('error', end).on('close', end);
+    if (stalled) front.pause();
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `mongodb://127.0.0.1:${port}/?directConnection=true`,
+    stall() {
+      stalled = true;
+      for (const front of fronts) front.pause();
+    },
+    resume() {
+      stalled = false;
+      for (const front of fronts) front.resume();
+    },
+    async close() {
+      // Its connections first: a server closes only once every connection has ended.
+      for (const front of fronts) front.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 describe('MongoDB read store (real driver, wire-protocol test server)', () => {
   let server: MongoTestServer;
   let databases = 0;
@@ -312,35 +358,16 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
   );
 
   it('abandons a try that has no answer within its bound, and answers again once the server does', async () => {
-    // A proxy in front of the server that can stop reading what the client sends (a stalled server or
-    // network): a large write then waits to be sent, and the driver sets no bound of its own.
-    const fronts = new Set<Socket>();
-    let stalled = false;
-    const proxy = createServer((front) => {
-      const back = connect(server.port, '127.0.0.1');
-      fronts.add(front);
-      front.pipe(back);
-      back.pipe(front);
-      const end = (): void => {
-        front.destroy();
-        back.destroy();
-        fronts.delete(front);
-      };
-      front.on('error', end).on('close', end);
-      back.on('error', end).on('close', end);
-      if (stalled) front.pause();
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const { port } = proxy.address() as AddressInfo;
-    const store = await createMongoReadStore(`mongodb://127.0.0.1:${port}/?directConnection=true`, nextDb(), {
+    const proxy = await pausingProxy(server.port);
+    const store = await createMongoReadStore(proxy.url, nextDb(), {
       attemptTimeoutMs: 500,
       heartbeatFrequencyMs: 60_000,
       retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
     });
     try {
       await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
-      stalled = true;
-      for (const front of fronts) front.pause();
+      proxy.stall();
+      // A large write waits to be sent, and the driver sets no bound of its own.
       const big = Array.from({ length: 24 }, (_, i) => ({
         doc: { ...ticket(100 + i), description: 'x'.repeat(1_000_000) },
         expectedRevision: -1,
@@ -350,16 +377,80 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       expect(refused).toBeInstanceOf(StoreUnavailable);
       expect((refused as Error).message).toMatch(/no answer within 500 ms/);
 
-      stalled = false;
-      for (const front of fronts) front.resume();
+      proxy.resume();
       expect(await within(10_000, store.replaceMany(TICKETS, big), 'the write once the server reads')).toBe(
         24,
       );
       expect(await store.count(TICKETS, {})).toBe(25);
     } finally {
       await within(10_000, store.close(), 'closing the store');
-      await new Promise((resolve) => proxy.close(resolve));
-      for (const front of fronts) front.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('takes a bulk write cut off by a failed check of the server for an outage, not a fault of the write', async () => {
+    // The driver wraps the cut-off (a pool cleared after the server's check timed out) in a
+    // MongoBulkWriteError without its labels: the projections took it for a fault and stopped for good.
+    const proxy = await pausingProxy(server.port);
+    const store = await createMongoReadStore(proxy.url, nextDb(), {
+      heartbeatFrequencyMs: 500,
+      connectTimeoutMs: 1_000,
+      serverSelectionTimeoutMs: 1_000,
+      retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    try {
+      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+      proxy.stall();
+      const batch = [2, 3].map((n) => ({ doc: ticket(n), expectedRevision: -1 }));
+      const refused = await within(15_000, rejection(store.replaceMany(TICKETS, batch)), 'the cut-off write');
+      expect(refused).toBeInstanceOf(StoreUnavailable);
+      expect(store.health()).toMatchObject({ connected: false });
+
+      proxy.resume();
+      let written: unknown = null;
+      for (const deadline = Date.now() + 15_000; written === null && Date.now() < deadline;) {
+        written = await store.replaceMany(TICKETS, batch).catch(() => null);
+      }
+      // The cut-off write may still reach the server when the proxy passes on what it held: the one
+      // tried again then finds its documents there (guarded writes), and each is stored once.
+      expect(written).not.toBeNull();
+      expect(await store.count(TICKETS, {})).toBe(3);
+    } finally {
+      await within(10_000, store.close(), 'closing the store');
+      await proxy.close();
+    }
+  });
+
+  it('takes a wait for a connection that every stalled operation holds for an outage (not INTERNAL)', async () => {
+    // One connection (maxPoolSize=1), held by a write the server does not answer; the server's checks
+    // are not due, so nothing clears the pool. The read queued behind it times out waiting for a
+    // connection: that reached clients as INTERNAL, and crashed the process from the projections.
+    const proxy = await pausingProxy(server.port);
+    const store = await createMongoReadStore(`${proxy.url}&maxPoolSize=1`, nextDb(), {
+      heartbeatFrequencyMs: 60_000,
+      connectTimeoutMs: 1_000,
+      attemptTimeoutMs: 5_000,
+      retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    try {
+      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+      proxy.stall();
+      const held = store.replace(TICKETS, ticket(2), { expectedRevision: -1 }).catch((error: Error) => error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await within(10_000, rejection(store.get(TICKETS, 'ticket-1')), 'the queued read');
+      expect(refused).toBeInstanceOf(StoreUnavailable);
+      expect(store.health()).toMatchObject({ connected: false });
+
+      proxy.resume();
+      await within(15_000, held, 'the held write');
+      let found: unknown = null;
+      for (const deadline = Date.now() + 10_000; found === null && Date.now() < deadline;) {
+        found = await store.get(TICKETS, 'ticket-1').catch(() => null);
+      }
+      expect(found).toMatchObject({ _id: 'ticket-1' });
+    } finally {
+      await within(10_000, store.close(), 'closing the store');
+      await proxy.close();
     }
   });
 

@@ -26,6 +26,7 @@ import { type CommentsNeeded, GetTicketQuery } from '../../../application/querie
 import { shownComments, ticketView } from '../../../application/queries/ticket-views';
 import type { CommandResult, CouponRequestView, TicketView } from '../../../application/views';
 import { API_OPTIONS, type ApiOptions } from '../api-options';
+import { ThrottledLog } from '../errors/throttled-log';
 import { RequestCouponStatusChangeInputType } from '../inputs/coupon-request.inputs';
 import {
   AddCommentInputType,
@@ -58,6 +59,7 @@ type AnyTicketCommand =
 @Resolver()
 export class TicketMutationResolver {
   private readonly logger = new Logger('Mutations');
+  private readonly lagging = new ThrottledLog((line) => this.logger.warn(line));
 
   constructor(
     private readonly commands: CommandBus,
@@ -176,7 +178,9 @@ export class TicketMutationResolver {
     if (ticket) return { ticket: this.viewOf(result, principal, needs), result };
     // The change is stored; the read models do not show it yet. Health reports why (lagging, failed or
     // the read store away).
-    this.logger.warn(
+    // Once per interval at most: while the read models are away, every mutation comes here.
+    this.lagging.note(
+      'lagging',
       `Read models could not show position ${result.position} of ticket ${result.ticketId} in time ` +
         '(lagging, stopped or unreachable); answered from its events',
     );

@@ -46,7 +46,14 @@ const CLOSED_CLIENT_ERRORS = new Set([
 ]);
 
 /** Labels the driver puts on errors that mean "the connection, not the operation, failed". */
-const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError'];
+const CONNECTION_LABELS = ['ResetPool', 'RetryableWriteError', 'PoolRequestedRetry'];
+
+/**
+ * No connection of the pool came free within `waitQueueTimeoutMS`: every one is busy with an operation
+ * the server has not answered (a stalled server or network). Not the operation's fault: tried again,
+ * then StoreUnavailable. (It reached clients as INTERNAL, and stopped the projections.)
+ */
+const WAIT_QUEUE_TIMEOUT = 'MongoWaitQueueTimeoutError';
 
 /**
  * Node's own socket errors, which reach the caller unwrapped on some of the driver's roads (a write to a
@@ -108,9 +115,25 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (!(error instanceof MongoError)) return false;
+  // A bulk write wraps a driver error (a lost connection among them) and drops its labels.
+  const wrapped = driverErrorInBulk(error);
+  if (wrapped !== null) return isConnectionError(wrapped);
   return (
-    CLOSED_CLIENT_ERRORS.has(error.name) || CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
+    error.name === WAIT_QUEUE_TIMEOUT ||
+    CLOSED_CLIENT_ERRORS.has(error.name) ||
+    CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
   );
+}
+
+/**
+ * The driver's own error inside a MongoBulkWriteError, when the bulk write failed for a reason of the
+ * driver's (mongodb 7.9 wraps it whole as the error's `errorResponse`, and copies no labels); null for a
+ * server's answer (write errors, a write concern error).
+ */
+export function driverErrorInBulk(error: unknown): Error | null {
+  if (!(error instanceof MongoError) || error.name !== 'MongoBulkWriteError') return null;
+  const response = (error as { errorResponse?: unknown }).errorResponse;
+  return response instanceof Error ? response : null;
 }
 
 /** What /health reports about the read store's connection. */

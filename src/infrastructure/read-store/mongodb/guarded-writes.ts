@@ -17,6 +17,7 @@ import {
   type ReplaceOptions,
 } from 'mongodb';
 import type { ReadDocument, ReplaceOne } from '../../../application/ports/read-store.port';
+import { driverErrorInBulk } from './connection-retry';
 
 const DUPLICATE_KEY = 11000;
 
@@ -78,6 +79,9 @@ export async function replaceManyGuarded(
       return written + result.insertedCount + result.matchedCount;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
+      // Not a server's answer but the driver's own failure (a lost connection): that is the error.
+      const wrapped = driverErrorInBulk(error);
+      if (wrapped !== null) throw wrapped;
       const failures = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       const first = failures[0];
       if (first === undefined || !isIdDuplicate(first.code, first.errmsg)) throw error;

@@ -6,6 +6,7 @@
  * database, and riding out lost connections with `health()` telling /health meanwhile.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Logger } from '@nestjs/common';
 import {
   MongoClient,
@@ -62,6 +63,11 @@ export interface MongoReadStoreOptions {
   /** How often the driver checks the server between operations (for health); 5 s. */
   heartbeatFrequencyMs?: number;
   /**
+   * How long opening a connection, a check of the server, or waiting for a free connection of the pool
+   * may take; 10 s.
+   */
+  connectTimeoutMs?: number;
+  /**
    * How long one try of a read or a document write waits for its answer before it is abandoned and
    * tried again; 30 s (index builds, renames and drops are not bounded). The driver sets no bound of its
    * own on a command sent (no socket timeout), so a server that stopped answering held a request, or the
@@ -96,6 +102,17 @@ const ATTEMPT_TIMEOUT_MS = 30_000;
 const withSignal = <T extends object>(options: T, signal: AbortSignal): T => ({ ...options, signal }) as T;
 
 /**
+ * An abort controller whose signal every attempt in flight listens to: a catch-up or an outage puts
+ * hundreds on it, each removed when its attempt ends, which Node would otherwise warn of as a leak
+ * (MaxListenersExceededWarning past 10).
+ */
+function listenedByMany(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
+/**
  * A new client when the driver's own stops checking the server (see MongoReadStore.watchHeartbeats):
  * how to make one, and how long without a heartbeat means stopped.
  */
@@ -116,7 +133,7 @@ export class MongoReadStore implements ReadStore {
   private lastHeartbeat = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
   /** Aborted when the current client is replaced or the store closes: its attempts are abandoned. */
-  private clientGone = new AbortController();
+  private clientGone = listenedByMany();
 
   constructor(
     private client: MongoClient,
@@ -186,7 +203,7 @@ export class MongoReadStore implements ReadStore {
     // What was in flight on the stale client is tried again on the fresh one: closing the stale client
     // does not end an operation waiting to write to a socket it destroyed (see abandonable).
     const gone = this.clientGone;
-    this.clientGone = new AbortController();
+    this.clientGone = listenedByMany();
     gone.abort(new Error('the MongoDB client was replaced'));
     void stale.close(true).catch(() => undefined);
     // Operations connect it as they need it; this only starts its monitoring at once.
@@ -519,6 +536,7 @@ export async function createMongoReadStore(
   const checkedDb = parseDatabaseName(dbName, 'MONGODB_DB');
   if ('error' in checkedDb) throw new Error(checkedDb.error);
   const heartbeatMs = options.heartbeatFrequencyMs ?? 5000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const newClient = (): MongoClient =>
     new MongoClient(checkedUrl.value, {
       // Always the primary, whatever the URL asks: the projections read a document, then replace it
@@ -529,10 +547,10 @@ export async function createMongoReadStore(
       // Checked every 5 s (the driver's default is 10 s) so /health sees a return soon.
       heartbeatFrequencyMS: heartbeatMs,
       // A check of a server out of reach fails within this (the driver's default is 30 s).
-      connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      connectTimeoutMS: connectTimeoutMs,
       // An operation waits this long at most for a connection (the driver's default waits for ever: an
       // operation queued on a pool paused by a hung monitor never came back).
-      waitQueueTimeoutMS: CONNECT_TIMEOUT_MS,
+      waitQueueTimeoutMS: connectTimeoutMs,
     });
   let client: MongoClient;
   try {
@@ -546,7 +564,7 @@ export async function createMongoReadStore(
     options.retry ?? DEFAULT_RETRY_POLICY,
     options.namespace ?? READ_MODEL_NAMESPACE,
     // A working monitor reports within a heartbeat interval plus a connection timeout; twice that is stuck.
-    { newClient, stalledAfterMs: options.stalledAfterMs ?? 2 * (heartbeatMs + CONNECT_TIMEOUT_MS) },
+    { newClient, stalledAfterMs: options.stalledAfterMs ?? 2 * (heartbeatMs + connectTimeoutMs) },
     options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS,
   );
   try {
