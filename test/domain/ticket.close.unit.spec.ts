@@ -90,6 +90,15 @@ describe('§2 TicketClosed: CONFIRMED', () => {
     given(created, assigned, proposed, ticketClosed(4))
       .when(close('WITHDRAWN'), { now: hoursAfter(5), actor: REQUESTER })
       .thenRuleViolated('ticket.closed');
+    given(created, assigned, proposed, ticketClosed(4))
+      .when(close('CANCELLED', 'Дубликат'), { now: hoursAfter(5), actor: SUPERVISOR })
+      .thenRuleViolated('ticket.closed');
+    given(created, assigned, proposed, ticketClosed(4))
+      .when(close('CONFIRMED'), { now: hoursAfter(5), actor: REQUESTER })
+      .thenRuleViolated('ticket.closed');
+    given(created, assigned, proposed, ticketClosed(4))
+      .when(close('AUTO_CLOSED'), { now: afterProposal(8), actor: SYSTEM })
+      .thenRuleViolated('ticket.closed');
   });
 });
 

@@ -199,6 +199,24 @@ describe('§2 CommentAdded', () => {
       ).toBe(status);
     });
 
+    it.each([
+      { status: 'AWAITING_REQUESTER', history: [assigned, awaiting] },
+      { status: 'SOLUTION_PROPOSED', history: [assigned, solutionProposed(1.5)] },
+    ])(
+      "§2 an agent's comment without requestsReply while $status leaves the status unchanged",
+      ({ status, history }) => {
+        for (const actor of [AGENT, OTHER_AGENT, SUPERVISOR]) {
+          for (const internal of [false, true]) {
+            expect(
+              given(created, ...history)
+                .when(comment('Смотрим', { internal }), { now, actor })
+                .thenState().status,
+            ).toBe(status);
+          }
+        }
+      },
+    );
+
     it("§2 an agent's public comment while IN_PROGRESS leaves it IN_PROGRESS", () => {
       const inProgress = commentAdded(1.2, AGENT);
       expect(

@@ -84,6 +84,9 @@ describe('§2 SolutionProposed', () => {
     given(created, assigned)
       .when(propose('р'.repeat(10_001)), { now, actor: AGENT })
       .thenInvalidInput(['solution']);
+    given(created, assigned)
+      .when(propose('р'.repeat(10_000)), { now, actor: AGENT })
+      .thenEvents();
   });
 
   it('§2 SolutionProposed is the first response when nobody answered before', () => {

@@ -106,6 +106,37 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       expect(JSON.stringify(history)).not.toContain('check fare rules');
     });
 
+    it("never shows a requester internal comments in a mutation's answer either", async () => {
+      // The answer to a mutation is folded from the ticket's events, not read from the read models.
+      const own = (await requester.ok(CREATE_TICKET, { input: milesTicket('Answers hide internal notes') }))
+        .createTicket.ticket;
+      const COMMENT = `mutation($i: AddCommentInput!) {
+        addComment(input: $i) { ticket { commentCount comments { body internal } } }
+      }`;
+      await agent.ok(COMMENT, {
+        i: { ticketId: own.id, body: 'Internal: fare rules say no', internal: true },
+      });
+      await agent.ok(COMMENT, { i: { ticketId: own.id, body: 'Checking with the carrier' } });
+      const answered = (await requester.ok(COMMENT, { i: { ticketId: own.id, body: 'Any news?' } }))
+        .addComment.ticket;
+      expect(answered).toEqual({
+        commentCount: 2,
+        comments: [
+          { body: 'Checking with the carrier', internal: false },
+          { body: 'Any news?', internal: false },
+        ],
+      });
+      const withdrawn = await requester.ok(
+        `mutation($i: CloseTicketInput!) { closeTicket(input: $i) { ticket { status commentCount comments { body } } } }`,
+        { i: { ticketId: own.id, resolution: 'WITHDRAWN' } },
+      );
+      expect(withdrawn.closeTicket.ticket).toEqual({
+        status: 'CLOSED',
+        commentCount: 2,
+        comments: [{ body: 'Checking with the carrier' }, { body: 'Any news?' }],
+      });
+    });
+
     it('shows staff and auditors internal comments and the whole history', async () => {
       for (const client of [agent, auditor, supervisor]) {
         const seen = (await client.ok(GET_TICKET, { id: ticket.id })).ticket;
