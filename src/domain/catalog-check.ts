@@ -12,7 +12,14 @@ import { CATALOG_REQUIRABLE_FIELDS, type Catalog, type CatalogRequirableField } 
  * shown in statistics and typed into filters, where spaces or look-alike characters would be traps.
  */
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Characters (code points), as a reader counts them. */
 const NAME_MAX = 200;
+/** Control characters: a name is shown on one line of a menu. */
+const CONTROL = /\p{Cc}/u;
+/** What shows nothing: spaces and format characters (zero-width space, joiners, bidi marks). */
+const INVISIBLE = /[\s\p{Cf}]/gu;
+/** Problems reported one by one; past that, how many more there were (a wrongly shaped export has thousands). */
+export const CATALOG_PROBLEMS_SHOWN = 100;
 
 export type CatalogCheck = { catalog: Catalog } | { problems: string[] };
 
@@ -29,8 +36,10 @@ const show = (value: unknown): string => {
 /** The catalog in `raw` (parsed JSON), or every problem with it. */
 export function checkCatalog(raw: unknown): CatalogCheck {
   const problems: string[] = [];
+  let unshown = 0;
   const problem = (path: string, text: string): void => {
-    problems.push(path === '' ? text : `${path}: ${text}`);
+    if (problems.length >= CATALOG_PROBLEMS_SHOWN) unshown++;
+    else problems.push(path === '' ? text : `${path}: ${text}`);
   };
 
   /** The object at `path` with only `keys` (a misspelt key is reported, not ignored), or null. */
@@ -56,7 +65,7 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     return value;
   };
   /** A code, checked for form and against the codes already seen in its scope. */
-  const code = (value: unknown, path: string, seen: Map<string, string>): string => {
+  const code = (value: unknown, path: string, seen: Map<string, { path: string; code: string }>): string => {
     if (value === undefined) return '';
     if (typeof value !== 'string' || !CODE.test(value)) {
       problem(
@@ -65,9 +74,12 @@ export function checkCatalog(raw: unknown): CatalogCheck {
       );
       return '';
     }
-    const first = seen.get(value);
-    if (first !== undefined) problem(path, `${show(value)} is already the code at ${first}`);
-    else seen.set(value, path);
+    // Codes differing only in case are one code to a person typing a filter (which matches exactly).
+    const key = value.toUpperCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, { path, code: value });
+    else if (first.code === value) problem(path, `${show(value)} is already the code at ${first.path}`);
+    else problem(path, `${show(value)} differs only in case from ${show(first.code)} at ${first.path}`);
     return value;
   };
   const name = (value: unknown, path: string): Catalog['modules'][number]['name'] => {
@@ -76,8 +88,13 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     const text = (key: 'ru' | 'en'): string => {
       const entry = named?.[key];
       if (entry === undefined) return '';
-      if (typeof entry !== 'string' || entry.trim() === '' || entry.length > NAME_MAX) {
-        problem(`${path}.${key}`, `must be text of 1–${NAME_MAX} characters`);
+      if (
+        typeof entry !== 'string' ||
+        entry.replace(INVISIBLE, '') === '' ||
+        [...entry].length > NAME_MAX ||
+        CONTROL.test(entry)
+      ) {
+        problem(`${path}.${key}`, `must be text of 1–${NAME_MAX} characters, something visible, on one line`);
         return '';
       }
       return entry;
@@ -86,7 +103,7 @@ export function checkCatalog(raw: unknown): CatalogCheck {
   };
 
   const root = object(raw, '', ['modules']);
-  const moduleCodes = new Map<string, string>();
+  const moduleCodes = new Map<string, { path: string; code: string }>();
   const modules = list(root?.modules, 'modules', true).map((rawModule, m) => {
     const at = `modules[${m}]`;
     const module = object(rawModule, at, ['code', 'name', 'typeRequired', 'categories']);
@@ -96,8 +113,8 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     if (module !== null && typeRequired !== undefined && typeof typeRequired !== 'boolean') {
       problem(`${at}.typeRequired`, 'must be true or false');
     }
-    const categoryCodes = new Map<string, string>();
-    const typeCodes = new Map<string, string>();
+    const categoryCodes = new Map<string, { path: string; code: string }>();
+    const typeCodes = new Map<string, { path: string; code: string }>();
     const categories = list(module?.categories, `${at}.categories`, true).map((rawCategory, c) => {
       const atCategory = `${at}.categories[${c}]`;
       const category = object(rawCategory, atCategory, ['code', 'name', 'types']);
@@ -134,5 +151,6 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     return { code: moduleCode, name: moduleName, typeRequired: typeRequired === true, categories };
   });
 
+  if (unshown > 0) problems.push(`... and ${unshown} more problems`);
   return problems.length > 0 ? { problems } : { catalog: { modules } };
 }

@@ -196,10 +196,26 @@ export function findType(
   return null;
 }
 
-/** Whether any module anywhere in the catalog has this category or type code (for clearer messages). */
-export function codeExistsElsewhere(catalog: Catalog, code: string): string | null {
-  for (const m of catalog.modules) {
-    if (findCategory(m, code) || findType(m, code)) return m.code;
+/**
+ * What `code`, given as a `kind` it is not in `module`, is instead, for a clearer message: a code of
+ * the other kind in the same module, or a code of either kind in another module; null when nothing.
+ */
+export function whatCodeIs(
+  catalog: Catalog,
+  module: CatalogModule,
+  code: string,
+  kind: 'category' | 'type',
+): string | null {
+  if (kind === 'category') {
+    const type = findType(module, code);
+    if (type) return `it is a type of module ${module.code}, in category ${type.category.code}`;
+  } else if (findCategory(module, code)) {
+    return `it is a category of module ${module.code}, not a type`;
+  }
+  for (const other of catalog.modules) {
+    if (other === module) continue;
+    if (findCategory(other, code)) return `it is a category of module ${other.code}`;
+    if (findType(other, code)) return `it is a type of module ${other.code}`;
   }
   return null;
 }

@@ -2,14 +2,7 @@
  * Creating a ticket (domain.md §1, §4, §5, §6): who may create it, every field checked at once
  * against §1 and the catalog, and the SLA due times.
  */
-import {
-  codeExistsElsewhere,
-  findCategory,
-  findModule,
-  findType,
-  type Catalog,
-  type CatalogType,
-} from './catalog';
+import { whatCodeIs, findCategory, findModule, findType, type Catalog, type CatalogType } from './catalog';
 import {
   lines,
   FieldErrors,
@@ -116,9 +109,14 @@ function placeInCatalog(
     const known = catalog.modules.map((m) => m.code).join(', ');
     return errors.reject('module', `unknown module ${command.module}; known: ${known}`) ?? none;
   }
-  const elsewhere = (code: string) => {
-    const other = codeExistsElsewhere(catalog, code);
-    return other ? ` (it belongs to module ${other})` : '';
+  /** What the code is instead, if anything, and the codes the module has of that kind. */
+  const guidance = (code: string, kind: 'category' | 'type'): string => {
+    const instead = whatCodeIs(catalog, module, code, kind);
+    const codes =
+      kind === 'category'
+        ? module.categories.map((c) => c.code)
+        : module.categories.flatMap((c) => c.types.map((t) => t.code));
+    return `${instead ? ` (${instead})` : ''}; known: ${codes.length > 0 ? codes.join(', ') : 'none'}`;
   };
 
   const categoryCode = isBlank(command.category) ? null : (command.category as string);
@@ -126,7 +124,7 @@ function placeInCatalog(
   if (categoryCode !== null && !category) {
     errors.add(
       'category',
-      `${categoryCode} is not a category of module ${module.code}${elsewhere(categoryCode)}`,
+      `${categoryCode} is not a category of module ${module.code}${guidance(categoryCode, 'category')}`,
     );
   }
   if (isBlank(command.type)) {
@@ -136,7 +134,7 @@ function placeInCatalog(
   const typeCode = command.type as string;
   const found = findType(module, typeCode);
   if (!found) {
-    errors.add('type', `${typeCode} is not a type of module ${module.code}${elsewhere(typeCode)}`);
+    errors.add('type', `${typeCode} is not a type of module ${module.code}${guidance(typeCode, 'type')}`);
     return none;
   }
   if (category && found.category.code !== category.code) {

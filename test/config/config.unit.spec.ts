@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -332,10 +333,30 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it('refuses a file over 1 MiB (clients fetch the whole catalog in one answer)', () => {
+      const padded = JSON.stringify(cargo).replace('"Cargo"', `"Cargo${' '.repeat(1024 * 1024)}"`);
+      const path = file('big.json', padded);
+      expect(problems({ CATALOG_FILE: path })).toEqual([
+        `CATALOG_FILE: ${path} is ${Buffer.byteLength(padded)} bytes; a catalog may have at most 1048576 (1 MiB)`,
+      ]);
+    });
+
+    it('reports a huge number of problems as the first ones and a count, beside the other variables', () => {
+      const path = file('many.json', JSON.stringify({ modules: Array.from({ length: 30_000 }, () => ({})) }));
+      const reported = problems({ PORT: '0', CATALOG_FILE: path });
+      expect(reported).toHaveLength(102);
+      expect(reported[0]).toBe('PORT: "0" is not a port number (1–65535)');
+      expect(reported[101]).toBe(`CATALOG_FILE: ${path}: ... and 119900 more problems`);
+    });
+
     it('says so in one line when the file cannot be read or is not JSON', () => {
       const missing = join(dir, 'missing.json');
       expect(problems({ CATALOG_FILE: missing })).toEqual([`CATALOG_FILE: cannot read ${missing} (ENOENT)`]);
-      expect(problems({ CATALOG_FILE: dir })).toEqual([`CATALOG_FILE: cannot read ${dir} (EISDIR)`]);
+      expect(problems({ CATALOG_FILE: dir })).toEqual([`CATALOG_FILE: ${dir} is not a regular file`]);
+      // A pipe nobody writes to held the start without a word.
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      expect(problems({ CATALOG_FILE: fifo })).toEqual([`CATALOG_FILE: ${fifo} is not a regular file`]);
       const broken = file('broken.json', '{ "modules": [ }');
       expect(problems({ CATALOG_FILE: broken })).toEqual([
         expect.stringMatching(new RegExp(`^CATALOG_FILE: ${broken} is not JSON \\(.+\\)$`)),

@@ -51,7 +51,7 @@ describe('checkCatalog (a catalog given as configuration, domain.md §5)', () =>
     raw.modules.push({ code: 'MAIL', name: { ru: 'Почта', en: 'Mail' }, typeRequired: false });
     expect(problemsOf(raw)).toEqual([
       'modules[0].code: "cargo shipments" is not a code (1–64 letters, digits, "_", "-" or ".", not starting with a sign)',
-      'modules[0].name.en: must be text of 1–200 characters',
+      'modules[0].name.en: must be text of 1–200 characters, something visible, on one line',
       'modules[0].typeRequired: must be true or false',
       'modules[0].categories[0].types[0]: unknown key "colour" (expected code, name, requires)',
       'modules[0].categories[0].types[0].requires[1]: "passport" is not a field a type may require (pnr, nearestDepartureAt, eTicketNumber)',
@@ -73,6 +73,51 @@ describe('checkCatalog (a catalog given as configuration, domain.md §5)', () =>
       'modules[1].categories[1].code: "AWB" is already the code at modules[1].categories[0].code',
       'modules[1].categories[1].types[0].code: "AWB_CORRECTION" is already the code at modules[1].categories[0].types[0].code',
     ]);
+  });
+
+  it('refuses codes that differ only in case (a filter matches codes exactly)', () => {
+    const raw = small() as Catalogish;
+    raw.modules.push({ ...json(raw.modules[0]), code: 'Cargo' });
+    raw.modules[1].categories[0].types.push({
+      ...raw.modules[1].categories[0].types[0],
+      code: 'awb_correction',
+    });
+    expect(problemsOf(raw)).toEqual([
+      'modules[1].code: "Cargo" differs only in case from "CARGO" at modules[0].code',
+      'modules[1].categories[0].types[1].code: "awb_correction" differs only in case from "AWB_CORRECTION" at modules[1].categories[0].types[0].code',
+    ]);
+  });
+
+  it('takes names of up to 200 characters as a reader counts them, visible, on one line', () => {
+    const named = (en: string) => {
+      const raw = small() as Catalogish;
+      raw.modules[0].name.en = en;
+      return checkCatalog(raw);
+    };
+    expect(named('✈️'.repeat(100))).toHaveProperty('catalog'); // 200 characters, 300 UTF-16 units
+    expect(named('🛫'.repeat(200))).toHaveProperty('catalog');
+    const refused = {
+      problems: ['modules[0].name.en: must be text of 1–200 characters, something visible, on one line'],
+    };
+    expect(named('🛫'.repeat(201))).toEqual(refused);
+    expect(named('\u200b\u200b')).toEqual(refused);
+    expect(named(' \u2060 ')).toEqual(refused);
+    expect(named('Cargo\nshipments')).toEqual(refused);
+    expect(named('Cargo\u0000')).toEqual(refused);
+  });
+
+  it('lists the first 100 problems and says how many more there were', () => {
+    const raw = { modules: Array.from({ length: 150_000 }, () => ({ code: 'bad code' })) };
+    const problems = problemsOf(raw);
+    expect(problems).toHaveLength(101);
+    // Four each: name, typeRequired and categories missing, and the code (a stack overflow past ~100k).
+    expect(problems.slice(0, 4)).toEqual([
+      'modules[0]: name is missing',
+      'modules[0]: typeRequired is missing',
+      'modules[0]: categories is missing',
+      'modules[0].code: "bad code" is not a code (1–64 letters, digits, "_", "-" or ".", not starting with a sign)',
+    ]);
+    expect(problems[100]).toBe('... and 599900 more problems');
   });
 
   it('allows the same category or type code in two modules (a ticket names its module)', () => {

@@ -330,17 +330,33 @@ describe('§5 catalog checks on creation', () => {
       .thenInvalidInput(['module']);
   });
 
-  it('§5 a category must belong to the module', () => {
-    given()
-      .when(createTicket({ module: 'BONUS', category: 'REFUND', type: null }), atCreation)
-      .thenInvalidInput(['category']);
+  it("§5 a category must belong to the module; the refusal says what the code is and lists the module's", () => {
+    const message = (category: string) =>
+      given()
+        .when(createTicket({ module: 'BONUS', category, type: null }), atCreation)
+        .thenInvalidInput(['category']).fields[0].message;
+    expect(message('REFUND')).toBe(
+      'REFUND is not a category of module BONUS (it is a category of module SMART_TICKETING); known: MILES, ACCOUNT',
+    );
+    expect(message('MILES_ACCRUAL')).toBe(
+      'MILES_ACCRUAL is not a category of module BONUS (it is a type of module BONUS, in category MILES); known: MILES, ACCOUNT',
+    );
+    expect(message('NOTHING')).toBe('NOTHING is not a category of module BONUS; known: MILES, ACCOUNT');
   });
 
-  it('§5 a type must belong to the module', () => {
-    const error = given()
-      .when(createTicket({ module: 'BONUS', category: null, type: 'TICKET_REFUND' }), atCreation)
-      .thenInvalidInput(['type']);
-    expect(error.fields[0].message).toContain('SMART_TICKETING');
+  it("§5 a type must belong to the module; the refusal says what the code is and lists the module's", () => {
+    const message = (module: string, type: string) =>
+      given()
+        .when(createTicket({ module, category: null, type }), atCreation)
+        .thenInvalidInput(['type']).fields[0].message;
+    expect(message('BONUS', 'TICKET_REFUND')).toBe(
+      'TICKET_REFUND is not a type of module BONUS (it is a type of module SMART_TICKETING); known: MILES_ACCRUAL, PERSONAL_ACCOUNT',
+    );
+    // It said "(it belongs to module SMART_TICKETING)" of SMART_TICKETING's own category.
+    expect(message('SMART_TICKETING', 'REFUND')).toBe(
+      'REFUND is not a type of module SMART_TICKETING (it is a category of module SMART_TICKETING, not a type); ' +
+        'known: TICKET_REFUND, TICKET_EXCHANGE, TICKET_ISSUANCE, EMD_ISSUANCE, COUPON_STATUS_CHANGE',
+    );
   });
 
   it('§5 a type must belong to the category given', () => {

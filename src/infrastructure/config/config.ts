@@ -133,7 +133,7 @@ export function loadConfig(env: Env): ConfigResult {
   const catalogFile = value(env, 'CATALOG_FILE');
   if (catalogFile !== undefined) {
     const loaded = loadCatalogFile(catalogFile, 'CATALOG_FILE');
-    if ('errors' in loaded) problems.push(...loaded.errors);
+    if ('errors' in loaded) for (const error of loaded.errors) problems.push(error);
     else catalog = loaded.value;
   }
 
