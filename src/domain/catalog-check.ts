@@ -24,6 +24,8 @@ export const CATALOG_PROBLEMS_SHOWN = 100;
 export type CatalogCheck = { catalog: Catalog } | { problems: string[] };
 
 type Json = Record<string, unknown>;
+/** The codes met so far in one scope, by upper case: where each was, as written. */
+type SeenCodes = Map<string, { path: string; code: string }>;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -65,7 +67,7 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     return value;
   };
   /** A code, checked for form and against the codes already seen in its scope. */
-  const code = (value: unknown, path: string, seen: Map<string, { path: string; code: string }>): string => {
+  const code = (value: unknown, path: string, seen: SeenCodes): string => {
     if (value === undefined) return '';
     if (typeof value !== 'string' || !CODE.test(value)) {
       problem(
@@ -103,7 +105,7 @@ export function checkCatalog(raw: unknown): CatalogCheck {
   };
 
   const root = object(raw, '', ['modules']);
-  const moduleCodes = new Map<string, { path: string; code: string }>();
+  const moduleCodes = new Map() as SeenCodes;
   const modules = list(root?.modules, 'modules', true).map((rawModule, m) => {
     const at = `modules[${m}]`;
     const module = object(rawModule, at, ['code', 'name', 'typeRequired', 'categories']);
@@ -113,8 +115,8 @@ export function checkCatalog(raw: unknown): CatalogCheck {
     if (module !== null && typeRequired !== undefined && typeof typeRequired !== 'boolean') {
       problem(`${at}.typeRequired`, 'must be true or false');
     }
-    const categoryCodes = new Map<string, { path: string; code: string }>();
-    const typeCodes = new Map<string, { path: string; code: string }>();
+    const categoryCodes = new Map() as SeenCodes;
+    const typeCodes = new Map() as SeenCodes;
     const categories = list(module?.categories, `${at}.categories`, true).map((rawCategory, c) => {
       const atCategory = `${at}.categories[${c}]`;
       const category = object(rawCategory, atCategory, ['code', 'name', 'types']);
