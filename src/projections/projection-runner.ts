@@ -414,7 +414,7 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
   }
 
   private async fail(error: unknown, writer: BatchWriter, last: bigint | null): Promise<void> {
-    let lost: Awaited<ReturnType<ProjectionRunner['lossShownBy']>> = null;
+    let lost: { state: Loss; why: string } | null = null;
     try {
       lost = await this.lossShownBy(error);
     } catch (checkError) {

@@ -32,6 +32,27 @@ async function ticketEvents(side: ReadSide): Promise<RecordedEvent[]> {
 }
 
 /** Some tickets with every kind of event. */
+/**
+ * `store` with some of its methods replaced, asked at each call: `replacement(name)` answers the
+ * function to run instead, or undefined for the store's own. `hideInMemory` takes away the embedded
+ * store's synchronous view, so projection writes go through replaceMany as on MongoDB.
+ */
+function overriding(
+  store: EmbeddedReadStore,
+  replacement: (name: string | symbol) => ((...args: unknown[]) => Promise<unknown>) | undefined,
+  options: { hideInMemory?: boolean } = {},
+): EmbeddedReadStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (options.hideInMemory && name === 'inMemory') return undefined;
+      const replaced = replacement(name);
+      if (replaced !== undefined) return replaced;
+      const value = Reflect.get(target, name, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function someHistory(side: ReadSide): Promise<string[]> {
   const a = await side.create(ANNA, { subject: 'Возврат билета', priority: 'HIGH' });
   const b = await side.create(ANNA, { subject: 'Мили не начислены' });
@@ -254,24 +275,21 @@ describe('projections fed by the embedded event store', () => {
     let awayOnce = false;
     // The store answers one save with "gone", then is away once when the checkpoint is reset: the
     // projections used to ask again whether it was gone, hear nothing (away), and stop for good.
-    const flaky = new Proxy(inner, {
-      get(target, name, receiver) {
-        if (name === 'saveCheckpoint' && missingOnce) {
-          return async () => {
-            missingOnce = false;
-            awayOnce = true;
-            return 'missing';
-          };
-        }
-        if ((name === 'resetCheckpoint' || name === 'checkCheckpoint') && awayOnce) {
-          return async () => {
-            awayOnce = false;
-            throw new StoreUnavailable('read store', 'away for a moment (test)');
-          };
-        }
-        const value = Reflect.get(target, name, receiver) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const flaky = overriding(inner, (name) => {
+      if (name === 'saveCheckpoint' && missingOnce) {
+        return async () => {
+          missingOnce = false;
+          awayOnce = true;
+          return 'missing';
+        };
+      }
+      if ((name === 'resetCheckpoint' || name === 'checkCheckpoint') && awayOnce) {
+        return async () => {
+          awayOnce = false;
+          throw new StoreUnavailable('read store', 'away for a moment (test)');
+        };
+      }
+      return undefined;
     });
     const runner = side.newRunner(flaky);
     await runner.start();
@@ -296,11 +314,10 @@ describe('projections fed by the embedded event store', () => {
     // A write fails with an error that is no outage, and so does the check that follows it (whether the
     // read models were lost): that check's error escaped the projection loop, which nothing awaits,
     // and ended the process (a pool wait timing out on MongoDB, in a review).
-    const faulty = new Proxy(inner, {
-      get(target, name, receiver) {
-        // Without its in-memory road, so every write goes through replaceMany, as on MongoDB.
-        if (name === 'inMemory') return undefined;
-
+    // Without its in-memory road, so every write goes through replaceMany, as on MongoDB.
+    const faulty = overriding(
+      inner,
+      (name) => {
         if (broken && (name === 'replace' || name === 'replaceMany')) {
           return async () => {
             throw new Error('the write failed (test)');
@@ -311,10 +328,10 @@ describe('projections fed by the embedded event store', () => {
             throw new Error('the check failed too (test)');
           };
         }
-        const value = Reflect.get(target, name, receiver) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+        return undefined;
       },
-    });
+      { hideInMemory: true },
+    );
     const runner = side.newRunner(faulty);
     await runner.start();
     const head = (await ticketEvents(side)).at(-1)!.position;

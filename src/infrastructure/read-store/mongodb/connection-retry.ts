@@ -115,25 +115,11 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (!(error instanceof MongoError)) return false;
-  // A bulk write wraps a driver error (a lost connection among them) and drops its labels.
-  const wrapped = driverErrorInBulk(error);
-  if (wrapped !== null) return isConnectionError(wrapped);
   return (
     error.name === WAIT_QUEUE_TIMEOUT ||
     CLOSED_CLIENT_ERRORS.has(error.name) ||
     CONNECTION_LABELS.some((label) => error.hasErrorLabel(label))
   );
-}
-
-/**
- * The driver's own error inside a MongoBulkWriteError, when the bulk write failed for a reason of the
- * driver's (mongodb 7.9 wraps it whole as the error's `errorResponse`, and copies no labels); null for a
- * server's answer (write errors, a write concern error).
- */
-export function driverErrorInBulk(error: unknown): Error | null {
-  if (!(error instanceof MongoError) || error.name !== 'MongoBulkWriteError') return null;
-  const response = (error as { errorResponse?: unknown }).errorResponse;
-  return response instanceof Error ? response : null;
 }
 
 /** What /health reports about the read store's connection. */

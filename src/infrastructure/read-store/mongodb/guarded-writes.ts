@@ -17,7 +17,6 @@ import {
   type ReplaceOptions,
 } from 'mongodb';
 import type { ReadDocument, ReplaceOne } from '../../../application/ports/read-store.port';
-import { driverErrorInBulk } from './connection-retry';
 
 const DUPLICATE_KEY = 11000;
 
@@ -90,4 +89,15 @@ export async function replaceManyGuarded(
     }
   }
   return written;
+}
+
+/**
+ * The driver's own error inside a MongoBulkWriteError, when the bulk write failed for a reason of the
+ * driver's: mongodb 7.9 wraps it whole as the error's `errorResponse` and copies none of its labels, so
+ * the retry would not take a lost connection for one. Null for a server's answer (write errors, a write
+ * concern error).
+ */
+function driverErrorInBulk(error: MongoBulkWriteError): Error | null {
+  const response = (error as { errorResponse?: unknown }).errorResponse;
+  return response instanceof Error ? response : null;
 }
