@@ -24,7 +24,7 @@ async function healthOf(
     readStream: stores.eventStore ?? (async () => []),
     ...(stores.eventStoreConnection ? { health: stores.eventStoreConnection } : {}),
   } as unknown as EventStore;
-  const readStore = { getCheckpoint: stores.readStore ?? (async () => null) } as unknown as ReadStore;
+  const readStore = { ping: stores.readStore ?? (async () => undefined) } as unknown as ReadStore;
   const answer: Answer = { status: 0, body: {} };
   const reply = {
     code(status: number) {

@@ -88,6 +88,7 @@ class RecordingStore implements ReadStore {
   async getCheckpoint(): Promise<null> {
     return null;
   }
+  async ping(): Promise<void> {}
   async saveCheckpoint(): Promise<CheckpointState> {
     return 'kept';
   }

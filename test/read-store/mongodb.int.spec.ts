@@ -460,6 +460,48 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
     }
   });
 
+  it("/health's probe of a stalled server is one ping, given up with the probe: nothing goes on retrying", async () => {
+    // It read a checkpoint under the write retry policy: each /health during a stall left up to five
+    // tries behind it, long after answering 503 (a load balancer asking every few seconds piles them up).
+    const proxy = await pausingProxy(server.port);
+    const client = new MongoClient(proxy.url, {
+      monitorCommands: true,
+      heartbeatFrequencyMS: 60_000,
+      serverSelectionTimeoutMS: 1_000,
+    });
+    const sent: string[] = [];
+    client.on('commandStarted', (event: CommandStartedEvent) => sent.push(event.commandName));
+    const store = new MongoReadStore(
+      client,
+      nextDb(),
+      { attempts: 5, readAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 },
+      READ_MODEL_NAMESPACE,
+      null,
+      500,
+    );
+    try {
+      await store.start();
+      expect(await healthEndpoint(store)).toMatchObject({ status: 200, body: { readStore: 'ok' } });
+      proxy.stall();
+      sent.length = 0;
+      // The server's checks are not due: only the probe can tell that it does not answer.
+      expect(store.health()).toEqual({ connected: true });
+      expect(await healthEndpoint(store)).toMatchObject({ status: 503, body: { readStore: 'unreachable' } });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(sent).toEqual(['ping']);
+
+      proxy.resume();
+      let answer: { status: number } = { status: 0 };
+      for (const deadline = Date.now() + 10_000; answer.status !== 200 && Date.now() < deadline;) {
+        answer = await healthEndpoint(store);
+      }
+      expect(answer).toMatchObject({ status: 200, body: { readStore: 'ok' } });
+    } finally {
+      await within(10_000, store.close(), 'closing the store');
+      await proxy.close();
+    }
+  });
+
   it('waits at start for a server that is not up yet, then builds its indexes', async () => {
     const early = await startMongoTestServer();
     const { port, url } = early;

@@ -105,6 +105,11 @@ export interface ReadStore {
    */
   getCheckpoint(name: string): Promise<bigint | null>;
   /**
+   * Whether the store answers (for /health): one try, no retries, given up when `signal` aborts.
+   * Rejects when the store does not answer.
+   */
+  ping(signal: AbortSignal): Promise<void>;
+  /**
    * Moves a projection's checkpoint forward to `position` (never back: the instances sharing a store all
    * save it), after the events up to it are applied. `kept`: saved, or at or past it already. `missing`:
    * not there, and `create` is false — the read store lost the read models (a projection that had one

@@ -37,7 +37,7 @@ export class HealthController {
       // A store that follows its own connection (MongoDB) says at once that it is away.
       readStoreConnection?.connected === false
         ? ('unreachable' as const)
-        : probe(() => this.readStore.getCheckpoint(PROBE_STREAM)),
+        : probe((signal) => this.readStore.ping(signal)),
     ]);
     // Read after the probe, which refreshes it: an event store that follows its connection and
     // subscriptions (EventStoreDB) is away while a subscription is down, even if reads answer.
@@ -77,13 +77,18 @@ function connectionOf(store: object): { connected: boolean; reason?: string } | 
     : undefined;
 }
 
-async function probe(call: () => Promise<unknown>): Promise<'ok' | 'unreachable'> {
+/** Runs `call`, 'unreachable' when it fails or takes longer than PROBE_TIMEOUT_MS (its signal then aborts). */
+async function probe(call: (signal: AbortSignal) => Promise<unknown>): Promise<'ok' | 'unreachable'> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'unreachable'>((resolve) => {
-    timer = setTimeout(() => resolve('unreachable'), PROBE_TIMEOUT_MS);
+    timer = setTimeout(() => {
+      controller.abort(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`));
+      resolve('unreachable');
+    }, PROBE_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([call().then(() => 'ok' as const), timeout]);
+    return await Promise.race([call(controller.signal).then(() => 'ok' as const), timeout]);
   } catch {
     return 'unreachable';
   } finally {

@@ -129,6 +129,9 @@ export class EmbeddedReadStore implements ReadStore {
     return checkpoint?.position ?? null;
   }
 
+  /** In this process: it always answers. */
+  async ping(): Promise<void> {}
+
   /** Moves the checkpoint forward, never back, as the MongoDB store does (see the port). */
   async saveCheckpoint(name: string, position: bigint, create = true): Promise<CheckpointState> {
     const checkpoint = this.checkpoints.get(name);

@@ -350,6 +350,22 @@ export class MongoReadStore implements ReadStore {
   }
 
   /**
+   * One `ping` command, not retried: /health asks whether MongoDB answers now, and gives up at its own
+   * bound (`signal`). (It read a checkpoint under the write retry policy: up to 5 tries of 30 s each,
+   * going on long after /health had answered 503.)
+   */
+  ping(signal: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('read store closed'));
+    return abandonable(
+      async (attempt) => {
+        await this.db.command({ ping: 1 }, withSignal({}, attempt));
+      },
+      AbortSignal.any([this.clientGone.signal, signal]),
+      this.attemptTimeoutMs,
+    );
+  }
+
+  /**
    * Moves the checkpoint forward, never back: the instances sharing the read models all save it, and
    * one behind the others (catching up after a restart) used to set it back by thousands of events. A
    * save is guarded by the checkpoint's identity (`epoch`): after another instance reset it (the read
