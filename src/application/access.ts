@@ -20,9 +20,17 @@ const has = (principal: Principal, ...roles: Role[]): boolean =>
 export function actingRole(principal: Principal): Role {
   const role = ACTING_ROLES.find((r) => principal.roles.includes(r));
   if (role === undefined) {
-    throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not change tickets`);
+    throw new Forbidden(`${theRolesOf(principal)} may not change tickets`);
   }
   return role;
+}
+
+/** The caller's roles as a refusal names them: "The AUDITOR role", "The roles AUDITOR and REPORTER". */
+export function theRolesOf(principal: Principal): string {
+  const roles = principal.roles;
+  if (roles.length === 0) return 'A caller without a role';
+  if (roles.length === 1) return `The ${roles[0]} role`;
+  return `The roles ${roles.slice(0, -1).join(', ')} and ${roles[roles.length - 1]}`;
 }
 
 /** The caller as recorded on events: id, name and the one role they act in. */

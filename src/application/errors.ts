@@ -11,7 +11,10 @@ export class ConcurrencyConflict extends Error {
     super(
       expectedVersion === null
         ? `The ticket kept changing while this command was retried (it is at version ${actualVersion ?? 'none'}); send it again`
-        : `The ticket has changed since version ${expectedVersion} (it is at version ${actualVersion ?? 'none'}): read it again and decide anew`,
+        : actualVersion !== null && actualVersion < expectedVersion
+          ? // A version the ticket has not reached: the client's copy is not the ticket's (or not this ticket's).
+            `The ticket is at version ${actualVersion}, not ${expectedVersion}: read it again and decide anew`
+          : `The ticket has changed since version ${expectedVersion} (it is at version ${actualVersion ?? 'none'}): read it again and decide anew`,
     );
     this.name = 'ConcurrencyConflict';
   }

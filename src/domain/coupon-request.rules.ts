@@ -71,8 +71,8 @@ export function describeAllowedChanges(scenario: AcceptedScenario): string {
   const { from, to } = SCENARIO_CHANGES[scenario];
   const list = (xs: readonly string[]) =>
     xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
-  const fromText = scenario === 'INTERLINE_STOCK' ? 'any status but BOARDED' : list(from);
-  return `${fromText} → ${list(to)}`;
+  if (scenario === 'INTERLINE_STOCK') return `any status except BOARDED → ${list(to)}`;
+  return `${list(from)} → ${list(to)}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ensureMayActOn,
   ownTicketsOnly,
   requesterOfNewTicket,
+  theRolesOf,
 } from '../../src/application/access';
 import { Forbidden, NotFound } from '../../src/application/errors';
 import type { Principal } from '../../src/application/principal';
@@ -144,5 +145,17 @@ describe('access rules (domain.md §6)', () => {
     expect(canSeeInternalComments(who(role))).toBe(internal);
     expect(canUseAsOf(who(role))).toBe(asOf);
     expect(canAuditRetention(who(role))).toBe(audit);
+  });
+});
+
+describe('theRolesOf (how a refusal names the caller)', () => {
+  it.each([
+    [[], 'A caller without a role'],
+    [['AUDITOR'], 'The AUDITOR role'],
+    [['AUDITOR', 'REPORTER'], 'The roles AUDITOR and REPORTER'],
+    [['AUDITOR', 'REPORTER', 'SYSTEM'], 'The roles AUDITOR, REPORTER and SYSTEM'],
+  ] as [Role[], string][])('%j → %s', (roles, phrase) => {
+    expect(theRolesOf(who(...roles))).toBe(phrase);
+    if (roles.length > 0) expect(() => actingRole(who(...roles))).toThrow(`${phrase} may not change tickets`);
   });
 });

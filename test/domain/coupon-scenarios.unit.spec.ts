@@ -136,7 +136,7 @@ describe('§3.1 scenarios and allowed changes', () => {
       scenario: 'INTERLINE_STOCK',
       from: 'BOARDED',
       to: 'BOARDED',
-      allowed: 'any status but BOARDED → BOARDED',
+      allowed: 'any status except BOARDED → BOARDED',
     },
   ] as const)(
     '§3.1 $scenario: $from → $to is refused naming the allowed change (coupon.scenario-not-allowed)',

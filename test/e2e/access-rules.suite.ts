@@ -106,6 +106,32 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       expect(JSON.stringify(history)).not.toContain('check fare rules');
     });
 
+    it("never shows a requester the desk's reasons for an assignment, in the field or dataJson", async () => {
+      const own = (await requester.ok(CREATE_TICKET, { input: milesTicket('Escalated with a note') }))
+        .createTicket.ticket;
+      const ASSIGN = 'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }';
+      await agent.ok(ASSIGN, { i: { ticketId: own.id, assigneeId: who.agent.sub, line: 'FIRST' } });
+      await agent.ok(ASSIGN, {
+        i: { ticketId: own.id, assigneeId: 'spec-2', line: 'SECOND', reason: 'Agency contract dispute, see CRM' },
+      });
+      const HISTORY = `query($id: ID) { ticket(id: $id) { history {
+        eventType dataJson ... on TicketAssignedEvent { assignee { id line } escalation reason } } } }`;
+      const seen = (await requester.ok(HISTORY, { id: own.id })).ticket.history as Data[];
+      const assigned = seen.filter((e) => e.eventType === 'TicketAssigned');
+      expect(assigned.map(({ assignee, escalation, reason }) => ({ assignee, escalation, reason }))).toEqual([
+        { assignee: { id: who.agent.sub, line: 'FIRST' }, escalation: false, reason: null },
+        { assignee: { id: 'spec-2', line: 'SECOND' }, escalation: true, reason: null },
+      ]);
+      expect(JSON.stringify(seen)).not.toContain('Agency contract dispute');
+      expect(JSON.parse(assigned[1].dataJson as string)).toMatchObject({ assignee: { line: 'SECOND' }, escalation: true });
+      for (const client of [agent, auditor]) {
+        const history = (await client.ok(HISTORY, { id: own.id })).ticket.history as Data[];
+        const escalated = history.filter((e) => e.eventType === 'TicketAssigned')[1];
+        expect(escalated.reason).toBe('Agency contract dispute, see CRM');
+        expect(JSON.parse(escalated.dataJson as string).reason).toBe('Agency contract dispute, see CRM');
+      }
+    });
+
     it("never shows a requester internal comments in a mutation's answer either", async () => {
       // The answer to a mutation is folded from the ticket's events, not read from the read models.
       const own = (await requester.ok(CREATE_TICKET, { input: milesTicket('Answers hide internal notes') }))
@@ -226,6 +252,7 @@ export function describeAccessRules(bootEnv: BootEnv): void {
             },
           );
           expect(error.extensions?.code).toBe('FORBIDDEN');
+          expect(error.message).toMatch(/^The (AUDITOR|REPORTER) role may not change tickets$/);
         }
         const after = (await agent.ok(GET_TICKET, { id: ticket.id })).ticket;
         expect(after.version).toBe(2);

@@ -164,6 +164,34 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       expect(last.tickets.totalCount).toBe(0);
     });
 
+    it('refuses a ticket lookup that gives neither an id nor a number (not null, as for a missing ticket)', async () => {
+      const refused = await agent.send('{ ticket { id } }');
+      expect(refused.data).toEqual({ ticket: null });
+      expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(fieldPaths(refused.errors?.[0])).toEqual(['id', 'number']);
+      expect(refused.errors?.[0].extensions?.fields?.[0].message).toMatch(/give the ticket's id or its number/);
+    });
+
+    it('refuses a time range that ends before it starts, naming each such range (not an empty list)', async () => {
+      const refused = await agent.error(
+        `{ tickets(filter: { createdFrom: "2026-11-20T00:00:00Z", createdTo: "2026-11-19T00:00:00Z",
+            updatedFrom: "2026-11-20T00:00:00+03:00", updatedTo: "2026-11-19T23:00:00Z" }) { totalCount } }`,
+      );
+      expect(refused.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.extensions?.fields).toEqual([
+        { path: 'createdTo', message: 'must not be before createdFrom (the range is empty)' },
+      ]);
+      const coupons = await agent.error(
+        '{ couponRequests(filter: { registeredFrom: "2026-11-20T00:00:00Z", registeredTo: "2026-11-01T00:00:00Z" }) { totalCount } }',
+      );
+      expect(fieldPaths(coupons)).toEqual(['registeredTo']);
+      // An empty range given as from = to is a range, not a mistake: nothing in it.
+      const empty = await agent.ok(
+        '{ tickets(filter: { createdFrom: "2026-11-20T00:00:00Z", createdTo: "2026-11-20T00:00:00Z" }) { totalCount } }',
+      );
+      expect(empty.tickets.totalCount).toBe(0);
+    });
+
     it('refuses an unknown enum value as a client error', async () => {
       const viaVariable = await agent.error(CREATE_TICKET, {
         input: { ...milesTicket(), priority: 'URGENT' },

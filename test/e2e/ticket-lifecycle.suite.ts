@@ -235,6 +235,12 @@ export function describeTicketLifecycle(bootEnv: BootEnv): void {
       expect(conflict.message).toBe(
         'The ticket has changed since version 0 (it is at version 1): read it again and decide anew',
       );
+      // A version the ticket has not reached is not a change since it.
+      const ahead = await agent.error(COMMENT, {
+        input: { ticketId: ticket.id, body: 'Third', expectedVersion: 5 },
+      });
+      expect(ahead.extensions).toMatchObject({ code: 'CONFLICT', expectedVersion: 5, actualVersion: 1 });
+      expect(ahead.message).toBe('The ticket is at version 1, not 5: read it again and decide anew');
       const after = await agent.ok(GET_TICKET, { id: ticket.id });
       expect(after.ticket.version).toBe(1);
       expect(after.ticket.comments.map((c: { body: string }) => c.body)).toEqual(['First']);

@@ -4,7 +4,7 @@
  */
 import { documentNumber, storedPnr } from '../../domain/field-checks';
 import { COUPON_SCENARIOS } from '../../domain/ticket.types';
-import { canReadAllTickets } from '../access';
+import { canReadAllTickets, theRolesOf } from '../access';
 import { Forbidden } from '../errors';
 import type { Filter, ReadStore } from '../ports/read-store.port';
 import type { Principal } from '../principal';
@@ -27,7 +27,7 @@ export const NEWEST_FIRST: KeysetOrder = {
 export function visibleRequests(principal: Principal): Filter {
   if (canReadAllTickets(principal)) return {};
   if (principal.roles.includes('REQUESTER')) return { requesterId: principal.id };
-  throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not read coupon requests`);
+  throw new Forbidden(`${theRolesOf(principal)} may not read coupon requests`);
 }
 
 export function couponRequestFilter(principal: Principal, input: CouponRequestFilterInput | null): Filter {

@@ -62,6 +62,11 @@ export class InputChecks {
     };
     if (from !== null && from !== undefined) range.$gte = this.instant(bound(from), paths[0]);
     if (to !== null && to !== undefined) range.$lt = this.instant(bound(to), paths[1]);
+    // A reversed range matches nothing: said, rather than answered with an empty list a report takes for "none".
+    if (range.$gte && range.$lt && Date.parse(range.$lt) < Date.parse(range.$gte)) {
+      const fromName = paths[0].slice(paths[0].lastIndexOf('.') + 1);
+      this.errors.push({ path: paths[1], message: `must not be before ${fromName} (the range is empty)` });
+    }
     return Object.keys(range).length === 0 ? {} : { [field]: range };
   }
 

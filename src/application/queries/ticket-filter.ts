@@ -5,7 +5,7 @@
  */
 import { documentNumber, storedPnr } from '../../domain/field-checks';
 import { CHANNELS, PRIORITIES, SUPPORT_LINES, TICKET_STATUSES } from '../../domain/ticket.types';
-import { canReadAllTickets } from '../access';
+import { canReadAllTickets, theRolesOf } from '../access';
 import { Forbidden } from '../errors';
 import type { Filter } from '../ports/read-store.port';
 import type { Principal } from '../principal';
@@ -18,7 +18,7 @@ import { searchTerms } from './search-words';
 export function visibleTickets(principal: Principal): Filter {
   if (canReadAllTickets(principal)) return {};
   if (principal.roles.includes('REQUESTER')) return { 'requester.id': principal.id };
-  throw new Forbidden(`Roles ${principal.roles.join(', ') || '(none)'} may not read tickets`);
+  throw new Forbidden(`${theRolesOf(principal)} may not read tickets`);
 }
 
 /**

@@ -51,7 +51,8 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
     const seesInternal = canSeeInternalComments(principal);
     const shown = stream
       .filter((event) => seesInternal || !isInternalComment(event))
-      .map((event) => historyEvent(event, seesInternal));
+      .map((event) => historyEvent(event, seesInternal))
+      .map((event) => (seesInternal ? event : withoutStaffNotes(event)));
     budget?.of.spendText(
       shown.reduce((sum, event) => sum + event.dataJson.length, 0),
       'history',
@@ -75,6 +76,18 @@ function checkedPage(page: TicketHistoryQuery['page']): { fromRevision: number; 
   }
   if (fields.length > 0) throw new InvalidInput(fields);
   return { fromRevision, limit };
+}
+
+/**
+ * An assignment's `reason` is the desk's note to itself ("needs an ETKT database fix", "second line:
+ * the agency's contract"), written beside the assignment as an internal comment would be: a requester's
+ * history shows the assignment (who, which line, whether an escalation) without it, in the field and
+ * in `dataJson` alike.
+ */
+function withoutStaffNotes(event: HistoryEventView): HistoryEventView {
+  if (event.eventType !== 'TicketAssigned' || !('reason' in event.data)) return event;
+  const { reason: _reason, ...data } = event.data;
+  return { ...event, data, dataJson: JSON.stringify(data) };
 }
 
 const isInternalComment = (event: RecordedEvent): boolean =>
