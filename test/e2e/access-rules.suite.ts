@@ -112,7 +112,12 @@ export function describeAccessRules(bootEnv: BootEnv): void {
       const ASSIGN = 'mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }';
       await agent.ok(ASSIGN, { i: { ticketId: own.id, assigneeId: who.agent.sub, line: 'FIRST' } });
       await agent.ok(ASSIGN, {
-        i: { ticketId: own.id, assigneeId: 'spec-2', line: 'SECOND', reason: 'Agency contract dispute, see CRM' },
+        i: {
+          ticketId: own.id,
+          assigneeId: 'spec-2',
+          line: 'SECOND',
+          reason: 'Agency contract dispute, see CRM',
+        },
       });
       const HISTORY = `query($id: ID) { ticket(id: $id) { history {
         eventType dataJson ... on TicketAssignedEvent { assignee { id line } escalation reason } } } }`;
@@ -123,7 +128,10 @@ export function describeAccessRules(bootEnv: BootEnv): void {
         { assignee: { id: 'spec-2', line: 'SECOND' }, escalation: true, reason: null },
       ]);
       expect(JSON.stringify(seen)).not.toContain('Agency contract dispute');
-      expect(JSON.parse(assigned[1].dataJson as string)).toMatchObject({ assignee: { line: 'SECOND' }, escalation: true });
+      expect(JSON.parse(assigned[1].dataJson as string)).toMatchObject({
+        assignee: { line: 'SECOND' },
+        escalation: true,
+      });
       for (const client of [agent, auditor]) {
         const history = (await client.ok(HISTORY, { id: own.id })).ticket.history as Data[];
         const escalated = history.filter((e) => e.eventType === 'TicketAssigned')[1];

@@ -169,7 +169,9 @@ export function describeInputErrors(bootEnv: BootEnv): void {
       expect(refused.data).toEqual({ ticket: null });
       expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(fieldPaths(refused.errors?.[0])).toEqual(['id', 'number']);
-      expect(refused.errors?.[0].extensions?.fields?.[0].message).toMatch(/give the ticket's id or its number/);
+      expect(refused.errors?.[0].extensions?.fields?.[0].message).toMatch(
+        /give the ticket's id or its number/,
+      );
     });
 
     it('refuses a time range that ends before it starts, naming each such range (not an empty list)', async () => {
