@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Forbidden } from '../../src/application/errors';
+import type { EventStore, RecordedEvent } from '../../src/application/ports/event-store.port';
 import type { ProjectionStatus } from '../../src/application/ports/projection-status.port';
 import type { ReadDocument } from '../../src/application/ports/read-store.port';
 import { RetentionAuditHandler } from '../../src/application/queries/retention.handlers';
@@ -292,6 +293,38 @@ describe('coupon requests and their retention', () => {
       );
     }
     await tampered.close();
+  });
+
+  it('does not call a request registered while the check ran missing from the event store', async () => {
+    // The scan of the event store ended just before the newest request was stored; its row and the
+    // ticket's copy were projected before the check looked for rows no event claimed. An audit running
+    // beside a working desk listed such requests as MISSING_IN_EVENT_STORE.
+    const all: RecordedEvent[] = [];
+    for await (const event of side.events.readAll({
+      filter: { eventTypes: ['CouponStatusChangeRequested'] },
+    }))
+      all.push(event);
+    const newest = all.at(-1) as RecordedEvent;
+    const scanEndedEarlier = Object.create(side.events) as EventStore;
+    scanEndedEarlier.readAll = (options) =>
+      (async function* () {
+        for await (const event of side.events.readAll(options))
+          if (event !== newest && event.position !== newest.position) yield event;
+      })();
+    const rows = await side.readStore.find(COUPON_REQUESTS, {}, { sort: { registrationSeq: 1 } });
+    const store = await withTickets();
+    for (const row of rows) await store.replace(COUPON_REQUESTS, row, { expectedRevision: -1 });
+    // A row no event has, on a ticket that does exist, is still missing from the event store.
+    const invented = { ...rows[0], _id: `${String(rows[0].ticketId)}:99`, registrationNumber: 'N996' };
+    await store.replace(COUPON_REQUESTS, invented, { expectedRevision: -1 });
+    const asOf = side.clock.now().toISOString();
+
+    const checked = await verifyAgainstEventStore(scanEndedEarlier, store, asOf);
+    expect(checked.eventCount).toBe(3);
+    expect(checked.discrepancies).toEqual([
+      expect.objectContaining({ kind: 'MISSING_IN_EVENT_STORE', registrationNumber: 'N996' }),
+    ]);
+    await store.close();
   });
 
   it('lists a request missing from both its row and its ticket once (an event not projected yet)', async () => {
