@@ -15,8 +15,10 @@ import {
   FieldErrors,
   isBlank,
   oneOf,
+  optionalLine,
   optionalText,
   pnr,
+  requiredLine,
   requiredText,
   thirteenDigits,
 } from './field-checks';
@@ -156,17 +158,17 @@ export function acceptCouponRequest(
       ? errors.reject('eTicketNumber', 'is required')
       : thirteenDigits(errors, 'eTicketNumber', form.eTicketNumber as string),
     couponNumbers: couponNumbers(errors, form.couponNumbers),
-    passengerName: requiredText(errors, 'passengerName', form.passengerName, SHORT_TEXT),
+    passengerName: requiredLine(errors, 'passengerName', form.passengerName, SHORT_TEXT),
     description: description(errors, form.description),
     agent: {
-      lastName: requiredText(errors, 'agent.lastName', agent.lastName, SHORT_TEXT),
-      firstName: requiredText(errors, 'agent.firstName', agent.firstName, SHORT_TEXT),
-      middleName: optionalText(errors, 'agent.middleName', agent.middleName, SHORT_TEXT),
-      referenceNumber: requiredText(errors, 'agent.referenceNumber', agent.referenceNumber, SHORT_TEXT),
+      lastName: requiredLine(errors, 'agent.lastName', agent.lastName, SHORT_TEXT),
+      firstName: requiredLine(errors, 'agent.firstName', agent.firstName, SHORT_TEXT),
+      middleName: optionalLine(errors, 'agent.middleName', agent.middleName, SHORT_TEXT),
+      referenceNumber: requiredLine(errors, 'agent.referenceNumber', agent.referenceNumber, SHORT_TEXT),
     },
     agency: {
-      name: requiredText(errors, 'agency.name', agency.name, SHORT_TEXT),
-      validatorNumber: requiredText(errors, 'agency.validatorNumber', agency.validatorNumber, SHORT_TEXT),
+      name: requiredLine(errors, 'agency.name', agency.name, SHORT_TEXT),
+      validatorNumber: requiredLine(errors, 'agency.validatorNumber', agency.validatorNumber, SHORT_TEXT),
       address: requiredText(errors, 'agency.address', lines(agency.address), LONG_TEXT),
       contacts: requiredText(errors, 'agency.contacts', lines(agency.contacts), LONG_TEXT),
     },
@@ -281,8 +283,8 @@ function fareClassesOf(errors: FieldErrors, value: CouponRequestForm['fareClasse
 
 function boardingPassOf(errors: FieldErrors, value: CouponRequestForm['boardingPass']): BoardingPass | null {
   const pass = {
-    checkInNumber: optionalText(errors, 'boardingPass.checkInNumber', value?.checkInNumber, SHORT_TEXT),
-    seat: optionalText(errors, 'boardingPass.seat', value?.seat, SHORT_TEXT),
+    checkInNumber: optionalLine(errors, 'boardingPass.checkInNumber', value?.checkInNumber, SHORT_TEXT),
+    seat: optionalLine(errors, 'boardingPass.seat', value?.seat, SHORT_TEXT),
     other: optionalText(errors, 'boardingPass.other', lines(value?.other), LONG_TEXT),
   };
   if (isBlank(value?.checkInNumber) && isBlank(value?.seat) && isBlank(value?.other)) {

@@ -64,6 +64,34 @@ export function requiredText(
   max: number,
   min = 1,
 ): string | null {
+  return checkedText(errors, path, value, max, min, false);
+}
+
+/**
+ * A required text on one line: an id, a name, a code, a subject. Tabs and line breaks are refused too:
+ * a token's `sub` may hold neither, so a requester id `k\n1` made a ticket no one could sign in to see,
+ * and a name or subject of several lines breaks every list it is shown in.
+ */
+export function requiredLine(
+  errors: FieldErrors,
+  path: string,
+  value: string | null | undefined,
+  max: number,
+): string | null {
+  return checkedText(errors, path, value, max, 1, true);
+}
+
+/** Tabs and line breaks (CR, LF, and Unicode's line and paragraph separators). */
+const LINE_BREAK_OR_TAB = /[\t\n\r\u2028\u2029]/;
+
+function checkedText(
+  errors: FieldErrors,
+  path: string,
+  value: string | null | undefined,
+  max: number,
+  min: number,
+  oneLine: boolean,
+): string | null {
   if (isBlank(value) || hasNothingVisible(value as string)) {
     errors.add(path, 'is required');
     return null;
@@ -71,7 +99,14 @@ export function requiredText(
   const text = (value as string).trim();
   const control = controlCharacterIn(text);
   if (control !== null) {
-    errors.add(path, `must not contain control characters (${control} found); tabs and line breaks are fine`);
+    errors.add(
+      path,
+      `must not contain control characters (${control} found)${oneLine ? '' : '; tabs and line breaks are fine'}`,
+    );
+    return null;
+  }
+  if (oneLine && LINE_BREAK_OR_TAB.test(text)) {
+    errors.add(path, 'must be on one line: no line breaks or tabs');
     return null;
   }
   const length = characters(text);
@@ -138,13 +173,33 @@ export function optionalText(
   value: string | null | undefined,
   max: number,
 ): string | null {
+  return optional(errors, path, value, max, false);
+}
+
+/** An optional text on one line (see requiredLine). */
+export function optionalLine(
+  errors: FieldErrors,
+  path: string,
+  value: string | null | undefined,
+  max: number,
+): string | null {
+  return optional(errors, path, value, max, true);
+}
+
+function optional(
+  errors: FieldErrors,
+  path: string,
+  value: string | null | undefined,
+  max: number,
+  oneLine: boolean,
+): string | null {
   if (isBlank(value)) return null;
   if (hasNothingVisible(value as string)) {
     // Given, but only invisible characters (zero-width spaces, marks): not silently dropped.
     errors.add(path, 'must contain visible characters, not only invisible ones');
     return null;
   }
-  return requiredText(errors, path, value, max);
+  return checkedText(errors, path, value, max, 1, oneLine);
 }
 
 /**

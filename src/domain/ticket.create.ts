@@ -9,8 +9,9 @@ import {
   isBlank,
   isoInstant,
   oneOf,
-  optionalText,
+  optionalLine,
   pnr,
+  requiredLine,
   requiredText,
   thirteenDigits,
 } from './field-checks';
@@ -47,9 +48,9 @@ export function validateNewTicket(
   }
 
   const errors = new FieldErrors();
-  const requesterId = requiredText(errors, 'requester.id', command.requester?.id, NAME_MAX);
-  const requesterName = optionalText(errors, 'requester.name', command.requester?.name, NAME_MAX);
-  const validatorNumber = optionalText(
+  const requesterId = requiredLine(errors, 'requester.id', command.requester?.id, NAME_MAX);
+  const requesterName = optionalLine(errors, 'requester.name', command.requester?.name, NAME_MAX);
+  const validatorNumber = optionalLine(
     errors,
     'requester.validatorNumber',
     command.requester?.validatorNumber,
@@ -57,7 +58,7 @@ export function validateNewTicket(
   );
   const channel = oneOf<Channel>(errors, 'channel', command.channel ?? 'WEB', CHANNELS);
   const priority = oneOf<Priority>(errors, 'priority', command.priority ?? 'NORMAL', PRIORITIES);
-  const subject = requiredText(errors, 'subject', command.subject, SUBJECT_MAX);
+  const subject = requiredLine(errors, 'subject', command.subject, SUBJECT_MAX);
   const description = requiredText(errors, 'description', lines(command.description), DESCRIPTION_MAX);
   const placed = placeInCatalog(errors, catalog, command);
   const requires = new Set<string>(placed.type?.requires ?? []);

@@ -8,7 +8,16 @@
 import { isDueForAutoClose } from './auto-close';
 import { DEFAULT_CATALOG } from './catalog';
 import { acceptCouponRequest } from './coupon-request.rules';
-import { FieldErrors, lines, oneOf, optionalText, requiredText, utf8Length } from './field-checks';
+import {
+  FieldErrors,
+  lines,
+  oneOf,
+  optionalLine,
+  optionalText,
+  requiredLine,
+  requiredText,
+  utf8Length,
+} from './field-checks';
 import { violated } from './rules';
 import { isStaff, type TicketState } from './ticket';
 import type {
@@ -102,8 +111,8 @@ function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): 
     throw violated('assign.not-allowed-in-status', `Cannot assign a ticket while ${state.status}`);
   }
   const errors = new FieldErrors();
-  const assigneeId = requiredText(errors, 'assigneeId', command.assigneeId, 200);
-  const assigneeName = optionalText(errors, 'assigneeName', command.assigneeName, 200);
+  const assigneeId = requiredLine(errors, 'assigneeId', command.assigneeId, 200);
+  const assigneeName = optionalLine(errors, 'assigneeName', command.assigneeName, 200);
   const line = oneOf<SupportLine>(errors, 'line', command.line ?? 'FIRST', SUPPORT_LINES);
   const reason = optionalText(errors, 'reason', lines(command.reason), TEXT_MAX);
   errors.throwIfAny();
@@ -175,7 +184,7 @@ function addComment(command: AddComment, state: TicketState, ctx: DecideContext)
     );
   }
   const errors = new FieldErrors();
-  const commentId = requiredText(errors, 'commentId', command.commentId, 200);
+  const commentId = requiredLine(errors, 'commentId', command.commentId, 200);
   const body = requiredText(errors, 'body', lines(command.body), TEXT_MAX);
   errors.throwIfAny();
   return [

@@ -213,6 +213,40 @@ describe('§3 required fields, every one reported at once', () => {
       .thenInvalidInput(COMMON_PATHS);
   });
 
+  it('names, numbers and codes are on one line; the address, contacts and description may have several', () => {
+    const form = couponForm({
+      passengerName: 'IVANOV\nIVAN',
+      agent: {
+        lastName: 'Кассирова',
+        firstName: 'Анна\t',
+        middleName: 'Ив\nановна',
+        referenceNumber: 'R\r1',
+      },
+      agency: {
+        name: 'Агентство\u2028Восток',
+        validatorNumber: '995\t4731',
+        address: 'Москва,\nул. Тверская, 1',
+        contacts: '+7 495 000-00-00\ninfo@example.ru',
+      },
+      boardingPass: { checkInNumber: '0\n42', seat: '12\tA', other: 'line 1\nline 2' },
+      scenario: 'CHECKIN_STATUS_NOT_UPDATED',
+      fromStatus: 'OPEN_FOR_USE',
+      toStatus: 'SUSPENDED',
+    });
+    const refused = given(created)
+      .when(requestCoupon(form), asRequester)
+      .thenInvalidInput([
+        'agency.name',
+        'agency.validatorNumber',
+        'agent.middleName',
+        'agent.referenceNumber',
+        'boardingPass.checkInNumber',
+        'boardingPass.seat',
+        'passengerName',
+      ]);
+    expect(refused.fields[0].message).toBe('must be on one line: no line breaks or tabs');
+  });
+
   it('§3 middleName may be empty', () => {
     expect(
       accept(

@@ -112,6 +112,15 @@ describe('§2 TicketAssigned', () => {
     given(ticketCreated(), ticketAssigned(0.5, AGENT)).when(assign(OTHER_AGENT), bySupervisor).thenEvents();
   });
 
+  it('an assignee id and name are on one line; the reason may have several', () => {
+    given(ticketCreated())
+      .when({ kind: 'AssignTicket', assigneeId: 'agent\t2', assigneeName: 'Bob\nSmith' }, bySupervisor)
+      .thenInvalidInput(['assigneeId', 'assigneeName']);
+    given(ticketCreated(), ticketAssigned(0.5, AGENT, 'FIRST'))
+      .when(assign(OTHER_AGENT, 'SECOND', 'Needs the\nETKT database'), bySupervisor)
+      .thenEvents();
+  });
+
   it('§2 TicketAssigned: moving FIRST→SECOND without a reason is refused (assign.escalation-needs-reason)', () => {
     given(ticketCreated(), ticketAssigned(0.5, AGENT, 'FIRST'))
       .when(assign(OTHER_AGENT, 'SECOND'), bySupervisor)

@@ -141,6 +141,22 @@ describe('§1/§2 TicketCreated', () => {
     ).toBe('e\u0301te\u200b ok');
   });
 
+  it('ids, names and the subject are on one line (a token cannot name a requester id with a line break)', () => {
+    const refused = given()
+      .when(
+        createTicket({
+          subject: 'Miles\nnot credited',
+          description: 'Line one\n\tLine two',
+          requester: { id: 'kassir\n1', name: 'Anna\tB', validatorNumber: '995\r\n4731' },
+        }),
+        { now: hoursAfter(0), actor: AGENT },
+      )
+      .thenInvalidInput(['requester.id', 'requester.name', 'requester.validatorNumber', 'subject']);
+    expect(new Set(refused.fields.map((f) => f.message))).toEqual(
+      new Set(['must be on one line: no line breaks or tabs']),
+    );
+  });
+
   it('§1 an optional field of invisible characters only is given, and refused (not silently dropped)', () => {
     given()
       .when(
