@@ -5,7 +5,7 @@
  * start-up closes what was opened so far).
  */
 import 'reflect-metadata';
-import { configOrExit } from './infrastructure/config/config';
+import { configOrExit, describeStores } from './infrastructure/config/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeHttp, createApp, listen } from './infrastructure/http/create-app';
 import { EngineLogger } from './infrastructure/http/engine-logger';
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   early.detach();
   const stop = stopOnSignals(app);
   if (early.requested !== null) return stop(early.requested);
-  process.stdout.write(`Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health)\n`);
+  process.stdout.write(
+    `Ticket engine serving GraphQL at ${url}/graphql (health: ${url}/health); ${describeStores(config)}\n`,
+  );
   logger.startServing();
 }
 

@@ -59,12 +59,41 @@ describe('npm run token', () => {
     ['an unknown role', ['--sub', 'a', '--role', 'ADMIN'], /unknown role\(s\): ADMIN/],
     ['an unknown option', ['--sub', 'a', '--role', 'AGENT', '--admin'], /--admin/],
     ['a bad expiry', ['--sub', 'a', '--role', 'AGENT', '--expires-in', 'forever'], /--expires-in/],
+    ['an expiry of nothing', ['--sub', 'a', '--role', 'AGENT', '--expires-in', '0'], /expired when printed/],
+    [
+      'an expiry of centuries',
+      ['--sub', 'a', '--role', 'AGENT', '--expires-in', '99999999999d'],
+      /from 1 second to 366 days/,
+    ],
   ])('given %s, prints the usage on stderr and exits 2', (_case, args, message) => {
     const out = token(args as string[], { AUTH_JWT_SECRET: SECRET });
     expect(out.status).toBe(2);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(message as RegExp);
     expect(out.stderr).toMatch(/Usage: npm run token/);
+  });
+
+  it('prints the usage on stdout for --help and -h, and exits 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const out = token([flag]);
+      expect(out.status).toBe(0);
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toMatch(/^Usage: npm run token -- --sub <id> --role <ROLE>/);
+    }
+  });
+
+  it('takes a bare number as seconds, and a year at most', () => {
+    for (const [given, seconds] of [
+      ['3600', 3600],
+      ['1y', 31_557_600],
+      ['366d', 366 * 86_400],
+    ] as const) {
+      const out = token(['--sub', 'a', '--role', 'AGENT', '--expires-in', given], {
+        AUTH_JWT_SECRET: SECRET,
+      });
+      const payload = JSON.parse(Buffer.from(out.stdout.trim().split('.')[1], 'base64url').toString());
+      expect(payload.exp - payload.iat).toBe(seconds);
+    }
   });
 
   it('refuses to sign with a secret that is too short', () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CATALOG } from '../../src/domain/catalog';
 import {
   DEVELOPMENT_JWT_SECRET,
+  describeStores,
   loadConfig,
   type Config,
   type ConfigResult,
@@ -160,6 +161,29 @@ describe('loadConfig', () => {
       // A user without a password is shown as given: no password was sent to hide.
       const [userOnly] = problems({ EVENTSTORE_URL: 'esdb://admin@es.internal:2113?tls=false' });
       expect(userOnly).toMatch(/^EVENTSTORE_URL: "esdb:\/\/admin@es\.internal:2113\?tls=false"/);
+    });
+    it('refuses a store address set but blank, rather than running on the embedded stores unnoticed', () => {
+      expect(problems({ EVENTSTORE_URL: '', MONGODB_URL: '  ' })).toEqual([
+        'EVENTSTORE_URL: is set but empty; leave it unset for the embedded store, or give a connection string',
+        'MONGODB_URL: is set but empty; leave it unset for the embedded store, or give a connection string',
+      ]);
+    });
+    it('names the stores for the start-up line, without passwords', () => {
+      expect(describeStores(ok({ DATA_DIR: '/tmp' }))).toBe(
+        'event store: embedded, in /tmp; read store: embedded, in memory',
+      );
+      expect(
+        describeStores(
+          ok({
+            EVENTSTORE_URL: 'esdb://admin:TopSecretPw@es.internal:2113?tls=false',
+            MONGODB_URL: 'mongodb://app:Pw@db.internal:27017',
+            MONGODB_DB: 'desk',
+          }),
+        ),
+      ).toBe(
+        'event store: EventStoreDB esdb://admin:***@es.internal:2113?tls=false; ' +
+          'read store: MongoDB mongodb://app:***@db.internal:27017, database desk',
+      );
     });
     it('refuses a mongodb+srv URL with several hosts', () => {
       expect(problems({ MONGODB_URL: 'mongodb+srv://a.example,b.example' })).toEqual([

@@ -109,6 +109,23 @@ describe('start-up (src/main.ts)', () => {
     ]);
   });
 
+  it('names DATA_DIR when its parent takes no new directories (/proc), instead of hanging', async () => {
+    // Node 20's recursive mkdirSync looped for ever there, at full CPU and deaf to SIGTERM.
+    const result = await exitOf(
+      startMain({
+        PORT: String(await freePort()),
+        DATA_DIR: `/proc/ticket-engine-${process.pid}/data`,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Start-up failed: DATA_DIR: cannot use "\/proc\/ticket-engine-\d+\/data": ENOENT/,
+      ),
+    ]);
+  });
+
   it('serves, prints one line with its URL, and stops cleanly on SIGTERM', async () => {
     for (let run = 0; run < 2; run++) {
       const { child, port, line, exited } = await startServing(dataDir);
@@ -223,7 +240,9 @@ describe('start-up (src/main.ts)', () => {
       }
       expect(engine.output()).toMatch(/LOG \[AutoClosePolicy\] Auto-closed 1 ticket\(s\)/);
       // Start-up itself stays one line: Nest's narration and the projections' start are not printed.
-      expect(engine.output().split('\n')[0]).toMatch(/^Ticket engine serving GraphQL at /);
+      expect(engine.output().split('\n')[0]).toMatch(
+        /^Ticket engine serving GraphQL at .*; event store: embedded, in .*; read store: embedded, in memory$/,
+      );
       expect(engine.output()).not.toMatch(/RoutesResolver|InstanceLoader|Mapped \{/);
     } finally {
       engine.child.kill('SIGTERM');

@@ -9,10 +9,25 @@ import { DEVELOPMENT_SECRET_WARNING, parseJwtSecret } from '../config/config';
 
 const USAGE = `Usage: npm run token -- --sub <id> --role <ROLE> [--role <ROLE>] [--name <name>] [--validator <number>] [--expires-in <duration>]
   --role        one of ${TOKEN_ROLES.join(', ')}; repeat for several
-  --expires-in  seconds, or a duration such as 30m, 8h, 7d (default 8h)`;
+  --expires-in  seconds, or a duration such as 30m, 8h, 7d (default 8h; at most 366d)
+  --help        this text`;
 
-/** The claims the arguments ask for, or what is wrong with them. */
-export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { error: string } {
+/** Seconds in each unit --expires-in takes (a year as jsonwebtoken counts it: 365.25 days). */
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_557_600,
+};
+/** The longest life a printed token may have: a token good for centuries is a password no one can revoke. */
+const MAX_LIFETIME_SECONDS = 366 * 86_400;
+
+/** The claims the arguments ask for, what is wrong with them, or a request for the usage. */
+export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { error: string } | { help: true } {
+  if (args.includes('--help') || args.includes('-h')) return { help: true };
   let values;
   try {
     ({ values } = parseArgs({
@@ -46,10 +61,16 @@ export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { erro
   const unknown = roles.filter((r) => !TOKEN_ROLES.includes(r as Role));
   if (unknown.length > 0) return { error: `unknown role(s): ${unknown.join(', ')}` };
   const expires = values['expires-in'] ?? '8h';
-  // jsonwebtoken reads a bare number in a string as milliseconds; here it means seconds.
-  const expiresIn = /^\d+$/.test(expires) ? Number(expires) : expires;
-  if (typeof expiresIn === 'string' && !/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i.test(expiresIn)) {
+  // A bare number is seconds (jsonwebtoken would read one in a string as milliseconds).
+  const duration = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)?$/i.exec(expires.trim());
+  if (duration === null) {
     return { error: `--expires-in "${expires}" is not a duration (e.g. 3600, 30m, 8h, 7d)` };
+  }
+  const expiresIn = Math.round(Number(duration[1]) * UNIT_SECONDS[(duration[2] ?? 's').toLowerCase()]);
+  if (expiresIn < 1 || expiresIn > MAX_LIFETIME_SECONDS) {
+    return {
+      error: `--expires-in "${expires}": a token lives from 1 second to 366 days (${expiresIn < 1 ? 'this one would be expired when printed' : 'ask for a new one when it runs out'})`,
+    };
   }
   return {
     claims: {
@@ -64,6 +85,10 @@ export function claimsFromArgs(args: string[]): { claims: TokenClaims } | { erro
 
 function main(): void {
   const parsed = claimsFromArgs(process.argv.slice(2));
+  if ('help' in parsed) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if ('error' in parsed) {
     process.stderr.write(`${parsed.error}\n${USAGE}\n`);
     process.exit(2);

@@ -26,6 +26,7 @@ import {
   parsePort,
   positiveUpTo,
   type Parsed,
+  withoutCredentials,
 } from './config-parsers';
 import { loadCatalogFile } from './catalog-file';
 
@@ -58,6 +59,22 @@ export interface Config {
 
 export type ConfigResult =
   { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
+
+/**
+ * Which stores the engine runs on, for the start-up line (passwords masked): a production deployment
+ * on the embedded stores by mistake should be visible at once.
+ */
+export function describeStores(
+  config: Pick<Config, 'eventStoreUrl' | 'mongodbUrl' | 'mongodbDb' | 'dataDir'>,
+): string {
+  const events = config.eventStoreUrl
+    ? `EventStoreDB ${withoutCredentials(config.eventStoreUrl)}`
+    : `embedded, in ${config.dataDir}`;
+  const reads = config.mongodbUrl
+    ? `MongoDB ${withoutCredentials(config.mongodbUrl)}, database ${config.mongodbDb}`
+    : 'embedded, in memory';
+  return `event store: ${events}; read store: ${reads}`;
+}
 
 /** Used only outside production when AUTH_JWT_SECRET is unset; public, so never trust it. */
 export const DEVELOPMENT_JWT_SECRET = 'ticket-engine-development-secret-do-not-use-in-production';
@@ -108,6 +125,15 @@ export function loadConfig(env: Env): ConfigResult {
   const port = optional('PORT', parsePort, 3000);
   const host = optional('HOST', parseHost, '127.0.0.1');
   const dataDir = resolve(optional('DATA_DIR', parseDirectory, './data'));
+  // A store's address set but blank is refused, not taken as unset as other variables are: a deployment
+  // whose `$MONGODB_URL` expanded to nothing ran production on the embedded stores, and nothing said so.
+  for (const name of ['EVENTSTORE_URL', 'MONGODB_URL']) {
+    if (env[name] !== undefined && env[name].trim() === '') {
+      problems.push(
+        `${name}: is set but empty; leave it unset for the embedded store, or give a connection string`,
+      );
+    }
+  }
   const eventStoreUrl = optional<string | null>('EVENTSTORE_URL', parseEventStoreUrl, null);
   const mongodbUrl = optional<string | null>('MONGODB_URL', parseMongoUrl, null);
   const mongodbDb = optional('MONGODB_DB', parseDatabaseName, 'tickets');
