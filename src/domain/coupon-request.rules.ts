@@ -10,10 +10,11 @@
  */
 import { couponRemark, registrationNumber, retainUntil } from './coupon-registration';
 import {
-  lines,
   characters,
   FieldErrors,
+  flattened,
   isBlank,
+  lines,
   oneOf,
   optionalLine,
   optionalText,
@@ -158,16 +159,16 @@ export function acceptCouponRequest(
       ? errors.reject('eTicketNumber', 'is required')
       : thirteenDigits(errors, 'eTicketNumber', form.eTicketNumber as string),
     couponNumbers: couponNumbers(errors, form.couponNumbers),
-    passengerName: requiredLine(errors, 'passengerName', form.passengerName, SHORT_TEXT),
+    passengerName: requiredText(errors, 'passengerName', flattened(form.passengerName), SHORT_TEXT),
     description: description(errors, form.description),
     agent: {
-      lastName: requiredLine(errors, 'agent.lastName', agent.lastName, SHORT_TEXT),
-      firstName: requiredLine(errors, 'agent.firstName', agent.firstName, SHORT_TEXT),
-      middleName: optionalLine(errors, 'agent.middleName', agent.middleName, SHORT_TEXT),
+      lastName: requiredText(errors, 'agent.lastName', flattened(agent.lastName), SHORT_TEXT),
+      firstName: requiredText(errors, 'agent.firstName', flattened(agent.firstName), SHORT_TEXT),
+      middleName: optionalText(errors, 'agent.middleName', flattened(agent.middleName), SHORT_TEXT),
       referenceNumber: requiredLine(errors, 'agent.referenceNumber', agent.referenceNumber, SHORT_TEXT),
     },
     agency: {
-      name: requiredLine(errors, 'agency.name', agency.name, SHORT_TEXT),
+      name: requiredText(errors, 'agency.name', flattened(agency.name), SHORT_TEXT),
       validatorNumber: requiredLine(errors, 'agency.validatorNumber', agency.validatorNumber, SHORT_TEXT),
       address: requiredText(errors, 'agency.address', lines(agency.address), LONG_TEXT),
       contacts: requiredText(errors, 'agency.contacts', lines(agency.contacts), LONG_TEXT),

@@ -68,9 +68,17 @@ export function requiredText(
 }
 
 /**
- * A required text on one line: an id, a name, a code, a subject. Tabs and line breaks are refused too:
- * a token's `sub` may hold neither, so a requester id `k\n1` made a ticket no one could sign in to see,
- * and a name or subject of several lines breaks every list it is shown in.
+ * A display text (a subject, a person's or an agency's name) made one line: each run of white space
+ * holding a tab or a line break becomes one space. A mail gateway folds a long Subject header (CRLF and
+ * a tab), and a name pasted from a form may carry a break; refusing them lost the ticket.
+ */
+export function flattened<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' ? value.replace(/\s*[\t\n\r\v\f\u2028\u2029]\s*/g, ' ') : value) as T;
+}
+
+/**
+ * A required text on one line: an id, a number, a code. Tabs and line breaks are refused too:
+ * a token's `sub` may hold neither, so a requester id `k\n1` made a ticket no one could sign in to see.
  */
 export function requiredLine(
   errors: FieldErrors,

@@ -4,12 +4,14 @@
  */
 import { whatCodeIs, findCategory, findModule, findType, type Catalog, type CatalogType } from './catalog';
 import {
-  lines,
   FieldErrors,
+  flattened,
   isBlank,
   isoInstant,
+  lines,
   oneOf,
   optionalLine,
+  optionalText,
   pnr,
   requiredLine,
   requiredText,
@@ -49,7 +51,7 @@ export function validateNewTicket(
 
   const errors = new FieldErrors();
   const requesterId = requiredLine(errors, 'requester.id', command.requester?.id, NAME_MAX);
-  const requesterName = optionalLine(errors, 'requester.name', command.requester?.name, NAME_MAX);
+  const requesterName = optionalText(errors, 'requester.name', flattened(command.requester?.name), NAME_MAX);
   const validatorNumber = optionalLine(
     errors,
     'requester.validatorNumber',
@@ -58,7 +60,7 @@ export function validateNewTicket(
   );
   const channel = oneOf<Channel>(errors, 'channel', command.channel ?? 'WEB', CHANNELS);
   const priority = oneOf<Priority>(errors, 'priority', command.priority ?? 'NORMAL', PRIORITIES);
-  const subject = requiredLine(errors, 'subject', command.subject, SUBJECT_MAX);
+  const subject = requiredText(errors, 'subject', flattened(command.subject), SUBJECT_MAX);
   const description = requiredText(errors, 'description', lines(command.description), DESCRIPTION_MAX);
   const placed = placeInCatalog(errors, catalog, command);
   const requires = new Set<string>(placed.type?.requires ?? []);

@@ -10,9 +10,9 @@ import { DEFAULT_CATALOG } from './catalog';
 import { acceptCouponRequest } from './coupon-request.rules';
 import {
   FieldErrors,
+  flattened,
   lines,
   oneOf,
-  optionalLine,
   optionalText,
   requiredLine,
   requiredText,
@@ -112,7 +112,7 @@ function assign(command: AssignTicket, state: TicketState, ctx: DecideContext): 
   }
   const errors = new FieldErrors();
   const assigneeId = requiredLine(errors, 'assigneeId', command.assigneeId, 200);
-  const assigneeName = optionalLine(errors, 'assigneeName', command.assigneeName, 200);
+  const assigneeName = optionalText(errors, 'assigneeName', flattened(command.assigneeName), 200);
   const line = oneOf<SupportLine>(errors, 'line', command.line ?? 'FIRST', SUPPORT_LINES);
   const reason = optionalText(errors, 'reason', lines(command.reason), TEXT_MAX);
   errors.throwIfAny();

@@ -93,6 +93,7 @@ describe('bearer tokens', () => {
     ['white space around it', ' kassir_5 ', /white space around it/],
     ['a lone surrogate', 'kassir\ud800', /not well-formed Unicode/],
     ['a control character', 'kassir\u0000', /control character/],
+    ['a Unicode line separator (an id is one line)', 'kassir\u20285', /line break \(U\+2028 or U\+2029\)/],
     ['more than 200 characters', 'k'.repeat(201), /longer than 200 characters/],
     ['invisible characters only', '\u200b\u0301', /no subject/],
     ['201 emoji (characters, not UTF-16 units)', '😀'.repeat(201), /longer than 200 characters/],

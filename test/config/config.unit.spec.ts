@@ -162,11 +162,20 @@ describe('loadConfig', () => {
       const [userOnly] = problems({ EVENTSTORE_URL: 'esdb://admin@es.internal:2113?tls=false' });
       expect(userOnly).toMatch(/^EVENTSTORE_URL: "esdb:\/\/admin@es\.internal:2113\?tls=false"/);
     });
-    it('refuses a store address set but blank, rather than running on the embedded stores unnoticed', () => {
-      expect(problems({ EVENTSTORE_URL: '', MONGODB_URL: '  ' })).toEqual([
-        'EVENTSTORE_URL: is set but empty; leave it unset for the embedded store, or give a connection string',
-        'MONGODB_URL: is set but empty; leave it unset for the embedded store, or give a connection string',
+    it('refuses a store address set but blank in production, rather than running on the embedded stores unnoticed', () => {
+      expect(
+        problems({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, EVENTSTORE_URL: '', MONGODB_URL: '  ' }),
+      ).toEqual([
+        'EVENTSTORE_URL: is set but empty (NODE_ENV=production); leave it unset for the embedded store, or give a connection string',
+        'MONGODB_URL: is set but empty (NODE_ENV=production); leave it unset for the embedded store, or give a connection string',
       ]);
+      // Elsewhere it means the embedded store, as unset does, and says so.
+      const result = loadConfig({ AUTH_JWT_SECRET: SECRET, MONGODB_URL: '' });
+      expect(result).toMatchObject({
+        ok: true,
+        config: { mongodbUrl: null },
+        warnings: ['MONGODB_URL is set but empty: using the embedded store'],
+      });
     });
     it('names the stores for the start-up line, without passwords', () => {
       expect(describeStores(ok({ DATA_DIR: '/tmp' }))).toBe(
@@ -176,13 +185,14 @@ describe('loadConfig', () => {
         describeStores(
           ok({
             EVENTSTORE_URL: 'esdb://admin:TopSecretPw@es.internal:2113?tls=false',
-            MONGODB_URL: 'mongodb://app:Pw@db.internal:27017',
+            MONGODB_URL:
+              'mongodb://app:Pw@db1.internal:27017,db2.internal:27017/?proxyHost=px&proxyUsername=u&proxyPassword=S3cret',
             MONGODB_DB: 'desk',
           }),
         ),
       ).toBe(
-        'event store: EventStoreDB esdb://admin:***@es.internal:2113?tls=false; ' +
-          'read store: MongoDB mongodb://app:***@db.internal:27017, database desk',
+        'event store: EventStoreDB esdb://admin@es.internal:2113; ' +
+          'read store: MongoDB mongodb://app@db1.internal:27017,db2.internal:27017, database desk',
       );
     });
     it('refuses a mongodb+srv URL with several hosts', () => {

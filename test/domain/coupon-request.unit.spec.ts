@@ -213,7 +213,7 @@ describe('§3 required fields, every one reported at once', () => {
       .thenInvalidInput(COMMON_PATHS);
   });
 
-  it('names, numbers and codes are on one line; the address, contacts and description may have several', () => {
+  it("numbers and codes are on one line, names' line breaks become a space; address, contacts and description keep theirs", () => {
     const form = couponForm({
       passengerName: 'IVANOV\nIVAN',
       agent: {
@@ -236,15 +236,24 @@ describe('§3 required fields, every one reported at once', () => {
     const refused = given(created)
       .when(requestCoupon(form), asRequester)
       .thenInvalidInput([
-        'agency.name',
         'agency.validatorNumber',
-        'agent.middleName',
         'agent.referenceNumber',
         'boardingPass.checkInNumber',
         'boardingPass.seat',
-        'passengerName',
       ]);
     expect(refused.fields[0].message).toBe('must be on one line: no line breaks or tabs');
+    const request = accept({
+      ...form,
+      agent: { ...form.agent, referenceNumber: 'R1' },
+      agency: { ...form.agency, validatorNumber: '995-4731' },
+      boardingPass: { checkInNumber: '042', seat: '12A', other: 'line 1\nline 2' },
+    });
+    expect(request).toMatchObject({
+      passengerName: 'IVANOV IVAN',
+      agent: { firstName: 'Анна', middleName: 'Ив ановна' },
+      agency: { name: 'Агентство Восток', address: 'Москва,\nул. Тверская, 1' },
+      boardingPass: { other: 'line 1\nline 2' },
+    });
   });
 
   it('§3 middleName may be empty', () => {

@@ -112,10 +112,14 @@ describe('§2 TicketAssigned', () => {
     given(ticketCreated(), ticketAssigned(0.5, AGENT)).when(assign(OTHER_AGENT), bySupervisor).thenEvents();
   });
 
-  it('an assignee id and name are on one line; the reason may have several', () => {
+  it("an assignee id is on one line, a name's line breaks become a space; the reason may have several", () => {
     given(ticketCreated())
-      .when({ kind: 'AssignTicket', assigneeId: 'agent\t2', assigneeName: 'Bob\nSmith' }, bySupervisor)
-      .thenInvalidInput(['assigneeId', 'assigneeName']);
+      .when({ kind: 'AssignTicket', assigneeId: 'agent\t2', assigneeName: 'Bob Smith' }, bySupervisor)
+      .thenInvalidInput(['assigneeId']);
+    const [event] = given(ticketCreated())
+      .when({ kind: 'AssignTicket', assigneeId: 'agent_2', assigneeName: 'Bob\nSmith' }, bySupervisor)
+      .thenEvents();
+    expect(event.type === 'TicketAssigned' && event.data.assignee.name).toBe('Bob Smith');
     given(ticketCreated(), ticketAssigned(0.5, AGENT, 'FIRST'))
       .when(assign(OTHER_AGENT, 'SECOND', 'Needs the\nETKT database'), bySupervisor)
       .thenEvents();

@@ -9,6 +9,7 @@ import {
   MongoClient,
   MongoNetworkError,
   MongoServerError,
+  type CommandFailedEvent,
   type CommandStartedEvent,
 } from 'mongodb';
 import { TICKETS, COUPON_REQUESTS, READ_MODEL_NAMESPACE } from '../../src/application/queries/read-models';
@@ -470,14 +471,17 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       serverSelectionTimeoutMS: 1_000,
     });
     const sent: string[] = [];
+    const ended: string[] = [];
     client.on('commandStarted', (event: CommandStartedEvent) => sent.push(event.commandName));
+    client.on('commandFailed', (event: CommandFailedEvent) => ended.push(event.commandName));
     const store = new MongoReadStore(
       client,
       nextDb(),
       { attempts: 5, readAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 },
       READ_MODEL_NAMESPACE,
       null,
-      500,
+      // Longer than the probe's 2 s: the probe's own signal is what ends the ping.
+      30_000,
     );
     try {
       await store.start();
@@ -489,6 +493,8 @@ describe('MongoDB read store (real driver, wire-protocol test server)', () => {
       expect(await healthEndpoint(store)).toMatchObject({ status: 503, body: { readStore: 'unreachable' } });
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(sent).toEqual(['ping']);
+      // Ended with the probe, not left waiting on the stalled connection for its own 30 s.
+      expect(ended).toEqual(['ping']);
 
       proxy.resume();
       let answer: { status: number } = { status: 0 };

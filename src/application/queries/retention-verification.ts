@@ -15,7 +15,7 @@
  */
 import { evolveFold, type TicketState } from '../../domain/ticket';
 import type { CouponStatusChangeRequestedData } from '../../domain/ticket.events';
-import { TICKET_STREAM_PREFIX, ticketStreamName } from '../../domain/ticket.events';
+import { TICKET_STREAM_PREFIX } from '../../domain/ticket.events';
 import { canonicalJson } from '../command-request';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
 import type { ProjectionHealth } from '../ports/projection-status.port';
@@ -68,33 +68,6 @@ async function expectedRequest(
   const request = fold.state?.couponRequests.find((r) => r.registrationNumber === data.registrationNumber);
   if (!fold.state || !request) return null;
   return { request, requesterId: fold.state.requester.id };
-}
-
-/** The CouponStatusChangeRequested events a ticket's stream holds now: their revisions and registration numbers. */
-interface StoredRequests {
-  revisions: Set<number>;
-  numbers: Set<string>;
-}
-
-/** Reads each asked ticket's stream once (only for what the scan left unclaimed: normally nothing). */
-function storedRequestsOf(events: EventStore): (ticketId: string) => Promise<StoredRequests> {
-  const read = new Map<string, Promise<StoredRequests>>();
-  return (ticketId) => {
-    let found = read.get(ticketId);
-    if (!found) {
-      found = events.readStream(ticketStreamName(ticketId)).then((stream) => {
-        const requests = stream.filter((event) => event.type === 'CouponStatusChangeRequested');
-        return {
-          revisions: new Set(requests.map((event) => event.revision)),
-          numbers: new Set(
-            requests.map((event) => (event.data as CouponStatusChangeRequestedData).registrationNumber),
-          ),
-        };
-      });
-      read.set(ticketId, found);
-    }
-    return found;
-  };
 }
 
 /** Events checked together: their rows and their tickets' copies are read in one query each. */
@@ -228,8 +201,11 @@ export async function verifyAgainstEventStore(
     }
   };
 
+  const requestEvents = { eventTypes: ['CouponStatusChangeRequested'] };
+  let lastScanned: bigint | null = null;
   let batch: RecordedEvent[] = [];
-  for await (const event of events.readAll({ filter: { eventTypes: ['CouponStatusChangeRequested'] } })) {
+  for await (const event of events.readAll({ filter: requestEvents })) {
+    lastScanned = event.position;
     if (!event.streamId.startsWith(TICKET_STREAM_PREFIX)) continue;
     batch.push(event);
     if (batch.length >= batchSize) {
@@ -240,26 +216,17 @@ export async function verifyAgainstEventStore(
   if (batch.length > 0) await check(batch);
 
   // What no scanned event claimed: a row or a ticket's copy without its event, or one whose event was
-  // stored after the scan went past (a request registered during the check, projected since). Each is
-  // looked up in its ticket's stream before it is called missing: on a working desk an audit running
-  // beside new registrations listed those as MISSING_IN_EVENT_STORE.
-  const stored = storedRequestsOf(events);
+  // stored after the scan went past (a request registered during the check, projected since: an audit
+  // beside a working desk listed those as MISSING_IN_EVENT_STORE). The rows and copies are read first;
+  // then the event store is read on from where the scan ended, so the event of every row read is there
+  // to claim it, and what is still unclaimed has no event.
   const rowKeys = (await store.find(
     COUPON_REQUESTS,
     {},
     { projection: { ticketId: 1, registrationNumber: 1, registeredAt: 1 } },
   )) as unknown as Pick<CouponRequestDocument, '_id' | 'ticketId' | 'registrationNumber' | 'registeredAt'>[];
-  for (const row of rowKeys) {
-    if (claimedRows.has(row._id) || row.registeredAt > asOf) continue;
-    const revision = Number(row._id.slice(row.ticketId.length + 1));
-    if ((await stored(row.ticketId)).revisions.has(revision)) continue;
-    discrepancies.push({
-      kind: 'MISSING_IN_EVENT_STORE',
-      ticketId: row.ticketId,
-      registrationNumber: row.registrationNumber,
-      detail: `Read-model row ${row._id} has no CouponStatusChangeRequested event in the event store`,
-    });
-  }
+  const unclaimedRows = rowKeys.filter((row) => !claimedRows.has(row._id) && row.registeredAt <= asOf);
+  const unclaimedCopies: { ticketId: string; registrationNumber: string }[] = [];
   const holders = (await store.find(TICKETS, { hasCouponRequests: true }, { projection: { id: 1 } })).map(
     (doc) => (doc as unknown as Pick<TicketDocument, 'id'>).id,
   );
@@ -268,17 +235,41 @@ export async function verifyAgainstEventStore(
     const copies = await ticketCopies(store, chunk);
     for (const ticketId of chunk) {
       for (const copy of copies.get(ticketId)?.values() ?? []) {
-        if (claimedCopies.has(copyKey(ticketId, copy.registrationNumber)) || copy.registeredAt > asOf)
-          continue;
-        if ((await stored(ticketId)).numbers.has(copy.registrationNumber)) continue;
-        discrepancies.push({
-          kind: 'MISSING_IN_EVENT_STORE',
-          ticketId,
-          registrationNumber: copy.registrationNumber,
-          detail: `Ticket ${ticketId} lists request ${copy.registrationNumber}, which has no CouponStatusChangeRequested event in the event store`,
-        });
+        if (!claimedCopies.has(copyKey(ticketId, copy.registrationNumber)) && copy.registeredAt <= asOf)
+          unclaimedCopies.push({ ticketId, registrationNumber: copy.registrationNumber });
       }
     }
+  }
+  if (unclaimedRows.length > 0 || unclaimedCopies.length > 0) {
+    for await (const event of events.readAll({
+      fromPosition: lastScanned ?? 'start',
+      filter: requestEvents,
+    })) {
+      if (!event.streamId.startsWith(TICKET_STREAM_PREFIX)) continue;
+      const ticketId = event.streamId.slice(TICKET_STREAM_PREFIX.length);
+      claimedRows.add(rowKey(ticketId, event.revision));
+      claimedCopies.add(
+        copyKey(ticketId, (event.data as CouponStatusChangeRequestedData).registrationNumber),
+      );
+    }
+  }
+  for (const row of unclaimedRows) {
+    if (claimedRows.has(row._id)) continue;
+    discrepancies.push({
+      kind: 'MISSING_IN_EVENT_STORE',
+      ticketId: row.ticketId,
+      registrationNumber: row.registrationNumber,
+      detail: `Read-model row ${row._id} has no CouponStatusChangeRequested event in the event store`,
+    });
+  }
+  for (const { ticketId, registrationNumber } of unclaimedCopies) {
+    if (claimedCopies.has(copyKey(ticketId, registrationNumber))) continue;
+    discrepancies.push({
+      kind: 'MISSING_IN_EVENT_STORE',
+      ticketId,
+      registrationNumber,
+      detail: `Ticket ${ticketId} lists request ${registrationNumber}, which has no CouponStatusChangeRequested event in the event store`,
+    });
   }
   return { eventCount, discrepancies };
 }

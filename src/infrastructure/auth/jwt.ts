@@ -28,7 +28,7 @@ export const MAX_CLAIM_LENGTH = 200;
  * it is refused, not trimmed (a `sub` of " kassir_5 " created tickets on which the domain had trimmed the
  * requester to `kassir_5`, someone else, which the signer could not then see). Control characters,
  * lone surrogates (which UTF-8 storage turns into U+FFFD, so two ids would become one) and text longer
- * than the domain keeps are refused in every text claim.
+ * than the domain keeps are refused in every text claim, and so are line breaks of any kind.
  */
 export function claimTextProblem(claim: 'sub' | 'name' | 'validatorNumber', value: string): string | null {
   if (claim === 'sub' && (value.trim() === '' || hasNothingVisible(value))) return 'it has no subject (sub)';
@@ -38,6 +38,8 @@ export function claimTextProblem(claim: 'sub' | 'name' | 'validatorNumber', valu
   }
   if (!isWellFormedText(value)) return `its ${claim} is not well-formed Unicode (a lone surrogate)`;
   if (/\p{Cc}/u.test(value)) return `its ${claim} contains a control character`;
+  // Unicode's line and paragraph separators are line breaks too: an id or a number is one line.
+  if (/[\u2028\u2029]/.test(value)) return `its ${claim} contains a line break (U+2028 or U+2029)`;
   return null;
 }
 

@@ -65,6 +65,18 @@ export function withoutCredentials(raw: string): string {
   });
 }
 
+/**
+ * Where a connection string points, for a log line: its scheme, user and hosts, without the password
+ * or the options (`?proxyPassword=…`, `tlsCertificateKeyFilePassword=…` are secrets too).
+ */
+export function addressOf(raw: string): string {
+  const match = /^([^:/?#]*:\/\/)(?:([^@/?#]*)@)?([^/?#]*)/.exec(raw);
+  if (match === null) return '(an address that is not a URL)';
+  const [, scheme, credentials, hosts] = match;
+  const user = credentials === undefined ? '' : `${credentials.split(':')[0]}@`;
+  return `${scheme}${user}${hosts}`;
+}
+
 /** An EventStoreDB connection string: `esdb://` or `esdb+discover://`, hosts with optional ports, options. */
 export function parseEventStoreUrl(raw: string, name: string): Parsed<string> {
   const text = raw.trim();

@@ -17,6 +17,7 @@ import { DEFAULT_CATALOG, type Catalog } from '../../domain/catalog';
 import { DEFAULT_POLICY, type TicketPolicy } from '../../domain/ticket.commands';
 import { PRIORITIES, type Priority } from '../../domain/ticket.types';
 import {
+  addressOf,
   parseDatabaseName,
   parseDirectory,
   parseEventStoreUrl,
@@ -26,7 +27,6 @@ import {
   parsePort,
   positiveUpTo,
   type Parsed,
-  withoutCredentials,
 } from './config-parsers';
 import { loadCatalogFile } from './catalog-file';
 
@@ -61,17 +61,17 @@ export type ConfigResult =
   { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
 
 /**
- * Which stores the engine runs on, for the start-up line (passwords masked): a production deployment
+ * Which stores the engine runs on, for the start-up line (scheme, user and hosts only): a production deployment
  * on the embedded stores by mistake should be visible at once.
  */
 export function describeStores(
   config: Pick<Config, 'eventStoreUrl' | 'mongodbUrl' | 'mongodbDb' | 'dataDir'>,
 ): string {
   const events = config.eventStoreUrl
-    ? `EventStoreDB ${withoutCredentials(config.eventStoreUrl)}`
+    ? `EventStoreDB ${addressOf(config.eventStoreUrl)}`
     : `embedded, in ${config.dataDir}`;
   const reads = config.mongodbUrl
-    ? `MongoDB ${withoutCredentials(config.mongodbUrl)}, database ${config.mongodbDb}`
+    ? `MongoDB ${addressOf(config.mongodbUrl)}, database ${config.mongodbDb}`
     : 'embedded, in memory';
   return `event store: ${events}; read store: ${reads}`;
 }
@@ -125,13 +125,18 @@ export function loadConfig(env: Env): ConfigResult {
   const port = optional('PORT', parsePort, 3000);
   const host = optional('HOST', parseHost, '127.0.0.1');
   const dataDir = resolve(optional('DATA_DIR', parseDirectory, './data'));
-  // A store's address set but blank is refused, not taken as unset as other variables are: a deployment
-  // whose `$MONGODB_URL` expanded to nothing ran production on the embedded stores, and nothing said so.
+  // A store's address set but blank: in production a deployment whose `$MONGODB_URL` expanded to
+  // nothing ran on the embedded stores and nothing said so, so it stops the start there; elsewhere
+  // (a CI matrix, a compose file passing an unset variable on) it means the embedded store, said once.
+  const warnings: string[] = [];
   for (const name of ['EVENTSTORE_URL', 'MONGODB_URL']) {
-    if (env[name] !== undefined && env[name].trim() === '') {
+    if (env[name] === undefined || env[name].trim() !== '') continue;
+    if (env.NODE_ENV === 'production') {
       problems.push(
-        `${name}: is set but empty; leave it unset for the embedded store, or give a connection string`,
+        `${name}: is set but empty (NODE_ENV=production); leave it unset for the embedded store, or give a connection string`,
       );
+    } else {
+      warnings.push(`${name} is set but empty: using the embedded store`);
     }
   }
   const eventStoreUrl = optional<string | null>('EVENTSTORE_URL', parseEventStoreUrl, null);
@@ -166,7 +171,7 @@ export function loadConfig(env: Env): ConfigResult {
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    warnings: jwt.development ? [DEVELOPMENT_SECRET_WARNING] : [],
+    warnings: [...(jwt.development ? [DEVELOPMENT_SECRET_WARNING] : []), ...warnings],
     config: {
       nodeEnv: env.NODE_ENV ?? 'development',
       port,

@@ -18,7 +18,7 @@ export class TicketHistoryResolver {
 
   @ResolveField('history', () => [TicketEventType], {
     description:
-      "The ticket's events, read from the event store, oldest first (on ticketAsOf, those up to that instant). Requesters see their own tickets' history without internal comments; reporters may not read it.",
+      "The ticket's events, read from the event store, oldest first (on ticketAsOf, those up to that instant). Requesters see their own tickets' history without internal comments and without an assignment's reason (the desk's note); reporters may not read it.",
   })
   async history(
     @Parent() ticket: TicketView,

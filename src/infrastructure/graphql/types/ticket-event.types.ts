@@ -20,7 +20,9 @@ export abstract class TicketEventType {
   @Field(() => ActorType) actor!: ActorType;
   @Field({ description: 'Position in the whole event store (the $all position), as a decimal string.' })
   position!: string;
-  @Field({ description: "The event's stored data, as JSON text." })
+  @Field({
+    description: "The event's stored data, as JSON text (for a requester, an assignment's reason left out).",
+  })
   dataJson!: string;
   @Field(() => String, {
     nullable: true,
@@ -51,7 +53,12 @@ export class TicketCreatedEventType extends TicketEventType {
 export class TicketAssignedEventType extends TicketEventType {
   @Field(() => AssigneeType) assignee!: AssigneeType;
   @Field() escalation!: boolean;
-  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the desk assigned it (an escalation's reason); null for a requester: it is the desk's note.",
+  })
+  reason!: string | null;
 }
 
 @ObjectType('CommentAddedEvent', { implements: () => [TicketEventType] })
@@ -72,7 +79,12 @@ export class TicketReopenedEventType extends TicketEventType {
 @ObjectType('TicketClosedEvent', { implements: () => [TicketEventType] })
 export class TicketClosedEventType extends TicketEventType {
   @Field(() => ResolutionEnum) resolution!: Resolution;
-  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the desk assigned it (an escalation's reason); null for a requester: it is the desk's note.",
+  })
+  reason!: string | null;
 }
 
 @ObjectType('CouponStatusChangeRequestedEvent', { implements: () => [TicketEventType] })

@@ -360,7 +360,7 @@ export class MongoReadStore implements ReadStore {
       async (attempt) => {
         await this.db.command({ ping: 1 }, withSignal({}, attempt));
       },
-      AbortSignal.any([this.clientGone.signal, signal]),
+      [this.clientGone.signal, signal],
       this.attemptTimeoutMs,
     );
   }
