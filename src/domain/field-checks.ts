@@ -73,8 +73,16 @@ export function requiredText(
  * a tab), and a name pasted from a form may carry a break; refusing them lost the ticket.
  */
 export function flattened<T extends string | null | undefined>(value: T): T {
-  return (typeof value === 'string' ? value.replace(/\s*[\t\n\r\v\f\u2028\u2029]\s*/g, ' ') : value) as T;
+  return (typeof value === 'string' ? value.replace(BREAKS_WITH_SPACE, ' ') : value) as T;
 }
+
+/**
+ * Tabs and line breaks: CR, LF, Unicode's line and paragraph separators, and the vertical tab and form
+ * feed that pasted text uses as breaks (which a one-line field refuses as control characters first).
+ */
+const BREAK = '[\\t\\n\\r\\v\\f\\u2028\\u2029]';
+const LINE_BREAK_OR_TAB = new RegExp(BREAK);
+const BREAKS_WITH_SPACE = new RegExp(`\\s*${BREAK}\\s*`, 'g');
 
 /**
  * A required text on one line: an id, a number, a code. Tabs and line breaks are refused too:
@@ -88,9 +96,6 @@ export function requiredLine(
 ): string | null {
   return checkedText(errors, path, value, max, 1, true);
 }
-
-/** Tabs and line breaks (CR, LF, and Unicode's line and paragraph separators). */
-const LINE_BREAK_OR_TAB = /[\t\n\r\u2028\u2029]/;
 
 function checkedText(
   errors: FieldErrors,

@@ -51,8 +51,9 @@ export class TicketHistoryHandler implements IQueryHandler<TicketHistoryQuery, H
     const seesInternal = canSeeInternalComments(principal);
     const shown = stream
       .filter((event) => seesInternal || !isInternalComment(event))
-      .map((event) => historyEvent(event, seesInternal))
-      .map((event) => (seesInternal ? event : withoutStaffNotes(event)));
+      .map((event) =>
+        seesInternal ? historyEvent(event, true) : withoutStaffNotes(historyEvent(event, false)),
+      );
     budget?.of.spendText(
       shown.reduce((sum, event) => sum + event.dataJson.length, 0),
       'history',
