@@ -95,6 +95,7 @@ export interface TicketFilterInput {
   requesterId?: string | null;
   validatorNumber?: string | null;
   assigneeId?: string | null;
+  assigned?: boolean | null;
   line?: SupportLine[] | null;
   createdFrom?: Date | null;
   createdTo?: Date | null;

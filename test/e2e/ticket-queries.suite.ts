@@ -429,5 +429,29 @@ export function describeTicketQueries(bootEnv: BootEnv): void {
       expect(byStatusPriority.reduce((sum, b) => sum + b.count, 0)).toBe(5);
       expect(byStatusPriority.every((b) => b.key.length === 2)).toBe(true);
     });
+
+    it('lists the queue nobody has taken apart from assigned tickets, and counts it', async () => {
+      const id = tickets[3].id;
+      await agent.ok('mutation($i: AssignTicketInput!) { assignTicket(input: $i) { ticket { id } } }', {
+        i: { ticketId: id, assigneeId: 'agent_second', line: 'SECOND', reason: 'Needs the second line' },
+      });
+      const QUEUE = `query($filter: TicketFilter) {
+        tickets(filter: $filter, first: 100) { totalCount nodes { id status assignee { id line } } }
+      }`;
+      const taken = (await agent.ok(QUEUE, { filter: { ...mine, assigned: true } })).tickets;
+      const queue = (await agent.ok(QUEUE, { filter: { ...mine, assigned: false } })).tickets;
+      expect(taken.nodes.map((n: Data) => n.id)).toContain(id);
+      expect(taken.nodes.every((n: Data) => n.assignee !== null)).toBe(true);
+      expect(queue.nodes.map((n: Data) => n.id)).not.toContain(id);
+      expect(queue.nodes.every((n: Data) => n.assignee === null)).toBe(true);
+      expect(taken.totalCount + queue.totalCount).toBe(5);
+      expect(queue.totalCount).toBeGreaterThan(0);
+      const onSecond = await agent.ok(QUEUE, { filter: { ...mine, assigned: false, line: ['SECOND'] } });
+      expect(onSecond.tickets.totalCount).toBe(0);
+
+      const STATS = `query($f: TicketFilter) { ticketStats(filter: $f, groupBy: [STATUS]) { key { value } count } }`;
+      const queueStats = (await agent.ok(STATS, { f: { ...mine, assigned: false } })).ticketStats as Data[];
+      expect(queueStats.reduce((sum, b) => sum + b.count, 0)).toBe(queue.totalCount);
+    });
   });
 }

@@ -80,6 +80,8 @@ describe('ticket lookups and lists', () => {
     });
     await side.propose(AGENT, ids.refund);
     await side.closeTicket(ANNA, { ticketId: ids.bulk1, resolution: 'WITHDRAWN' });
+    // Asked for a reply before anyone took it: unassigned, yet no longer NEW.
+    await side.comment(AGENT, { ticketId: ids.bulk2, body: 'Уточните номер PNR', requestsReply: true });
   });
   afterAll(() => side.close());
 
@@ -181,6 +183,13 @@ describe('ticket lookups and lists', () => {
       ],
       ['assigneeId', { assigneeId: 'agent_2' }, (t) => t.assignee?.id === 'agent_2'],
       ['line', { line: ['SECOND'] }, (t) => t.assignee?.line === 'SECOND'],
+      ['assigned', { assigned: true }, (t) => t.assignee !== null],
+      ['unassigned, in any status', { assigned: false }, (t) => t.assignee === null],
+      [
+        'unassigned and open',
+        { assigned: false, status: ['NEW', 'AWAITING_REQUESTER'] },
+        (t) => t.assignee === null && ['NEW', 'AWAITING_REQUESTER'].includes(t.status),
+      ],
       ['hasCouponRequests', { hasCouponRequests: true }, (t) => t.couponRequests.length > 0],
       ['no coupon requests', { hasCouponRequests: false }, (t) => t.couponRequests.length === 0],
       [
@@ -206,6 +215,13 @@ describe('ticket lookups and lists', () => {
       expect(numbersOf(page.nodes)).toEqual(expected);
       expect(page.totalCount).toBe(expected.length);
       expect(expected.length).toBeGreaterThan(0);
+    });
+
+    it('finds no unassigned ticket on a line, nor an assigned one by a filter that asks for none', async () => {
+      expect((await q.list(AGENT, { assigned: false, line: ['SECOND'] })).totalCount).toBe(0);
+      expect((await q.list(AGENT, { assigned: false, assigneeId: 'agent_2' })).totalCount).toBe(0);
+      const waiting = await q.list(AGENT, { assigned: false, status: ['AWAITING_REQUESTER'] });
+      expect(waiting.nodes.map((t) => t.id)).toEqual([ids.bulk2]);
     });
 
     it("filters overdue against now, the filter agreeing with each ticket's overdue flag", async () => {

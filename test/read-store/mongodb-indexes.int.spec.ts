@@ -126,6 +126,8 @@ const TICKET_FILTERS: [string, TicketFilterInput][] = [
   ['validatorNumber', { validatorNumber: 'V-1' }],
   ['assigneeId', { assigneeId: 'agent-1' }],
   ['line', { line: ['SECOND'] }],
+  ['assigned', { assigned: true }],
+  ['unassigned', { assigned: false }],
   ['createdFrom', { createdFrom: at(1) }],
   ['createdTo', { createdTo: at(2) }],
   ['updatedFrom', { updatedFrom: at(3) }],

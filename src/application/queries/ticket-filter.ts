@@ -66,6 +66,7 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
     clauses.push({ 'requester.validatorNumber': check.text(f.validatorNumber, 'validatorNumber') });
   }
   if (present(f.assigneeId)) clauses.push({ 'assignee.id': check.text(f.assigneeId, 'assigneeId') });
+  if (present(f.assigned)) clauses.push(assignedFilter(check.flag(f.assigned, 'assigned')));
   clauses.push(check.timeRange('createdAt', f.createdFrom, f.createdTo, ['createdFrom', 'createdTo']));
   clauses.push(check.timeRange('updatedAt', f.updatedFrom, f.updatedTo, ['updatedFrom', 'updatedTo']));
   if (present(f.hasCouponRequests)) {
@@ -80,6 +81,16 @@ export function ticketFilter(principal: Principal, input: TicketFilterInput | nu
   }
   check.done();
   return and(clauses);
+}
+
+/**
+ * Tickets someone is assigned to, or (false) the queue nobody has taken, whatever their status: an
+ * agent's request for a reply leaves a ticket unassigned. Every assignment has a line, so both are
+ * equality on `assignee.line` (null: no assignee), which the list indexes serve as they serve the `line`
+ * filter; `assignee.id: { $ne: null }` would be a range MongoDB cannot walk in the list's order.
+ */
+function assignedFilter(assigned: boolean): Filter {
+  return { 'assignee.line': assigned ? { $in: [...SUPPORT_LINES] } : null };
 }
 
 /** All clauses must hold (empty clauses dropped). */

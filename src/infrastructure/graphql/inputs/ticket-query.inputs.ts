@@ -67,6 +67,12 @@ export class TicketFilterInputType {
   @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) requesterId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) validatorNumber?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(MAX_TEXT) assigneeId?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'True: tickets someone is assigned to; false: the queue nobody has taken yet, in any status (a ticket can wait on its requester before anyone takes it). Combined with assigneeId or line, false finds nothing.',
+  })
+  assigned?: boolean | null;
   @Field(() => [SupportLineEnum], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(MAX_LIST)
