@@ -398,6 +398,25 @@ describe('ticket lookups and lists', () => {
     }
   });
 
+  it('counts what a long pasted Chinese passage finds (each of its hundreds of pairs a condition)', async () => {
+    const own = await ReadSide.open();
+    const ownQ = queriesOf(own);
+    try {
+      const passage = Array.from({ length: 300 }, (_, i) => String.fromCodePoint(0x4e00 + i * 7)).join('');
+      const { ticketId } = await own.create(ANNA, { subject: 'Ошибка', description: `Текст: ${passage}` });
+      // Another ticket with the passage's first half only: found by a short quote, not by the whole one.
+      await own.create(ANNA, { subject: 'Ошибка', description: passage.slice(0, 150) });
+      for (const by of [AGENT, ANNA]) {
+        const page = await ownQ.list(by, { search: passage }, null, 100);
+        expect(page.nodes.map((t) => t.id)).toEqual([ticketId]);
+        expect(page.totalCount).toBe(1);
+        expect((await ownQ.list(by, { search: passage.slice(0, 100) }, null, 100)).totalCount).toBe(2);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   it('works for supervisors too', async () => {
     expect((await q.list(SUPERVISOR)).totalCount).toBe(12);
   });

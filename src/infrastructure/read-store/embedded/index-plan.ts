@@ -159,8 +159,11 @@ export function countByIntersection(
   if (narrowing.length === 1 && (!narrowing[0].index.multikey || narrowing[0].ranges.length === 1)) {
     return rangesSize(narrowing[0].ranges);
   }
-  const tally = new Uint8Array(source.sequenceSize);
+  // One tally per document, as wide as the number of conditions needs: each word of a search is a
+  // condition of its own (a pasted Chinese passage is hundreds of pairs), and a byte would wrap at 256.
   const needed = narrowing.length;
+  if (needed > 0xffff) return null;
+  const tally = needed <= 0xff ? new Uint8Array(source.sequenceSize) : new Uint16Array(source.sequenceSize);
   let total = 0;
   for (const { index, ranges } of narrowing) {
     index.size();
