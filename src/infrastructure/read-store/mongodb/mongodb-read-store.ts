@@ -38,15 +38,12 @@ import {
   type RetryPolicy,
 } from './connection-retry';
 import { replaceGuarded, replaceManyGuarded } from './guarded-writes';
-import { CHECKPOINTS, indexName, mongoIndexesFor, readModelIndexPlan } from './mongodb-indexes';
+import { buildIndexes } from './index-builds';
+import { CHECKPOINTS, mongoIndexesFor, readModelIndexPlan } from './mongodb-indexes';
 
 const NAMESPACE_NOT_FOUND = 26;
 const isNamespaceNotFound = (error: unknown): boolean =>
   error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND;
-const INDEX_OPTIONS_CONFLICT = 85;
-const INDEX_KEY_SPECS_CONFLICT = 86;
-/** What `listIndexes` shows of an index this engine declares: anything else is an option it never sets. */
-const DECLARED_INDEX_FIELDS: ReadonlySet<string> = new Set(['v', 'key', 'name', 'ns', 'unique']);
 
 export interface MongoReadStoreOptions {
   retry?: RetryPolicy;
@@ -485,55 +482,9 @@ export class MongoReadStore implements ReadStore {
     );
   }
 
-  /**
-   * One `createIndexes` for the collection; an index whose definition changed since it was built (same
-   * name or keys, other options) is dropped and built again — read models are derived data.
-   */
-  private async createIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
-    if (specs.length === 0) return;
-    const target = this.collection(collection);
-    const definitions = specs.map((spec) => ({
-      key: spec.key,
-      name: indexName(spec),
-      ...(spec.unique ? { unique: true } : {}),
-    }));
-    try {
-      await this.run(() => target.createIndexes(definitions), null);
-    } catch (error) {
-      const conflict =
-        error instanceof MongoServerError &&
-        (error.code === INDEX_OPTIONS_CONFLICT || error.code === INDEX_KEY_SPECS_CONFLICT);
-      if (!conflict) throw error;
-      await this.rebuildChangedIndexes(target, definitions);
-    }
-  }
-
-  private async rebuildChangedIndexes(
-    target: Collection<ReadDocument>,
-    definitions: { key: Record<string, 1 | -1>; name: string; unique?: boolean }[],
-  ): Promise<void> {
-    const existing = await this.run(() => target.listIndexes().toArray());
-    const dropped = new Set<string>();
-    for (const definition of definitions) {
-      // Same name or same keys, but not the same index: other keys, or other options (unique, sparse, a
-      // partial filter, a collation… anything beyond what this engine declares).
-      const clashes = existing.filter(
-        (index) =>
-          index.name !== '_id_' &&
-          (index.name === definition.name || JSON.stringify(index.key) === JSON.stringify(definition.key)) &&
-          (index.name !== definition.name ||
-            JSON.stringify(index.key) !== JSON.stringify(definition.key) ||
-            (index.unique === true) !== (definition.unique === true) ||
-            Object.keys(index).some((option) => !DECLARED_INDEX_FIELDS.has(option))),
-      );
-      for (const clash of clashes) {
-        const name = String(clash.name);
-        if (dropped.has(name)) continue;
-        dropped.add(name);
-        await this.run(() => target.dropIndex(name), null);
-      }
-    }
-    await this.run(() => target.createIndexes(definitions), null);
+  /** Builds `specs` on the collection (index-builds.ts), each step retried without a time bound. */
+  private createIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    return buildIndexes(this.collection(collection), specs, (operation) => this.run(operation, null));
   }
 }
 
