@@ -20,7 +20,11 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../application/ports/event-store.port';
-import type { ProjectionHealth, ProjectionStatus } from '../application/ports/projection-status.port';
+import {
+  ReadModelsNotReady,
+  type ProjectionHealth,
+  type ProjectionStatus,
+} from '../application/ports/projection-status.port';
 import { READ_STORE, type ReadStore } from '../application/ports/read-store.port';
 import { StoreUnavailable } from '../application/ports/store-unavailable';
 import { ProjectorRoutes } from './apply-now';
@@ -452,6 +456,13 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    */
   private async lossShownBy(error: unknown): Promise<{ state: Loss; why: string } | null> {
     if (error instanceof CheckpointLost) return { state: error.state, why: error.message };
+    // The store's own finding (MongoReadStore after a lost connection): the server came back without
+    // the checkpoint this instance knew, also before this projection's first save.
+    if (error instanceof ReadModelsNotReady) {
+      const state = await this.untilReachable(() => this.store.checkCheckpoint(this.options.checkpointName));
+      if (state !== null && state !== 'kept')
+        return { state, why: `the checkpoint is ${state === 'missing' ? 'gone' : 'reset'}` };
+    }
     // A fault on a first start is a fault (no checkpoint of this projection's can have been lost);
     // one while projecting afresh, before its first save, may be a second loss.
     if (!this.ownsCheckpoint) return null;

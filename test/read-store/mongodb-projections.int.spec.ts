@@ -6,6 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
+import { ReadModelsNotReady } from '../../src/application/ports/projection-status.port';
 import type { ReadStore } from '../../src/application/ports/read-store.port';
 import {
   COUPON_REQUESTS,
@@ -202,6 +203,32 @@ describe('projections on the MongoDB read store', () => {
       expect(after).toEqual(before);
       expect(await runner.whenCaughtUp(10_000)).toBe(true);
       expect(runner.health()).toMatchObject({ status: 'ok' });
+    });
+  });
+
+  it('refuses a read that waited out the outage when the server came back without the read models, then projects afresh', async () => {
+    const noIdleCheck = { retryDelayMs: 1, attempts: 3, lossCheckMs: 0 };
+    await onLosableServer('refused', noIdleCheck, async ({ target, runner, before, stop, comeBackEmpty }) => {
+      const ticketId = (before[TICKETS][0] as { _id: string })._id;
+      await stop();
+      // A desk's query waiting out the outage: the empty server answered it "no such ticket".
+      const waiting = target.get(TICKETS, ticketId);
+      const counting = target.count(TICKETS, {});
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await comeBackEmpty();
+      await expect(waiting).rejects.toBeInstanceOf(ReadModelsNotReady);
+      await expect(counting).rejects.toBeInstanceOf(ReadModelsNotReady);
+      // So is one sent after (nothing watches while no event comes, in this test).
+      await expect(target.find(TICKETS, {})).rejects.toThrow('came back without the read models');
+      // The next event's projection meets the same refusal, finds the checkpoint gone and starts afresh.
+      const commented = await side.comment(AGENT, { ticketId, body: 'После возврата' });
+      await runner.waitForPosition(commented.position, 15_000);
+      expect(await runner.whenCaughtUp(15_000)).toBe(true);
+      expect(await runner.waitForPosition(commented.position, 15_000)).toBe(true);
+      const after = await snapshot(target);
+      expect(after[TICKETS]).toHaveLength(before[TICKETS].length);
+      expect(after[TICKET_COMMENTS]).toHaveLength(before[TICKET_COMMENTS].length + 1);
+      expect(await target.get(TICKETS, ticketId)).toMatchObject({ _id: ticketId });
     });
   });
 

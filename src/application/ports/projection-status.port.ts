@@ -32,15 +32,18 @@ export interface ProjectionStatus {
 }
 
 /**
- * A query before the read models have caught up after a start (or when they stopped before that):
- * answering it would show a partial picture as if it were complete.
+ * A query before the read models have caught up after a start (or when they stopped before that), or
+ * when the read store came back without them (an empty database behind the same address): answering it
+ * would show a partial picture, or nothing, as if it were complete.
  */
 export class ReadModelsNotReady extends Error {
-  constructor(stopped = false) {
+  constructor(why: 'starting' | 'stopped' | 'lost' = 'starting') {
     super(
-      stopped
+      why === 'stopped'
         ? 'The read models stopped before they were restored; an operator must look (GET /health says why)'
-        : 'The read models are still being restored after a start; try again shortly (GET /health says when)',
+        : why === 'lost'
+          ? 'The read store came back without the read models; they are being projected again: try again shortly (GET /health says when)'
+          : 'The read models are still being restored after a start; try again shortly (GET /health says when)',
     );
     this.name = 'ReadModelsNotReady';
   }
@@ -49,6 +52,6 @@ export class ReadModelsNotReady extends Error {
 /** Waits (up to `timeoutMs`) for the read models' first catch-up; ReadModelsNotReady if it does not come. */
 export async function readModelsReady(status: ProjectionStatus, timeoutMs: number): Promise<void> {
   if (!(await status.whenCaughtUp(timeoutMs))) {
-    throw new ReadModelsNotReady(status.health().status === 'failed');
+    throw new ReadModelsNotReady(status.health().status === 'failed' ? 'stopped' : 'starting');
   }
 }

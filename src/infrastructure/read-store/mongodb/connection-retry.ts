@@ -140,6 +140,8 @@ export interface ReadStoreConnectionHealth {
 /** Follows whether MongoDB answers, from operations and from the driver's heartbeats. */
 export class ConnectionState {
   private failure: string | null = 'not connected yet';
+  /** How many times the connection was seen failing: what came back may not be what was there. */
+  downs = 0;
 
   up(): void {
     this.failure = null;
@@ -147,6 +149,7 @@ export class ConnectionState {
 
   down(reason: string): void {
     this.failure = reason;
+    this.downs++;
   }
 
   current(): ReadStoreConnectionHealth {

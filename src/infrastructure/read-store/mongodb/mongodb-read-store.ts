@@ -27,6 +27,7 @@ import type {
   ReplaceGuard,
   ReplaceOne,
 } from '../../../application/ports/read-store.port';
+import { ReadModelsNotReady } from '../../../application/ports/projection-status.port';
 import { READ_MODEL_NAMESPACE } from '../../../application/queries/read-models';
 import { parseDatabaseName, parseMongoUrl } from '../../config/config-parsers';
 import {
@@ -126,6 +127,9 @@ export class MongoReadStore implements ReadStore {
   private readonly logger = new Logger('ReadStore');
   /** The identity of the checkpoint this instance's projection read or made, by name. */
   private readonly epochs = new Map<string, string>();
+  /** `state.downs` when the read models were last confirmed to be on the server (see confirmed()). */
+  private confirmedDowns = 0;
+  private confirming: Promise<void> | null = null;
   private closed = false;
   private lastHeartbeat = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
@@ -471,8 +475,17 @@ export class MongoReadStore implements ReadStore {
     );
   }
 
-  /** A read: it gives up after fewer tries (see RetryPolicy.readAttempts). */
-  private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * A read: it gives up after fewer tries (see RetryPolicy.readAttempts). After the connection failed,
+   * its answer is given only once the server is known to still hold the read models (confirmed()).
+   */
+  private async read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const result = await this.readOnce(operation);
+    if (this.state.downs !== this.confirmedDowns) await this.confirmed();
+    return result;
+  }
+
+  private readOnce<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return withRetry(
       () => abandonable(operation, this.clientGone.signal, this.attemptTimeoutMs),
       this.retry,
@@ -480,6 +493,33 @@ export class MongoReadStore implements ReadStore {
       () => this.closed,
       'read',
     );
+  }
+
+  /**
+   * Whether the server that answers after a lost connection still holds the read models this instance
+   * serves: each checkpoint it knows is there with the same identity. A server that came back empty
+   * (its data in memory, a swapped volume, a restore) answered the queries that had waited out the
+   * outage with no ticket and counts of 0, as if that were the truth, for the ~0.3 s until the
+   * projections noticed; such a read is now refused as ReadModelsNotReady (the projections, meeting
+   * it too, find the checkpoint gone and project afresh). One check serves the reads waiting on it.
+   */
+  private confirmed(): Promise<void> {
+    // Let go once settled (in a later microtask: a check with nothing to confirm settles at once).
+    this.confirming ??= this.confirm().finally(() => {
+      this.confirming = null;
+    });
+    return this.confirming;
+  }
+
+  private async confirm(): Promise<void> {
+    const downs = this.state.downs;
+    for (const [name, epoch] of this.epochs) {
+      const checkpoint = await this.readOnce((signal) =>
+        this.checkpoints().findOne({ _id: name }, { signal, projection: { epoch: 1 } }),
+      );
+      if (checkpoint?.epoch !== epoch) throw new ReadModelsNotReady('lost');
+    }
+    this.confirmedDowns = downs;
   }
 
   /** Builds `specs` on the collection (index-builds.ts), each step retried without a time bound. */
