@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore } from '../../src/application/ports/event-store.port';
+import { ReadModelsNotReady } from '../../src/application/ports/projection-status.port';
+import { READ_STORE, type ReadStore } from '../../src/application/ports/read-store.port';
 import { ticketStreamName } from '../../src/domain/ticket.events';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { EmbeddedEventStore } from '../../src/infrastructure/event-store/embedded/embedded-event-store';
@@ -99,6 +101,49 @@ describe('mutations while the read models cannot show them', () => {
       expect(more.errors).toBeUndefined();
     }
     expect(warnings.filter((line) => /could not show position/.test(line))).toHaveLength(1);
+  });
+});
+
+describe('a mutation whose read-back the read store refuses', () => {
+  const dataDir = makeDataDir();
+  const who = callers();
+  let app: NestFastifyApplication;
+  let agent: GraphqlClient;
+
+  beforeAll(async () => {
+    let url: string;
+    ({ app, url } = await bootOn(dataDir));
+    agent = new GraphqlClient(url, tokenFor(who.agent));
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.close();
+    removeDataDir(dataDir);
+  });
+
+  it('answers the change from its events when the store came back without the read models', async () => {
+    const created = await agent.ok(CREATE_TICKET, { input: milesTicket('Read back refused') });
+    const ticketId = created.createTicket.ticket.id as string;
+    // What the MongoDB store answers after a lost connection to a server that came back empty; the
+    // projection has applied the event by then, so read-your-writes waited successfully.
+    const store = app.get<ReadStore>(READ_STORE);
+    const lost = () => Promise.reject(new ReadModelsNotReady('lost'));
+    jest.spyOn(store, 'get').mockImplementation(lost);
+    jest.spyOn(store, 'find').mockImplementation(lost);
+    const commented = await agent.send(
+      'mutation($i: AddCommentInput!) { addComment(input: $i) { ticket { id version comments { body } } } }',
+      { i: { ticketId, body: 'Made, and said so' } },
+    );
+    expect(commented.errors).toBeUndefined();
+    expect(commented.data).toEqual({
+      addComment: { ticket: { id: ticketId, version: 1, comments: [{ body: 'Made, and said so' }] } },
+    });
+    // A query is told to try again, not shown a ticket that is not there.
+    const asked = await agent.send('query($id: ID) { ticket(id: $id) { id } }', { id: ticketId });
+    expect(asked.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('came back without the read models'),
+      extensions: { code: 'INTERNAL' },
+    });
   });
 });
 

@@ -20,7 +20,11 @@ import {
 import { actingRole } from '../../../application/access';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable';
 import { CLOCK, type Clock } from '../../../application/ports/clock.port';
-import { PROJECTION_STATUS, type ProjectionStatus } from '../../../application/ports/projection-status.port';
+import {
+  PROJECTION_STATUS,
+  ReadModelsNotReady,
+  type ProjectionStatus,
+} from '../../../application/ports/projection-status.port';
 import type { Principal } from '../../../application/principal';
 import { type CommentsNeeded, GetTicketQuery } from '../../../application/queries/ticket-queries';
 import { shownComments, ticketView } from '../../../application/queries/ticket-views';
@@ -213,7 +217,10 @@ export class TicketMutationResolver {
     return { ...needs, budget: undefined };
   }
 
-  /** The ticket from the read models; null when they cannot answer (the read store is away). */
+  /**
+   * The ticket from the read models; null when they cannot answer (the read store is away, or came back
+   * without them): the change is made, and the payload is then folded from its events.
+   */
   private async readBack(
     principal: Principal,
     needs: CommentsNeeded,
@@ -224,7 +231,7 @@ export class TicketMutationResolver {
         new GetTicketQuery(principal, { id: result.ticketId, number: null }, needs),
       );
     } catch (error) {
-      if (!(error instanceof StoreUnavailable)) throw error;
+      if (!(error instanceof StoreUnavailable || error instanceof ReadModelsNotReady)) throw error;
       return null;
     }
   }
