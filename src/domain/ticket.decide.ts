@@ -18,7 +18,8 @@ import {
   requiredText,
   utf8Length,
 } from './field-checks';
-import { violated } from './rules';
+import type { RuleViolated } from './domain.errors';
+import { type RuleId, violated } from './rules';
 import { isStaff, type TicketState } from './ticket';
 import type {
   AddComment,
@@ -93,6 +94,21 @@ function requireOwnTicket(state: TicketState, ctx: DecideContext): void {
   if (ctx.actor.role === 'REQUESTER' && state.requester.id !== ctx.actor.id) {
     throw violated('ticket.not-owner', `Ticket ${state.number} is not yours`);
   }
+}
+
+/**
+ * Only a requester confirms or withdraws. A member of staff who filed a ticket as their own is its
+ * requester but acts as staff: told so, and what can end the ticket instead ("Only the requester
+ * confirms" read as nonsense to the person shown as the requester).
+ */
+function requesterOnly(rule: RuleId, act: string, state: TicketState, ctx: DecideContext): RuleViolated {
+  if (state.requester.id !== ctx.actor.id) return violated(rule, `Only the requester ${act}`);
+  return violated(
+    rule,
+    `Only the requester ${act}, signed in with the REQUESTER role: ticket ${state.number} is yours, but ` +
+      `you act as ${ctx.actor.role} (a supervisor may cancel it; a proposed solution unanswered for ` +
+      `${ctx.policy.autoCloseAfterDays} days closes it)`,
+  );
 }
 
 function refuseIfClosed(state: TicketState): void {
@@ -258,7 +274,7 @@ function close(command: CloseTicket, state: TicketState, ctx: DecideContext): Ti
 
   switch (resolution as Resolution) {
     case 'CONFIRMED':
-      if (role !== 'REQUESTER') throw violated('close.confirm-requester-only', 'Only the requester confirms');
+      if (role !== 'REQUESTER') throw requesterOnly('close.confirm-requester-only', 'confirms', state, ctx);
       requireOwnTicket(state, ctx);
       refuseIfClosed(state);
       if (state.status !== 'SOLUTION_PROPOSED') {
@@ -269,8 +285,7 @@ function close(command: CloseTicket, state: TicketState, ctx: DecideContext): Ti
       }
       break;
     case 'WITHDRAWN':
-      if (role !== 'REQUESTER')
-        throw violated('close.withdraw-requester-only', 'Only the requester withdraws');
+      if (role !== 'REQUESTER') throw requesterOnly('close.withdraw-requester-only', 'withdraws', state, ctx);
       requireOwnTicket(state, ctx);
       refuseIfClosed(state);
       break;

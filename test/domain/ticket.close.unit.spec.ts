@@ -80,6 +80,24 @@ describe('§2 TicketClosed: CONFIRMED', () => {
     }
   });
 
+  it('§2 TicketClosed: staff who filed a ticket as their own are told they act as staff, and what ends it instead', () => {
+    const filer = { ...AGENT, id: REQUESTER.id };
+    const confirming = given(created, assigned, proposed)
+      .when(close('CONFIRMED'), { now, actor: filer })
+      .thenRuleViolated('close.confirm-requester-only');
+    expect(confirming.message).toMatch(
+      /is yours, but you act as AGENT \(a supervisor may cancel it; .* 7 days/,
+    );
+    const withdrawing = given(created)
+      .when(close('WITHDRAWN'), { now, actor: filer })
+      .thenRuleViolated('close.withdraw-requester-only');
+    expect(withdrawing.message).toContain('Only the requester withdraws, signed in with the REQUESTER role');
+    const other = given(created).when(close('WITHDRAWN'), { now, actor: AGENT });
+    expect(other.thenRuleViolated('close.withdraw-requester-only').message).toBe(
+      'Only the requester withdraws',
+    );
+  });
+
   it('§2/§6 TicketClosed CONFIRMED: a requester confirms only their own ticket (ticket.not-owner)', () => {
     given(created, assigned, proposed)
       .when(close('CONFIRMED'), { now, actor: OTHER_REQUESTER })
