@@ -390,6 +390,9 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
       if (projector === null) return;
       // The store being away is no fault of the event: the loop waits for it (waitOutOutage).
       if (projector.error instanceof StoreUnavailable) throw projector.error;
+      // Nor is a store that found the read models gone (MongoReadStore after a lost connection): no
+      // retry can help, the loss is told at once (lossShownBy).
+      if (projector.error instanceof ReadModelsNotReady) throw projector.error;
       if (attempt >= this.options.attempts) {
         throw new ProjectionFailed(
           `Projection ${projector.projector.name} failed on ${event.type} ${event.streamId}@${event.revision} ` +
@@ -456,12 +459,16 @@ export class ProjectionRunner implements ProjectionStatus, OnApplicationBootstra
    */
   private async lossShownBy(error: unknown): Promise<{ state: Loss; why: string } | null> {
     if (error instanceof CheckpointLost) return { state: error.state, why: error.message };
-    // The store's own finding (MongoReadStore after a lost connection): the server came back without
-    // the checkpoint this instance knew, also before this projection's first save.
+    // The store's own finding (MongoReadStore after a lost connection): the server answered without the
+    // checkpoint, also before this projection's first save. A loss whatever a check says now (a server
+    // that flapped back may hold it again, but was empty once): projecting afresh is always safe.
     if (error instanceof ReadModelsNotReady) {
       const state = await this.untilReachable(() => this.store.checkCheckpoint(this.options.checkpointName));
-      if (state !== null && state !== 'kept')
-        return { state, why: `the checkpoint is ${state === 'missing' ? 'gone' : 'reset'}` };
+      if (state === null) return null; // stopped meanwhile
+      return {
+        state: state === 'kept' ? 'missing' : state,
+        why: 'the read store answered without the checkpoint',
+      };
     }
     // A fault on a first start is a fault (no checkpoint of this projection's can have been lost);
     // one while projecting afresh, before its first save, may be a second loss.

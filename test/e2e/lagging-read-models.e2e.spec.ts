@@ -141,7 +141,7 @@ describe('a mutation whose read-back the read store refuses', () => {
     // A query is told to try again, not shown a ticket that is not there.
     const asked = await agent.send('query($id: ID) { ticket(id: $id) { id } }', { id: ticketId });
     expect(asked.errors?.[0]).toMatchObject({
-      message: expect.stringContaining('came back without the read models'),
+      message: expect.stringContaining('answered without the read models'),
       extensions: { code: 'INTERNAL' },
     });
   });

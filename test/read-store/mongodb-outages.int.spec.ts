@@ -3,6 +3,7 @@
  * against the wire-protocol test server (behind a proxy that can stall): tries abandoned and retried,
  * outages reported to /health, and the store answering again once the server does.
  */
+import { ReadModelsNotReady } from '../../src/application/ports/projection-status.port';
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable';
 import { MongoClient, type CommandFailedEvent, type CommandStartedEvent } from 'mongodb';
 import { TICKETS, READ_MODEL_NAMESPACE } from '../../src/application/queries/read-models';
@@ -97,6 +98,45 @@ describe('MongoDB read store through outages (real driver, wire-protocol test se
       }
     },
   );
+
+  it('after a lost connection answers reads while its checkpoint is there (whoever reset it), refuses them once it is gone', async () => {
+    const proxy = await pausingProxy(server.port);
+    const db = nextDb();
+    const store = await createMongoReadStore(proxy.url, db, {
+      attemptTimeoutMs: 400,
+      heartbeatFrequencyMs: 60_000,
+      retry: { attempts: 3, readAttempts: 3, baseDelayMs: 300, maxDelayMs: 300 },
+    });
+    const other = await createMongoReadStore(server.url, db);
+    /** A read that waits out a short stall (its first try is abandoned: a lost connection). */
+    const readAcrossStall = async (): Promise<PromiseSettledResult<unknown>> => {
+      proxy.stall();
+      const read = Promise.allSettled([store.get(TICKETS, 'ticket-1')]);
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      proxy.resume();
+      return (await read)[0];
+    };
+    try {
+      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+      await store.saveCheckpoint('read-models', 5n);
+      // Another instance found the read models lost and projects them again: they are served meanwhile,
+      // as before (refusing them would refuse for good an instance whose own projection has stopped).
+      await other.resetCheckpoint('read-models');
+      const served = await readAcrossStall();
+      expect(served).toMatchObject({ status: 'fulfilled', value: { _id: 'ticket-1' } });
+      // Gone from the server (an empty database behind the same address): refused, not answered as if true.
+      const raw = new MongoClient(server.url);
+      await raw.db(db).collection(physical('checkpoints')).deleteMany({});
+      await raw.close();
+      const refused = await readAcrossStall();
+      expect(refused.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ReadModelsNotReady);
+    } finally {
+      await within(10_000, store.close(), 'closing the store');
+      await other.close();
+      await proxy.close();
+    }
+  });
 
   it('abandons a try that has no answer within its bound, and answers again once the server does', async () => {
     const proxy = await pausingProxy(server.port);

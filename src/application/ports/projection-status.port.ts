@@ -42,7 +42,7 @@ export class ReadModelsNotReady extends Error {
       why === 'stopped'
         ? 'The read models stopped before they were restored; an operator must look (GET /health says why)'
         : why === 'lost'
-          ? 'The read store came back without the read models; they are being projected again: try again shortly (GET /health says when)'
+          ? 'The read store answered without the read models (an empty database behind its address?); try again shortly, once they are projected again'
           : 'The read models are still being restored after a start; try again shortly (GET /health says when)',
     );
     this.name = 'ReadModelsNotReady';

@@ -223,6 +223,8 @@ export class MongoReadStore implements ReadStore {
    */
   async start(): Promise<void> {
     await this.run(() => this.client.connect(), null);
+    // Finding the server at start is no lost connection: nothing read before it needs confirming.
+    this.confirmedDowns = this.state.downs;
     this.watchHeartbeats();
     for (const [collection, specs] of Object.entries(readModelIndexPlan())) {
       await this.createIndexes(collection, specs);
@@ -497,7 +499,7 @@ export class MongoReadStore implements ReadStore {
 
   /**
    * Whether the server that answers after a lost connection still holds the read models this instance
-   * serves: each checkpoint it knows is there with the same identity. A server that came back empty
+   * serves: each checkpoint it knows is there. A server that came back empty
    * (its data in memory, a swapped volume, a restore) answered the queries that had waited out the
    * outage with no ticket and counts of 0, as if that were the truth, for the ~0.3 s until the
    * projections noticed; such a read is now refused as ReadModelsNotReady (the projections, meeting
@@ -513,11 +515,14 @@ export class MongoReadStore implements ReadStore {
 
   private async confirm(): Promise<void> {
     const downs = this.state.downs;
-    for (const [name, epoch] of this.epochs) {
+    for (const name of this.epochs.keys()) {
       const checkpoint = await this.readOnce((signal) =>
-        this.checkpoints().findOne({ _id: name }, { signal, projection: { epoch: 1 } }),
+        this.checkpoints().findOne({ _id: name }, { signal, projection: { _id: 1 } }),
       );
-      if (checkpoint?.epoch !== epoch) throw new ReadModelsNotReady('lost');
+      // Gone: the server has lost them. Reset by another instance (another identity) is not refused: the
+      // shared read models are being projected again there, and served meanwhile as before; refusing it
+      // would refuse every read for good on an instance whose own projection has stopped.
+      if (checkpoint === null) throw new ReadModelsNotReady('lost');
     }
     this.confirmedDowns = downs;
   }
