@@ -15,7 +15,7 @@ import { readModelIndexPlan } from '../../src/infrastructure/read-store/mongodb/
 import { startMongoTestServer, type MongoTestServer } from '../support/mongodb/server';
 import {
   healthEndpoint,
-  pausingProxy,
+  behindProxy,
   physical,
   rejection,
   ticket,
@@ -100,170 +100,179 @@ describe('MongoDB read store through outages (real driver, wire-protocol test se
   );
 
   it('after a lost connection answers reads while its checkpoint is there (whoever reset it), refuses them once it is gone', async () => {
-    const proxy = await pausingProxy(server.port);
     const db = nextDb();
-    const store = await createMongoReadStore(proxy.url, db, {
-      attemptTimeoutMs: 400,
-      heartbeatFrequencyMs: 60_000,
-      retry: { attempts: 3, readAttempts: 3, baseDelayMs: 300, maxDelayMs: 300 },
-    });
     const other = await createMongoReadStore(server.url, db);
-    /** A read that waits out a short stall (its first try is abandoned: a lost connection). */
-    const readAcrossStall = async (): Promise<PromiseSettledResult<unknown>> => {
-      proxy.stall();
-      const read = Promise.allSettled([store.get(TICKETS, 'ticket-1')]);
-      await new Promise((resolve) => setTimeout(resolve, 450));
-      proxy.resume();
-      return (await read)[0];
-    };
+    const open = (url: string) =>
+      createMongoReadStore(url, db, {
+        attemptTimeoutMs: 400,
+        heartbeatFrequencyMs: 60_000,
+        retry: { attempts: 3, readAttempts: 3, baseDelayMs: 300, maxDelayMs: 300 },
+      });
     try {
-      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
-      await store.saveCheckpoint('read-models', 5n);
-      // Another instance found the read models lost and projects them again: they are served meanwhile,
-      // as before (refusing them would refuse for good an instance whose own projection has stopped).
-      await other.resetCheckpoint('read-models');
-      const served = await readAcrossStall();
-      expect(served).toMatchObject({ status: 'fulfilled', value: { _id: 'ticket-1' } });
-      // Gone from the server (an empty database behind the same address): refused, not answered as if true.
-      const raw = new MongoClient(server.url);
-      await raw.db(db).collection(physical('checkpoints')).deleteMany({});
-      await raw.close();
-      const refused = await readAcrossStall();
-      expect(refused.status).toBe('rejected');
-      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ReadModelsNotReady);
+      await behindProxy(server.port, open, async (store, proxy) => {
+        /** A read that waits out a short stall (its first try is abandoned: a lost connection). */
+        const readAcrossStall = async (): Promise<PromiseSettledResult<unknown>> => {
+          proxy.stall();
+          const read = Promise.allSettled([store.get(TICKETS, 'ticket-1')]);
+          await new Promise((resolve) => setTimeout(resolve, 450));
+          proxy.resume();
+          return (await read)[0];
+        };
+        await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+        await store.saveCheckpoint('read-models', 5n);
+        // Another instance found the read models lost and projects them again: they are served
+        // meanwhile, as before (refusing them would refuse for good an instance whose own projection
+        // has stopped).
+        await other.resetCheckpoint('read-models');
+        const served = await readAcrossStall();
+        expect(served).toMatchObject({ status: 'fulfilled', value: { _id: 'ticket-1' } });
+        // Gone from the server (an empty database behind the same address): refused, not answered as if
+        // true.
+        const raw = new MongoClient(server.url);
+        await raw.db(db).collection(physical('checkpoints')).deleteMany({});
+        await raw.close();
+        const refused = await readAcrossStall();
+        expect(refused.status).toBe('rejected');
+        expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ReadModelsNotReady);
+      });
     } finally {
-      await within(10_000, store.close(), 'closing the store');
       await other.close();
-      await proxy.close();
     }
   });
 
   it('abandons a try that has no answer within its bound, and answers again once the server does', async () => {
-    const proxy = await pausingProxy(server.port);
-    const store = await createMongoReadStore(proxy.url, nextDb(), {
-      attemptTimeoutMs: 500,
-      heartbeatFrequencyMs: 60_000,
-      retry: { attempts: 3, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
-    });
-    try {
-      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
-      proxy.stall();
-      // A large write waits to be sent, and the driver sets no bound of its own.
-      const big = Array.from({ length: 24 }, (_, i) => ({
-        doc: { ...ticket(100 + i), description: 'x'.repeat(1_000_000) },
-        expectedRevision: -1,
-      }));
+    await behindProxy(
+      server.port,
+      (url) =>
+        createMongoReadStore(url, nextDb(), {
+          attemptTimeoutMs: 500,
+          heartbeatFrequencyMs: 60_000,
+          retry: { attempts: 3, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
+        }),
+      async (store, proxy) => {
+        await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+        proxy.stall();
+        // A large write waits to be sent, and the driver sets no bound of its own.
+        const big = Array.from({ length: 24 }, (_, i) => ({
+          doc: { ...ticket(100 + i), description: 'x'.repeat(1_000_000) },
+          expectedRevision: -1,
+        }));
 
-      const refused = await within(10_000, rejection(store.replaceMany(TICKETS, big)), 'the stalled write');
-      expect(refused).toBeInstanceOf(StoreUnavailable);
-      expect((refused as Error).message).toMatch(/no answer within 500 ms/);
+        const refused = await within(10_000, rejection(store.replaceMany(TICKETS, big)), 'the stalled write');
+        expect(refused).toBeInstanceOf(StoreUnavailable);
+        expect((refused as Error).message).toMatch(/no answer within 500 ms/);
 
-      proxy.resume();
-      // It answers again. (A small write: 24 MB within 500 ms is not a given on a busy machine.)
-      let answered: unknown = null;
-      for (const deadline = Date.now() + 20_000; answered === null && Date.now() < deadline;) {
-        answered = await store
-          .replace(TICKETS, ticket(2), { expectedRevision: -1 })
-          .then(() => 'written')
-          .catch(() => null);
-      }
-      expect(answered).toBe('written');
-      expect(await store.get(TICKETS, 'ticket-2')).toMatchObject({ _id: 'ticket-2', revision: 0 });
-    } finally {
-      await within(10_000, store.close(), 'closing the store');
-      await proxy.close();
-    }
+        proxy.resume();
+        // It answers again. (A small write: 24 MB within 500 ms is not a given on a busy machine.)
+        let answered: unknown = null;
+        for (const deadline = Date.now() + 20_000; answered === null && Date.now() < deadline;) {
+          answered = await store
+            .replace(TICKETS, ticket(2), { expectedRevision: -1 })
+            .then(() => 'written')
+            .catch(() => null);
+        }
+        expect(answered).toBe('written');
+        expect(await store.get(TICKETS, 'ticket-2')).toMatchObject({ _id: 'ticket-2', revision: 0 });
+      },
+    );
   });
 
   it('takes a bulk write cut off by a failed check of the server for an outage, not a fault of the write', async () => {
     // The driver wraps the cut-off (a pool cleared after the server's check timed out) in a
     // MongoBulkWriteError without its labels: the projections took it for a fault and stopped for good.
-    const proxy = await pausingProxy(server.port);
-    const store = await createMongoReadStore(proxy.url, nextDb(), {
-      heartbeatFrequencyMs: 500,
-      connectTimeoutMs: 1_000,
-      serverSelectionTimeoutMs: 1_000,
-      retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
-    });
-    try {
-      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
-      proxy.stall();
-      const batch = [2, 3].map((n) => ({ doc: ticket(n), expectedRevision: -1 }));
-      const refused = await within(15_000, rejection(store.replaceMany(TICKETS, batch)), 'the cut-off write');
-      expect(refused).toBeInstanceOf(StoreUnavailable);
-      expect(store.health()).toMatchObject({ connected: false });
+    await behindProxy(
+      server.port,
+      (url) =>
+        createMongoReadStore(url, nextDb(), {
+          heartbeatFrequencyMs: 500,
+          connectTimeoutMs: 1_000,
+          serverSelectionTimeoutMs: 1_000,
+          retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
+        }),
+      async (store, proxy) => {
+        await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+        proxy.stall();
+        const batch = [2, 3].map((n) => ({ doc: ticket(n), expectedRevision: -1 }));
+        const refused = await within(
+          15_000,
+          rejection(store.replaceMany(TICKETS, batch)),
+          'the cut-off write',
+        );
+        expect(refused).toBeInstanceOf(StoreUnavailable);
+        expect(store.health()).toMatchObject({ connected: false });
 
-      proxy.resume();
-      let written: unknown = null;
-      for (const deadline = Date.now() + 15_000; written === null && Date.now() < deadline;) {
-        written = await store.replaceMany(TICKETS, batch).catch(() => null);
-      }
-      // The cut-off write may still reach the server when the proxy passes on what it held: the one
-      // tried again then finds its documents there (guarded writes), and each is stored once.
-      expect(written).not.toBeNull();
-      expect(await store.count(TICKETS, {})).toBe(3);
-    } finally {
-      await within(10_000, store.close(), 'closing the store');
-      await proxy.close();
-    }
+        proxy.resume();
+        let written: unknown = null;
+        for (const deadline = Date.now() + 15_000; written === null && Date.now() < deadline;) {
+          written = await store.replaceMany(TICKETS, batch).catch(() => null);
+        }
+        // The cut-off write may still reach the server when the proxy passes on what it held: the one
+        // tried again then finds its documents there (guarded writes), and each is stored once.
+        expect(written).not.toBeNull();
+        expect(await store.count(TICKETS, {})).toBe(3);
+      },
+    );
   });
 
   it('takes a wait for a connection that every stalled operation holds for an outage (not INTERNAL)', async () => {
     // One connection (maxPoolSize=1), held by a write the server does not answer; the server's checks
     // are not due, so nothing clears the pool. The read queued behind it times out waiting for a
     // connection: that reached clients as INTERNAL, and crashed the process from the projections.
-    const proxy = await pausingProxy(server.port);
-    const store = await createMongoReadStore(`${proxy.url}&maxPoolSize=1`, nextDb(), {
-      heartbeatFrequencyMs: 60_000,
-      connectTimeoutMs: 1_000,
-      attemptTimeoutMs: 5_000,
-      retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
-    });
-    try {
-      await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
-      proxy.stall();
-      const held = store.replace(TICKETS, ticket(2), { expectedRevision: -1 }).catch((error: Error) => error);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const refused = await within(10_000, rejection(store.get(TICKETS, 'ticket-1')), 'the queued read');
-      expect(refused).toBeInstanceOf(StoreUnavailable);
-      expect(store.health()).toMatchObject({ connected: false });
+    await behindProxy(
+      server.port,
+      (url) =>
+        createMongoReadStore(`${url}&maxPoolSize=1`, nextDb(), {
+          heartbeatFrequencyMs: 60_000,
+          connectTimeoutMs: 1_000,
+          attemptTimeoutMs: 5_000,
+          retry: { attempts: 2, readAttempts: 1, baseDelayMs: 50, maxDelayMs: 50 },
+        }),
+      async (store, proxy) => {
+        await store.replace(TICKETS, ticket(1), { expectedRevision: -1 });
+        proxy.stall();
+        const held = store
+          .replace(TICKETS, ticket(2), { expectedRevision: -1 })
+          .catch((error: Error) => error);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const refused = await within(10_000, rejection(store.get(TICKETS, 'ticket-1')), 'the queued read');
+        expect(refused).toBeInstanceOf(StoreUnavailable);
+        expect(store.health()).toMatchObject({ connected: false });
 
-      proxy.resume();
-      await within(15_000, held, 'the held write');
-      let found: unknown = null;
-      for (const deadline = Date.now() + 10_000; found === null && Date.now() < deadline;) {
-        found = await store.get(TICKETS, 'ticket-1').catch(() => null);
-      }
-      expect(found).toMatchObject({ _id: 'ticket-1' });
-    } finally {
-      await within(10_000, store.close(), 'closing the store');
-      await proxy.close();
-    }
+        proxy.resume();
+        await within(15_000, held, 'the held write');
+        let found: unknown = null;
+        for (const deadline = Date.now() + 10_000; found === null && Date.now() < deadline;) {
+          found = await store.get(TICKETS, 'ticket-1').catch(() => null);
+        }
+        expect(found).toMatchObject({ _id: 'ticket-1' });
+      },
+    );
   });
 
   it("/health's probe of a stalled server is one ping, given up with the probe: nothing goes on retrying", async () => {
     // It read a checkpoint under the write retry policy: each /health during a stall left up to five
     // tries behind it, long after answering 503 (a load balancer asking every few seconds piles them up).
-    const proxy = await pausingProxy(server.port);
-    const client = new MongoClient(proxy.url, {
-      monitorCommands: true,
-      heartbeatFrequencyMS: 60_000,
-      serverSelectionTimeoutMS: 1_000,
-    });
     const sent: string[] = [];
     const ended: string[] = [];
-    client.on('commandStarted', (event: CommandStartedEvent) => sent.push(event.commandName));
-    client.on('commandFailed', (event: CommandFailedEvent) => ended.push(event.commandName));
-    const store = new MongoReadStore(
-      client,
-      nextDb(),
-      { attempts: 5, readAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 },
-      READ_MODEL_NAMESPACE,
-      null,
-      // Longer than the probe's 2 s: the probe's own signal is what ends the ping.
-      30_000,
-    );
-    try {
+    const open = async (url: string): Promise<MongoReadStore> => {
+      const client = new MongoClient(url, {
+        monitorCommands: true,
+        heartbeatFrequencyMS: 60_000,
+        serverSelectionTimeoutMS: 1_000,
+      });
+      client.on('commandStarted', (event: CommandStartedEvent) => sent.push(event.commandName));
+      client.on('commandFailed', (event: CommandFailedEvent) => ended.push(event.commandName));
+      return new MongoReadStore(
+        client,
+        nextDb(),
+        { attempts: 5, readAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 },
+        READ_MODEL_NAMESPACE,
+        null,
+        // Longer than the probe's 2 s: the probe's own signal is what ends the ping.
+        30_000,
+      );
+    };
+    await behindProxy(server.port, open, async (store, proxy) => {
       await store.start();
       expect(await healthEndpoint(store)).toMatchObject({ status: 200, body: { readStore: 'ok' } });
       proxy.stall();
@@ -282,10 +291,7 @@ describe('MongoDB read store through outages (real driver, wire-protocol test se
         answer = await healthEndpoint(store);
       }
       expect(answer).toMatchObject({ status: 200, body: { readStore: 'ok' } });
-    } finally {
-      await within(10_000, store.close(), 'closing the store');
-      await proxy.close();
-    }
+    });
   });
 
   it('waits at start for a server that is not up yet, then builds its indexes', async () => {

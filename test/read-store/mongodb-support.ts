@@ -87,6 +87,30 @@ export interface DriverInternals {
   };
 }
 
+export type PausingProxy = Awaited<ReturnType<typeof pausingProxy>>;
+
+/**
+ * Runs `body` with a store opened (by `open`, given the proxy's URL) behind a pausing proxy to the test
+ * server; closes the store (within 10 s) and the proxy after, whatever happened.
+ */
+export async function behindProxy(
+  serverPort: number,
+  open: (proxyUrl: string) => Promise<MongoReadStore>,
+  body: (store: MongoReadStore, proxy: PausingProxy) => Promise<void>,
+): Promise<void> {
+  const proxy = await pausingProxy(serverPort);
+  try {
+    const store = await open(proxy.url);
+    try {
+      await body(store, proxy);
+    } finally {
+      await within(10_000, store.close(), 'closing the store');
+    }
+  } finally {
+    await proxy.close();
+  }
+}
+
 /**
  * A proxy in front of the test server that can stop passing on what clients send (a stalled server or
  * network): while stalled, no request reaches the server, so none is answered.
